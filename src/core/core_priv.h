@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libmdev internals shared by the files of src/core (and the journal,
+ * which needs to know whether a driver handles attribute stores itself).
+ */
+#ifndef MDEV_CORE_PRIV_H
+#define MDEV_CORE_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "libmdev.h"
+
+/* What available_instances shows when nothing limits a type (no pool cost,
+ * no max_instances, no parent counter): INT_MAX, so that readers parsing it
+ * as a signed or unsigned int both get a sane number. */
+#define MDEV_AVAILABLE_UNLIMITED 2147483647u
+
+/* Bounds on descriptions, so that every table stays small. */
+#define MDEV_MAX_TYPES 256
+#define MDEV_MAX_KV 64
+#define MDEV_MAX_DEVICE_ATTRS 64
+#define MDEV_DEVPATH_MAX 1024
+
+/* Intrusive circular doubly-linked list (O(1) unlink). */
+struct mdev_list {
+	struct mdev_list *prev, *next;
+};
+
+static inline void mdev_list_init(struct mdev_list *head)
+{
+	head->prev = head;
+	head->next = head;
+}
+
+static inline void mdev_list_add_tail(struct mdev_list *head,
+				      struct mdev_list *node)
+{
+	node->prev = head->prev;
+	node->next = head;
+	head->prev->next = node;
+	head->prev = node;
+}
+
+static inline void mdev_list_del(struct mdev_list *node)
+{
+	node->prev->next = node->next;
+	node->next->prev = node->prev;
+	node->prev = node;
+	node->next = node;
+}
+
+static inline bool mdev_list_empty(const struct mdev_list *head)
+{
+	return head->next == head;
+}
+
+#define mdev_container_of(ptr, type, member)                                   \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+/* UUID → device hash table with chaining through the devices. */
+struct mdev_registry {
+	struct mdev_device **buckets;
+	size_t n_buckets; /* a power of two */
+	size_t count;
+	uint64_t seed;
+};
+
+struct mdev_pool {
+	char *name;
+	unsigned long total;
+	unsigned long used;
+};
+
+struct mdev_core {
+	pthread_mutex_t lock;
+	struct mdev_list parents;
+	struct mdev_list devices;
+	struct mdev_registry registry;
+	unsigned next_iommu_group;
+	struct mdev_core_hooks hooks;
+	void *hooks_opaque;
+};
+
+struct mdev_type {
+	struct mdev_parent *parent;
+	/* Deep copy; every string and array owned by the type. */
+	struct mdev_type_desc desc;
+	const char *pretty_name; /* desc.name or the sysfs name */
+	/* For each cost, its index in parent->pools. */
+	size_t cost_pool[MDEV_MAX_POOLS];
+	struct mdev_list devices;
+	unsigned instances;
+};
+
+struct mdev_parent {
+	struct mdev_core *core;
+	struct mdev_list node; /* in core->parents */
+	struct mdev_list devices;
+	size_t n_devices;
+	char *name;
+	char *devpath;
+	char *driver_name;
+	char *bus;
+	struct mdev_kv *bus_attrs;
+	size_t n_bus_attrs;
+	enum mdev_policy policy;
+	struct mdev_pool pools[MDEV_MAX_POOLS];
+	size_t n_pools;
+	unsigned max_devices;
+	struct mdev_type *types;
+	size_t n_types;
+	const struct mdev_driver_ops *ops;
+	void *driver_data;
+	bool going_away;
+};
+
+struct mdev_device {
+	struct mdev_list core_node;
+	struct mdev_list parent_node;
+	struct mdev_list type_node;
+	struct mdev_device *hash_next;
+	struct mdev_type *type;
+	void *driver_data;
+	uuid_t uuid;
+	unsigned iommu_group;
+	char name[37];
+	/* One per type->desc.device_attrs entry; points at the type's
+	 * default_value (not owned) until a store replaces it. */
+	char *attr_values[];
+};
+
+/* How a removal treats the commit hooks. */
+enum mdev_remove_mode {
+	MDEV_REMOVE_NORMAL, /* commit hook may veto */
+	MDEV_REMOVE_FORCE,  /* commit hook called, veto ignored (unregister) */
+	MDEV_REMOVE_SILENT, /* no hooks at all (mdev_core_free) */
+};
+
+/* mdev_core.c */
+int mdev_device_remove_locked(struct mdev_device *mdev,
+			      enum mdev_remove_mode mode);
+void mdev_device_free_attrs(struct mdev_device *mdev);
+
+/* mdev_type.c */
+int mdev_type_check_capacity(struct mdev_type *type);
+void mdev_type_reserve(struct mdev_type *type);
+void mdev_type_release(struct mdev_type *type);
+ssize_t mdev_type_attr_index(const struct mdev_type *type, const char *attr);
+/* true if the parent's driver has its own attr_store op (the journal keeps
+ * every store of such attributes, since a driver may accumulate them). */
+bool mdev_type_driver_stores_attrs(const struct mdev_type *type);
+
+/* mdev_registry.c */
+int mdev_registry_init(struct mdev_registry *reg);
+void mdev_registry_destroy(struct mdev_registry *reg);
+struct mdev_device *mdev_registry_find(const struct mdev_registry *reg,
+				       const uuid_t uuid);
+int mdev_registry_insert(struct mdev_registry *reg, struct mdev_device *mdev);
+void mdev_registry_remove(struct mdev_registry *reg, struct mdev_device *mdev);
+
+/* mdev_register.c */
+int mdev_parent_build(const struct mdev_parent_desc *desc,
+		      struct mdev_parent **out, char *err, size_t errlen);
+void mdev_parent_free(struct mdev_parent *parent);
+
+/* mdev_parse.c / mdev_class.c helpers */
+bool mdev_valid_name(const char *s);
+/* Copies s into out (outlen bytes) as a short, printable quote for error
+ * messages: at most 64 characters, non-printables as '?'. */
+const char *mdev_printable(const char *s, char *out, size_t outlen);
+
+#endif

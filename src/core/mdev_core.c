@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The core object and the lifecycle: parent registration, device create and
+ * remove with their exact errno order, commit hooks and notifications.
+ *
+ * Every rule runs under the core's one recursive mutex, so checks and the
+ * reservations that follow them are atomic (concurrent creates never
+ * over-commit), and hooks may call back into the core.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_priv.h"
+
+struct mdev_core *mdev_core_new(void)
+{
+	struct mdev_core *core = calloc(1, sizeof(*core));
+	pthread_mutexattr_t attr;
+
+	if (!core)
+		return NULL;
+	if (mdev_registry_init(&core->registry) < 0) {
+		free(core);
+		return NULL;
+	}
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&core->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	mdev_list_init(&core->parents);
+	mdev_list_init(&core->devices);
+	core->next_iommu_group = 1;
+	return core;
+}
+
+static void parent_destroy(struct mdev_parent *parent,
+			   enum mdev_remove_mode mode);
+
+/* No hooks run here, not even notifications: a daemon shutting down must
+ * not journal removals (the devices come back on restart), and whatever the
+ * notifications feed may already be gone. Drivers' remove ops do run. */
+void mdev_core_free(struct mdev_core *core)
+{
+	if (!core)
+		return;
+	mdev_core_lock(core);
+	memset(&core->hooks, 0, sizeof(core->hooks));
+	while (!mdev_list_empty(&core->parents))
+		parent_destroy(mdev_container_of(core->parents.next,
+						 struct mdev_parent, node),
+			       MDEV_REMOVE_SILENT);
+	mdev_core_unlock(core);
+	mdev_registry_destroy(&core->registry);
+	pthread_mutex_destroy(&core->lock);
+	free(core);
+}
+
+void mdev_core_set_hooks(struct mdev_core *core,
+			 const struct mdev_core_hooks *hooks, void *opaque)
+{
+	mdev_core_lock(core);
+	if (hooks)
+		core->hooks = *hooks;
+	else
+		memset(&core->hooks, 0, sizeof(core->hooks));
+	core->hooks_opaque = opaque;
+	mdev_core_unlock(core);
+}
+
+void mdev_core_lock(struct mdev_core *core)
+{
+	pthread_mutex_lock(&core->lock);
+}
+
+void mdev_core_unlock(struct mdev_core *core)
+{
+	pthread_mutex_unlock(&core->lock);
+}
+
+/* ---------------------------------------------------------------- parents */
+
+static struct mdev_parent *parent_find_locked(struct mdev_core *core,
+					      const char *name)
+{
+	struct mdev_list *n;
+
+	if (!name)
+		return NULL;
+	for (n = core->parents.next; n != &core->parents; n = n->next) {
+		struct mdev_parent *p =
+			mdev_container_of(n, struct mdev_parent, node);
+
+		if (strcmp(p->name, name) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+int mdev_parent_register(struct mdev_core *core,
+			 const struct mdev_parent_desc *desc,
+			 struct mdev_parent **out, char *err, size_t errlen)
+{
+	struct mdev_parent *parent;
+	int ret;
+
+	if (err && errlen)
+		err[0] = '\0';
+	ret = mdev_parent_build(desc, &parent, err, errlen);
+	if (ret < 0)
+		return ret;
+	mdev_core_lock(core);
+	if (parent_find_locked(core, parent->name)) {
+		if (err && errlen)
+			snprintf(err, errlen, "parent %s: already registered",
+				 parent->name);
+		mdev_core_unlock(core);
+		mdev_parent_free(parent);
+		return -EEXIST;
+	}
+	parent->core = core;
+	for (size_t i = 0; i < parent->n_types; i++)
+		parent->types[i].parent = parent;
+	mdev_list_add_tail(&core->parents, &parent->node);
+	if (core->hooks.parent_registered)
+		core->hooks.parent_registered(core->hooks_opaque, parent);
+	if (out)
+		*out = parent;
+	mdev_core_unlock(core);
+	return 0;
+}
+
+/* Caller holds the lock. */
+static void parent_destroy(struct mdev_parent *parent,
+			   enum mdev_remove_mode mode)
+{
+	struct mdev_core *core = parent->core;
+
+	parent->going_away = true;
+	while (!mdev_list_empty(&parent->devices))
+		mdev_device_remove_locked(
+			mdev_container_of(parent->devices.next,
+					  struct mdev_device, parent_node),
+			mode);
+	if (mode != MDEV_REMOVE_SILENT && core->hooks.parent_unregistered)
+		core->hooks.parent_unregistered(core->hooks_opaque, parent);
+	mdev_list_del(&parent->node);
+	mdev_parent_free(parent);
+}
+
+int mdev_parent_unregister(struct mdev_core *core, const char *name)
+{
+	struct mdev_parent *parent;
+	int ret = 0;
+
+	mdev_core_lock(core);
+	parent = parent_find_locked(core, name);
+	/* A hook calling back while the parent is going away finds it gone. */
+	if (!parent || parent->going_away)
+		ret = -ENODEV;
+	else
+		parent_destroy(parent, MDEV_REMOVE_FORCE);
+	mdev_core_unlock(core);
+	return ret;
+}
+
+struct mdev_parent *mdev_parent_find(struct mdev_core *core, const char *name)
+{
+	struct mdev_parent *p;
+
+	mdev_core_lock(core);
+	p = parent_find_locked(core, name);
+	mdev_core_unlock(core);
+	return p;
+}
+
+struct mdev_parent *mdev_parent_first(struct mdev_core *core)
+{
+	struct mdev_parent *p = NULL;
+
+	mdev_core_lock(core);
+	if (!mdev_list_empty(&core->parents))
+		p = mdev_container_of(core->parents.next, struct mdev_parent,
+				      node);
+	mdev_core_unlock(core);
+	return p;
+}
+
+struct mdev_parent *mdev_parent_next(const struct mdev_parent *parent)
+{
+	struct mdev_core *core = parent->core;
+	struct mdev_parent *p = NULL;
+
+	mdev_core_lock(core);
+	if (parent->node.next != &core->parents)
+		p = mdev_container_of(parent->node.next, struct mdev_parent,
+				      node);
+	mdev_core_unlock(core);
+	return p;
+}
+
+/* ---------------------------------------------------------------- devices */
+
+struct mdev_device *mdev_device_find(struct mdev_core *core, const uuid_t uuid)
+{
+	struct mdev_device *d;
+
+	mdev_core_lock(core);
+	d = mdev_registry_find(&core->registry, uuid);
+	mdev_core_unlock(core);
+	return d;
+}
+
+/* Only the exact sysfs name (lowercase) finds a device. */
+struct mdev_device *mdev_device_find_name(struct mdev_core *core,
+					  const char *name)
+{
+	struct mdev_device *d;
+	uuid_t uuid;
+
+	if (!name || strnlen(name, 37) != 36 ||
+	    mdev_parse_create_uuid(name, 36, uuid) < 0)
+		return NULL;
+	d = mdev_device_find(core, uuid);
+	if (d && strcmp(d->name, name) != 0)
+		return NULL;
+	return d;
+}
+
+struct mdev_device *mdev_device_first(struct mdev_core *core)
+{
+	struct mdev_device *d = NULL;
+
+	mdev_core_lock(core);
+	if (!mdev_list_empty(&core->devices))
+		d = mdev_container_of(core->devices.next, struct mdev_device,
+				      core_node);
+	mdev_core_unlock(core);
+	return d;
+}
+
+struct mdev_device *mdev_device_next(const struct mdev_device *mdev)
+{
+	struct mdev_core *core = mdev->type->parent->core;
+	struct mdev_device *d = NULL;
+
+	mdev_core_lock(core);
+	if (mdev->core_node.next != &core->devices)
+		d = mdev_container_of(mdev->core_node.next, struct mdev_device,
+				      core_node);
+	mdev_core_unlock(core);
+	return d;
+}
+
+size_t mdev_device_count(struct mdev_core *core)
+{
+	size_t n;
+
+	mdev_core_lock(core);
+	n = core->registry.count;
+	mdev_core_unlock(core);
+	return n;
+}
+
+static struct mdev_device *device_alloc(struct mdev_type *type,
+					const uuid_t uuid)
+{
+	size_t n = type->desc.n_device_attrs;
+	struct mdev_device *d =
+		calloc(1, sizeof(*d) + n * sizeof(d->attr_values[0]));
+
+	if (!d)
+		return NULL;
+	d->type = type;
+	uuid_copy(d->uuid, uuid);
+	uuid_unparse_lower(uuid, d->name);
+	for (size_t i = 0; i < n; i++)
+		d->attr_values[i] = (char *)type->desc.device_attrs[i]
+					    .default_value;
+	mdev_list_init(&d->core_node);
+	mdev_list_init(&d->parent_node);
+	mdev_list_init(&d->type_node);
+	return d;
+}
+
+/* Makes the device count: lists, hash, counters, pools. */
+static void device_link(struct mdev_core *core, struct mdev_device *d)
+{
+	struct mdev_type *type = d->type;
+	struct mdev_parent *parent = type->parent;
+
+	mdev_type_reserve(type);
+	type->instances++;
+	parent->n_devices++;
+	mdev_list_add_tail(&core->devices, &d->core_node);
+	mdev_list_add_tail(&parent->devices, &d->parent_node);
+	mdev_list_add_tail(&type->devices, &d->type_node);
+	mdev_registry_insert(&core->registry, d);
+}
+
+static void device_unlink(struct mdev_core *core, struct mdev_device *d)
+{
+	struct mdev_type *type = d->type;
+
+	mdev_registry_remove(&core->registry, d);
+	mdev_list_del(&d->type_node);
+	mdev_list_del(&d->parent_node);
+	mdev_list_del(&d->core_node);
+	type->parent->n_devices--;
+	type->instances--;
+	mdev_type_release(type);
+}
+
+static void device_free(struct mdev_device *d)
+{
+	mdev_device_free_attrs(d);
+	free(d);
+}
+
+static int device_create_locked(struct mdev_type *type, const uuid_t uuid,
+				unsigned iommu_group, struct mdev_device **out)
+{
+	struct mdev_parent *parent = type->parent;
+	struct mdev_core *core = parent->core;
+	const struct mdev_driver_ops *ops = parent->ops;
+	struct mdev_device *d;
+	int ret;
+
+	if (parent->going_away)
+		return -ENODEV;
+	if (mdev_registry_find(&core->registry, uuid))
+		return -EEXIST;
+	ret = mdev_type_check_capacity(type);
+	if (ret < 0)
+		return ret;
+	d = device_alloc(type, uuid);
+	if (!d)
+		return -ENOMEM;
+	if (iommu_group == 0)
+		iommu_group = core->next_iommu_group;
+	d->iommu_group = iommu_group;
+	if (iommu_group >= core->next_iommu_group)
+		core->next_iommu_group = iommu_group + 1;
+	device_link(core, d);
+	if (ops && ops->create) {
+		ret = ops->create(d);
+		if (ret < 0)
+			goto undo_link;
+		if (ret > 0)
+			ret = 0;
+	}
+	if (core->hooks.device_create_commit) {
+		ret = core->hooks.device_create_commit(core->hooks_opaque, d);
+		if (ret < 0)
+			goto undo_driver;
+	}
+	if (core->hooks.device_created)
+		core->hooks.device_created(core->hooks_opaque, d);
+	if (out)
+		*out = d;
+	return 0;
+
+undo_driver:
+	if (ops && ops->remove)
+		ops->remove(d);
+undo_link:
+	device_unlink(core, d);
+	device_free(d);
+	return ret;
+}
+
+int mdev_device_create(struct mdev_type *type, const uuid_t uuid,
+		       unsigned iommu_group, struct mdev_device **out)
+{
+	struct mdev_core *core;
+	int ret;
+
+	if (!type || !uuid)
+		return -EINVAL;
+	core = type->parent->core;
+	mdev_core_lock(core);
+	ret = device_create_locked(type, uuid, iommu_group, out);
+	mdev_core_unlock(core);
+	return ret;
+}
+
+int mdev_type_create_write(struct mdev_type *type, const char *buf, size_t len)
+{
+	uuid_t uuid;
+	int ret;
+
+	ret = mdev_parse_create_uuid(buf, len, uuid);
+	if (ret < 0)
+		return ret;
+	return mdev_device_create(type, uuid, 0, NULL);
+}
+
+/* Caller holds the lock. */
+int mdev_device_remove_locked(struct mdev_device *d,
+			      enum mdev_remove_mode mode)
+{
+	struct mdev_type *type = d->type;
+	struct mdev_core *core = type->parent->core;
+	const struct mdev_driver_ops *ops = type->parent->ops;
+	int ret;
+
+	if (mode != MDEV_REMOVE_SILENT && core->hooks.device_remove_commit) {
+		ret = core->hooks.device_remove_commit(core->hooks_opaque, d);
+		/* Unregistration removes anyway: the hardware is gone. */
+		if (ret < 0 && mode == MDEV_REMOVE_NORMAL)
+			return ret;
+	}
+	if (ops && ops->remove)
+		ops->remove(d);
+	device_unlink(core, d);
+	if (mode != MDEV_REMOVE_SILENT && core->hooks.device_removed)
+		core->hooks.device_removed(core->hooks_opaque, d);
+	device_free(d);
+	return 0;
+}
+
+int mdev_device_remove(struct mdev_device *mdev)
+{
+	struct mdev_core *core;
+	int ret;
+
+	if (!mdev)
+		return -ENODEV;
+	core = mdev->type->parent->core;
+	mdev_core_lock(core);
+	ret = mdev_device_remove_locked(mdev, MDEV_REMOVE_NORMAL);
+	mdev_core_unlock(core);
+	return ret;
+}
+
+/* The kernel's remove_store: any parse failure (overflow too) is EINVAL. */
+int mdev_device_remove_write(struct mdev_device *mdev, const char *buf,
+			     size_t len)
+{
+	unsigned long val;
+
+	if (mdev_parse_remove_value(buf, len, &val) < 0)
+		return -EINVAL;
+	if (val == 0)
+		return 0;
+	return mdev_device_remove(mdev);
+}
+
+int mdev_parent_destroy_write(struct mdev_parent *parent, const char *buf,
+			      size_t len)
+{
+	struct mdev_core *core = parent->core;
+	struct mdev_device *d;
+	uuid_t uuid;
+	int ret;
+
+	ret = mdev_parse_create_uuid(buf, len, uuid);
+	if (ret < 0)
+		return ret;
+	mdev_core_lock(core);
+	d = mdev_registry_find(&core->registry, uuid);
+	if (!d || d->type->parent != parent)
+		ret = -ENODEV;
+	else
+		ret = mdev_device_remove_locked(d, MDEV_REMOVE_NORMAL);
+	mdev_core_unlock(core);
+	return ret;
+}
