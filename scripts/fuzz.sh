@@ -1,0 +1,64 @@
+#!/bin/sh
+# Runs every libFuzzer target for a bounded time and prints one summary line
+# per target; exits non-zero if any target crashed, leaked or timed out.
+#
+#   scripts/fuzz.sh [TARGET...]          30 s each (CI)
+#   FUZZ_SECONDS=600 scripts/fuzz.sh     the documented long run
+#
+# Sets up its own clang build dir (FUZZ_BUILD, default build-fuzz) with the
+# libraries instrumented for coverage. The committed seed corpus
+# fuzz/corpus/<target> is read, never written: new inputs go to
+# FUZZ_OUT/<target>/corpus (default build-fuzz/fuzz-out), crash inputs to
+# FUZZ_OUT/<target>/ with libFuzzer's crash-/leak-/timeout- names.
+set -eu
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-30}
+build=${FUZZ_BUILD:-build-fuzz}
+out=${FUZZ_OUT:-$build/fuzz-out}
+
+if [ ! -f "$build/build.ninja" ]; then
+	CC=clang meson setup "$build" -Dfuzzers=true -Db_lundef=false \
+		-Db_sanitize=address,undefined -Dtests=disabled \
+		-Dc_args=-fsanitize=fuzzer-no-link >/dev/null
+fi
+if [ $# -eq 0 ]; then
+	# Every target fuzz/meson.build declares (a layer not landed yet has
+	# none).
+	set -- $(ninja -C "$build" -t targets all 2>/dev/null |
+		sed -n 's|^fuzz/\(fuzz-[a-z0-9-]*\): c_LINKER.*|\1|p' | sort -u)
+fi
+if [ $# -eq 0 ]; then
+	echo "fuzz.sh: no fuzz targets in $build (core not built yet?)" >&2
+	exit 1
+fi
+targets=""
+for t in "$@"; do
+	targets="$targets fuzz/$t"
+done
+# shellcheck disable=SC2086
+ninja -C "$build" $targets >/dev/null
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+status=0
+printf '%-18s %8s %12s %10s %7s %s\n' target seconds execs exec/s corpus result
+for t in "$@"; do
+	mkdir -p "$out/$t/corpus"
+	log=$out/$t/log
+	rc=0
+	"$build/fuzz/$t" -max_total_time="$seconds" -timeout=10 \
+		-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+		-artifact_prefix="$out/$t/" "$out/$t/corpus" "fuzz/corpus/$t" \
+		>"$log" 2>&1 || rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+	corpus=$(ls "$out/$t/corpus" | wc -l)
+	result=ok
+	if [ "$rc" -ne 0 ]; then
+		result="FAILED (exit $rc; see $log)"
+		status=1
+	fi
+	printf '%-18s %8s %12s %10s %7s %s\n' "$t" "$seconds" "${execs:-?}" \
+		"${speed:-?}" "$corpus" "$result"
+done
+exit $status
