@@ -1,0 +1,761 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hardware file loader: JSON text → validated parent descriptions.
+ *
+ * A file is {"parents": [ {...}, ... ]}; each parent names a driver, and
+ * the driver's builder supplies types, pools, ops and bus defaults. The
+ * loader owns what every parent has in common: name, devpath, bus
+ * attribute overrides, uniqueness across parents and the class schema
+ * check. Every fault is reported as one line "FILE: JSON-PATH: problem".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "drivers.h"
+#include "hardware.h"
+
+/* Bounds that keep a hostile file from costing much. */
+#define HW_FILE_MAX (16u << 20)
+#define HW_MAX_PARENTS 4096
+#define HW_MAX_BUS_ATTRS 32
+#define HW_DEVPATH_MAX 1024
+
+struct mdev_hardware {
+	struct hw_arena arena;
+	struct mdev_parent_desc *parents;
+	size_t n_parents;
+};
+
+const struct hw_driver hw_drivers[] = {
+	{ "i915", "0000:00:02.0", "pci", NULL, NULL, hw_build_i915 },
+	{ "nvidia", "0000:65:00.0", "pci", NULL, NULL, hw_build_nvidia },
+	{ "mtty", "mtty", "virtual", "virtual/mtty", hw_mtty_keys,
+	  hw_build_mtty },
+	{ "mbochs", "mbochs", "virtual", "virtual/mbochs", hw_mbochs_keys,
+	  hw_build_mbochs },
+	{ "mdpy", "mdpy", "virtual", "virtual/mdpy", hw_mdpy_keys,
+	  hw_build_mdpy },
+	/* The kernel's matrix device sits on its own "matrix" bus under
+	 * the vfio_ap root device; libvirt keys its ap_matrix type on it. */
+	{ "vfio_ap", "matrix", "matrix", "vfio_ap", NULL, hw_build_vfio_ap },
+	{ "vfio_ccw", "0.0.0313", "css", "css0", NULL, hw_build_vfio_ccw },
+	{ "json", NULL, NULL, NULL, hw_json_keys, hw_build_json },
+};
+const size_t hw_n_drivers = ARRAY_SIZE(hw_drivers);
+
+const struct hw_driver *hw_driver_find(const char *name)
+{
+	for (size_t i = 0; i < hw_n_drivers; i++)
+		if (!strcmp(hw_drivers[i].name, name))
+			return &hw_drivers[i];
+	return NULL;
+}
+
+/* Keys every parent may have, whatever its driver. */
+static const char *const common_keys[] = {
+	"driver", "name", "devpath", "bus_attrs", "vendor", "device",
+	"class", "subsystem_vendor", "subsystem_device", "numa_node",
+	"revision", NULL,
+};
+
+/* PCI files of the parent directory and how the kernel prints them:
+ * hex_digits > 0 is "0x%0*x", 0 is a signed decimal (numa_node). */
+struct pci_attr {
+	const char *name;
+	int hex_digits;
+};
+
+static const struct pci_attr pci_attrs[] = {
+	{ "vendor", 4 },           { "device", 4 },
+	{ "subsystem_vendor", 4 }, { "subsystem_device", 4 },
+	{ "class", 6 },            { "revision", 2 },
+	{ "numa_node", 0 },
+};
+
+/* Files of a parent directory that the sysfs server provides itself. */
+static const char *const reserved_parent_files[] = {
+	"mdev_supported_types", "mdev_destroy", "subsystem", "driver",
+	"uevent", "config", "iommu_group", "power", NULL,
+};
+
+static const char demo_json[] =
+	"{\n"
+	"  \"parents\": [\n"
+	"    {\n"
+	"      \"driver\": \"i915\",\n"
+	"      \"name\": \"0000:00:02.0\"\n"
+	"    },\n"
+	"    {\n"
+	"      \"driver\": \"nvidia\",\n"
+	"      \"name\": \"0000:65:00.0\"\n"
+	"    },\n"
+	"    {\n"
+	"      \"driver\": \"mtty\"\n"
+	"    },\n"
+	"    {\n"
+	"      \"driver\": \"vfio_ap\"\n"
+	"    }\n"
+	"  ]\n"
+	"}\n";
+
+const char *mdev_hardware_demo_json(void)
+{
+	return demo_json;
+}
+
+bool hw_pci_address(const char *s)
+{
+	/* dddd:bb:dd.f — device 00..1f, function 0..7 */
+	static const char shape[] = "xxxx:xx:xx.x";
+
+	if (!s || strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++) {
+		if (shape[i] != 'x') {
+			if (s[i] != shape[i])
+				return false;
+		} else if (!isxdigit((unsigned char)s[i]) ||
+			   isupper((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return s[8] <= '1' && s[11] <= '7';
+}
+
+static const struct pci_attr *pci_attr_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pci_attrs); i++)
+		if (!strcmp(pci_attrs[i].name, name))
+			return &pci_attrs[i];
+	return NULL;
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, s))
+			return true;
+	return false;
+}
+
+/* Parses "0x10de", "10de" or 4318 into the kernel's "0x10de". */
+static int pci_hex_value(struct hw_ctx *ctx, const char *kpath, json_t *v,
+			 int digits, const char **out)
+{
+	unsigned long max = (1UL << (4 * digits)) - 1;
+	unsigned long n = 0;
+
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0 ||
+		    (unsigned long long)json_integer_value(v) > max)
+			goto bad;
+		n = (unsigned long)json_integer_value(v);
+	} else if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		size_t len;
+
+		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+			s += 2;
+		len = strlen(s);
+		if (len == 0 || len > (size_t)digits)
+			goto bad;
+		for (size_t i = 0; i < len; i++) {
+			if (!isxdigit((unsigned char)s[i]))
+				goto bad;
+			n = n * 16 + (isdigit((unsigned char)s[i]) ?
+					      (unsigned long)(s[i] - '0') :
+					      (unsigned long)(tolower(s[i]) -
+							      'a' + 10));
+		}
+	} else {
+		goto bad;
+	}
+	*out = hw_printf(ctx, "0x%0*lx", digits, n);
+	return *out ? 0 : -ENOMEM;
+bad:
+	return hw_error_got(ctx, kpath, v,
+			    "expected a hex number of at most %d digits "
+			    "(\"0x%0*x\")",
+			    digits, digits, 0);
+}
+
+static int numa_value(struct hw_ctx *ctx, const char *kpath, json_t *v,
+		      const char **out)
+{
+	long long n;
+
+	if (json_is_integer(v)) {
+		n = json_integer_value(v);
+	} else if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		char *end;
+
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		if (!*s || *end || errno || isspace((unsigned char)*s))
+			goto bad;
+	} else {
+		goto bad;
+	}
+	if (n < -1 || n > 65535)
+		goto bad;
+	*out = hw_printf(ctx, "%lld", n);
+	return *out ? 0 : -ENOMEM;
+bad:
+	return hw_error_got(ctx, kpath, v,
+			    "expected a NUMA node number or -1");
+}
+
+static int one_line_value(struct hw_ctx *ctx, const char *kpath, json_t *v,
+			  const char **out)
+{
+	const char *s = json_string_value(v);
+
+	if (!s || json_string_length(v) > MDEV_ATTR_MAX - 2)
+		goto bad;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			goto bad;
+	*out = hw_strdup(ctx, s);
+	return *out ? 0 : -ENOMEM;
+bad:
+	return hw_error_got(ctx, kpath, v, "expected a one-line string");
+}
+
+/* Replaces or appends name=value in a copy of desc's bus attributes. */
+static int set_bus_attr(struct hw_ctx *ctx, struct mdev_parent_desc *desc,
+			const char *kpath, const char *name, const char *value)
+{
+	struct mdev_kv *kv;
+
+	for (size_t i = 0; i < desc->n_bus_attrs; i++) {
+		if (strcmp(desc->bus_attrs[i].name, name))
+			continue;
+		/* The table may be a driver's static one: copy before
+		 * writing. */
+		kv = hw_calloc(ctx, desc->n_bus_attrs, sizeof(*kv));
+		if (!kv)
+			return -ENOMEM;
+		memcpy(kv, desc->bus_attrs, desc->n_bus_attrs * sizeof(*kv));
+		kv[i].value = value;
+		desc->bus_attrs = kv;
+		return 0;
+	}
+	if (desc->n_bus_attrs >= HW_MAX_BUS_ATTRS)
+		return hw_error(ctx, kpath, "more than %d bus attributes",
+				HW_MAX_BUS_ATTRS);
+	kv = hw_calloc(ctx, desc->n_bus_attrs + 1, sizeof(*kv));
+	if (!kv)
+		return -ENOMEM;
+	if (desc->n_bus_attrs)
+		memcpy(kv, desc->bus_attrs, desc->n_bus_attrs * sizeof(*kv));
+	kv[desc->n_bus_attrs].name = hw_strdup(ctx, name);
+	kv[desc->n_bus_attrs].value = value;
+	if (!kv[desc->n_bus_attrs].name)
+		return -ENOMEM;
+	desc->bus_attrs = kv;
+	desc->n_bus_attrs++;
+	return 0;
+}
+
+/* One override: PCI files get the kernel's formatting, others are kept
+ * as given. */
+static int bus_attr_override(struct hw_ctx *ctx, struct mdev_parent_desc *desc,
+			     const char *kpath, const char *name, json_t *v)
+{
+	const struct pci_attr *pa = NULL;
+	const char *value;
+	int ret;
+
+	if (!strcmp(desc->bus, "pci"))
+		pa = pci_attr_find(name);
+	if (pa && pa->hex_digits)
+		ret = pci_hex_value(ctx, kpath, v, pa->hex_digits, &value);
+	else if (pa)
+		ret = numa_value(ctx, kpath, v, &value);
+	else
+		ret = one_line_value(ctx, kpath, v, &value);
+	if (ret)
+		return ret;
+	return set_bus_attr(ctx, desc, kpath, name, value);
+}
+
+static int apply_bus_attrs(struct hw_ctx *ctx, json_t *obj, const char *path,
+			   struct mdev_parent_desc *desc)
+{
+	json_t *attrs = json_object_get(obj, "bus_attrs");
+	char bpath[HW_PATH_MAX];
+	const char *key;
+	json_t *value;
+	int ret;
+
+	/* Shorthands first, so that bus_attrs (more explicit) wins. */
+	for (size_t i = 0; i < ARRAY_SIZE(pci_attrs); i++) {
+		char kpath[HW_PATH_MAX];
+		json_t *v = json_object_get(obj, pci_attrs[i].name);
+
+		if (!v)
+			continue;
+		hw_path_key(kpath, sizeof(kpath), path, pci_attrs[i].name);
+		if (strcmp(desc->bus, "pci"))
+			return hw_error(ctx, kpath,
+					"only PCI parents have this file "
+					"(this parent's bus is \"%s\"); use "
+					"\"bus_attrs\"",
+					desc->bus);
+		ret = bus_attr_override(ctx, desc, kpath, pci_attrs[i].name,
+					v);
+		if (ret)
+			return ret;
+	}
+	if (!attrs)
+		return 0;
+	hw_path_key(bpath, sizeof(bpath), path, "bus_attrs");
+	if (!json_is_object(attrs))
+		return hw_error_got(ctx, bpath, attrs, "expected an object");
+	json_object_foreach(attrs, key, value) {
+		char kpath[HW_PATH_MAX];
+
+		hw_path_key(kpath, sizeof(kpath), bpath, key);
+		if (!hw_valid_component(key, MDEV_NAME_MAX) ||
+		    in_list(reserved_parent_files, key))
+			return hw_error(ctx, kpath,
+					"expected a file name without '/' or "
+					"blanks that the server does not "
+					"provide itself");
+		ret = bus_attr_override(ctx, desc, kpath, key, value);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static bool valid_devpath(const char *s)
+{
+	size_t len = strlen(s);
+	const char *p = s;
+
+	if (len == 0 || len >= HW_DEVPATH_MAX)
+		return false;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		char part[HW_DEVPATH_MAX];
+
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (!hw_valid_component(part, MDEV_NAME_MAX))
+			return false;
+		if (!slash)
+			break;
+		p = slash + 1;
+		if (!*p)
+			return false; /* trailing '/' */
+	}
+	return true;
+}
+
+static int set_devpath(struct hw_ctx *ctx, const struct hw_driver *drv,
+		       json_t *obj, const char *path,
+		       struct mdev_parent_desc *desc)
+{
+	char kpath[HW_PATH_MAX];
+	const char *s;
+	int ret;
+
+	ret = hw_get_string(ctx, obj, path, "devpath", HW_DEVPATH_MAX, &s);
+	if (ret < 0)
+		return ret;
+	if (ret == 0) {
+		hw_path_key(kpath, sizeof(kpath), path, "devpath");
+		if (!valid_devpath(s))
+			return hw_error_got(ctx, kpath,
+					    json_object_get(obj, "devpath"),
+					    "expected a relative path under "
+					    "sys/devices (words without "
+					    "blanks, no \".\" or \"..\")");
+		desc->devpath = hw_strdup(ctx, s);
+	} else if (!strcmp(desc->bus, "pci")) {
+		/* The root bus of the device's own bus number: a real
+		 * layout (one host bridge per root bus) that libudev
+		 * accepts. */
+		desc->devpath = hw_printf(ctx, "pci%.4s:%.2s/%s", desc->name,
+					  desc->name + 5, desc->name);
+	} else if (drv->devpath_dir) {
+		desc->devpath =
+			hw_printf(ctx, "%s/%s", drv->devpath_dir, desc->name);
+	} else {
+		desc->devpath = hw_printf(ctx, "virtual/%s/%s",
+					  desc->driver_name, desc->name);
+	}
+	return desc->devpath ? 0 : -ENOMEM;
+}
+
+static int set_name(struct hw_ctx *ctx, const struct hw_driver *drv,
+		    json_t *obj, const char *path,
+		    struct mdev_parent_desc *desc)
+{
+	char kpath[HW_PATH_MAX];
+	const char *s = drv->default_name;
+	int ret;
+
+	hw_path_key(kpath, sizeof(kpath), path, "name");
+	ret = hw_get_string(ctx, obj, path, "name", MDEV_NAME_MAX, &s);
+	if (ret < 0)
+		return ret;
+	if (!s)
+		return hw_error(ctx, kpath, "required for driver \"%s\"",
+				drv->name);
+	if (!hw_valid_component(s, MDEV_NAME_MAX))
+		return hw_error_got(ctx, kpath, json_object_get(obj, "name"),
+				    "expected a non-empty word without '/' "
+				    "or blanks");
+	desc->name = hw_strdup(ctx, s);
+	return desc->name ? 0 : -ENOMEM;
+}
+
+static const struct hw_driver *get_driver(struct hw_ctx *ctx, json_t *obj,
+					  const char *path)
+{
+	json_t *v = json_object_get(obj, "driver");
+	const struct hw_driver *drv;
+	char kpath[HW_PATH_MAX];
+	char list[256] = "";
+
+	hw_path_key(kpath, sizeof(kpath), path, "driver");
+	if (v && json_is_string(v)) {
+		drv = hw_driver_find(json_string_value(v));
+		if (drv)
+			return drv;
+	}
+	for (size_t i = 0; i < hw_n_drivers; i++) {
+		strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
+		strncat(list, hw_drivers[i].name,
+			sizeof(list) - strlen(list) - 1);
+	}
+	if (!v)
+		hw_error(ctx, kpath, "required (one of %s)", list);
+	else
+		hw_error_got(ctx, kpath, v, "expected one of %s", list);
+	return NULL;
+}
+
+static int check_types(struct hw_ctx *ctx, const char *path,
+		       const struct mdev_parent_desc *desc)
+{
+	char msg[512];
+
+	for (size_t i = 0; i < desc->n_types; i++) {
+		char tpath[HW_PATH_MAX];
+		char ipath[HW_PATH_MAX];
+
+		if (mdev_class_check(desc->name, &desc->types[i], msg,
+				     sizeof(msg)) == 0)
+			continue;
+		hw_path_key(tpath, sizeof(tpath), path, "types");
+		hw_path_index(ipath, sizeof(ipath), tpath, i);
+		return hw_error(ctx, ipath, "%s", msg);
+	}
+	return 0;
+}
+
+/* Registers the parent in a scratch core: whatever the core would refuse
+ * (a device attribute colliding with another, say) is refused here, at
+ * load time, with the parent's path. */
+static int trial_register(struct hw_ctx *ctx, const char *path,
+			  const struct mdev_parent_desc *desc)
+{
+	struct mdev_core *core = mdev_core_new();
+	char msg[512] = "";
+	int ret;
+
+	if (!core) {
+		snprintf(ctx->err, ctx->errlen, "%s: out of memory",
+			 ctx->source);
+		return -ENOMEM;
+	}
+	ret = mdev_parent_register(core, desc, NULL, msg, sizeof(msg));
+	mdev_core_free(core);
+	if (ret == -ENOMEM) {
+		snprintf(ctx->err, ctx->errlen, "%s: out of memory",
+			 ctx->source);
+		return ret;
+	}
+	if (ret)
+		return hw_error(ctx, path, "%s", msg);
+	return 0;
+}
+
+static int parse_parent(struct hw_ctx *ctx, json_t *obj, const char *path,
+			struct mdev_parent_desc *desc)
+{
+	const struct hw_driver *drv;
+	int ret;
+
+	if (!json_is_object(obj))
+		return hw_error_got(ctx, path, obj, "expected an object");
+	drv = get_driver(ctx, obj, path);
+	if (!drv)
+		return -EINVAL;
+	ret = hw_check_keys(ctx, obj, path, common_keys, drv->keys);
+	if (ret)
+		return ret;
+	ret = set_name(ctx, drv, obj, path, desc);
+	if (ret)
+		return ret;
+	desc->driver_name = drv->name;
+	desc->bus = drv->bus;
+	ret = drv->build(ctx, obj, path, desc);
+	if (ret)
+		return ret;
+	if (!strcmp(desc->bus, "pci") && !hw_pci_address(desc->name)) {
+		char kpath[HW_PATH_MAX];
+
+		hw_path_key(kpath, sizeof(kpath), path, "name");
+		return hw_error(ctx, kpath,
+				"a PCI parent's name is its address, like "
+				"\"0000:65:00.0\" (lower-case hex), got \"%s\"",
+				desc->name);
+	}
+	ret = set_devpath(ctx, drv, obj, path, desc);
+	if (ret)
+		return ret;
+	ret = apply_bus_attrs(ctx, obj, path, desc);
+	if (ret)
+		return ret;
+	ret = check_types(ctx, path, desc);
+	if (ret)
+		return ret;
+	return trial_register(ctx, path, desc);
+}
+
+/* a is b, or a directory above or below b. */
+static bool paths_overlap(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	size_t lb = strlen(b);
+	size_t n = la < lb ? la : lb;
+
+	if (strncmp(a, b, n))
+		return false;
+	return la == lb || (la < lb ? b[la] : a[lb]) == '/';
+}
+
+static int check_unique(struct hw_ctx *ctx, const struct mdev_hardware *hw,
+			size_t j)
+{
+	const struct mdev_parent_desc *p = &hw->parents[j];
+	char path[HW_PATH_MAX];
+	char kpath[HW_PATH_MAX];
+
+	hw_path_index(path, sizeof(path), "parents", j);
+	for (size_t i = 0; i < j; i++) {
+		const struct mdev_parent_desc *q = &hw->parents[i];
+
+		if (!strcmp(p->name, q->name)) {
+			hw_path_key(kpath, sizeof(kpath), path, "name");
+			return hw_error(ctx, kpath,
+					"parent \"%s\" is already defined by "
+					"parents[%zu]",
+					p->name, i);
+		}
+		if (paths_overlap(p->devpath, q->devpath)) {
+			hw_path_key(kpath, sizeof(kpath), path, "devpath");
+			return hw_error(ctx, kpath,
+					"devpath \"%s\" overlaps \"%s\" of "
+					"parents[%zu]",
+					p->devpath, q->devpath, i);
+		}
+	}
+	return 0;
+}
+
+static int parse_root(struct hw_ctx *ctx, json_t *root,
+		      struct mdev_hardware *hw)
+{
+	static const char *const root_keys[] = { "parents", NULL };
+	json_t *parents;
+	int ret;
+
+	if (!json_is_object(root))
+		return hw_error_got(ctx, "(top level)", root,
+				    "expected an object {\"parents\": [...]}");
+	ret = hw_check_keys(ctx, root, "(top level)", root_keys, NULL);
+	if (ret)
+		return ret;
+	parents = json_object_get(root, "parents");
+	if (!parents)
+		return hw_error(ctx, "parents", "required (a list of parents)");
+	if (!json_is_array(parents))
+		return hw_error_got(ctx, "parents", parents,
+				    "expected an array");
+	if (json_array_size(parents) > HW_MAX_PARENTS)
+		return hw_error(ctx, "parents",
+				"expected at most %d parents, got %zu",
+				HW_MAX_PARENTS, json_array_size(parents));
+	hw->parents = hw_calloc(ctx, json_array_size(parents),
+				sizeof(*hw->parents));
+	if (!hw->parents)
+		return -ENOMEM;
+	for (size_t i = 0; i < json_array_size(parents); i++) {
+		char path[HW_PATH_MAX];
+
+		hw_path_index(path, sizeof(path), "parents", i);
+		ret = parse_parent(ctx, json_array_get(parents, i), path,
+				   &hw->parents[i]);
+		if (ret)
+			return ret;
+		hw->n_parents = i + 1;
+		ret = check_unique(ctx, hw, i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int mdev_hardware_parse(const char *text, size_t len, const char *source,
+			struct mdev_hardware **out, char *err, size_t errlen)
+{
+	struct mdev_hardware *hw;
+	struct hw_ctx ctx;
+	json_error_t jerr;
+	json_t *root;
+	char dummy[1];
+	int ret;
+
+	if (!err || !errlen) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	*out = NULL;
+	if (len > HW_FILE_MAX) {
+		snprintf(err, errlen, "%s: larger than %u MiB", source,
+			 HW_FILE_MAX >> 20);
+		return -EINVAL;
+	}
+	hw = calloc(1, sizeof(*hw));
+	if (!hw) {
+		snprintf(err, errlen, "%s: out of memory", source);
+		return -ENOMEM;
+	}
+	/* Duplicate keys would silently drop a setting; NUL inside strings
+	 * is refused by default (names become C strings). Jansson bounds
+	 * nesting at JSON_PARSER_MAX_DEPTH. */
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		snprintf(err, errlen, "%s: line %d, column %d: %s", source,
+			 jerr.line, jerr.column, jerr.text);
+		free(hw);
+		return -EINVAL;
+	}
+	ctx = (struct hw_ctx){ .source = source,
+			       .err = err,
+			       .errlen = errlen,
+			       .arena = &hw->arena };
+	ret = parse_root(&ctx, root, hw);
+	json_decref(root);
+	if (ret) {
+		mdev_hardware_free(hw);
+		return ret;
+	}
+	*out = hw;
+	return 0;
+}
+
+/* Reads at most HW_FILE_MAX + 1 bytes: enough to tell "too large". */
+static int read_bounded(int fd, char **text, size_t *len)
+{
+	size_t cap = 65536;
+	size_t n = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *p;
+
+			if (cap > HW_FILE_MAX)
+				break;
+			cap *= 2;
+			p = realloc(buf, cap);
+			if (!p) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = p;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			free(buf);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+int mdev_hardware_load(const char *path, struct mdev_hardware **out,
+		       char *err, size_t errlen)
+{
+	char *text;
+	size_t len;
+	int ret;
+	int fd;
+
+	*out = NULL;
+	if (!path)
+		return mdev_hardware_parse(demo_json, sizeof(demo_json) - 1,
+					   "(demo)", out, err, errlen);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = read_bounded(fd, &text, &len);
+	close(fd);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = mdev_hardware_parse(text, len, path, out, err, errlen);
+	free(text);
+	return ret;
+}
+
+size_t mdev_hardware_parent_count(const struct mdev_hardware *hw)
+{
+	return hw->n_parents;
+}
+
+const struct mdev_parent_desc *
+mdev_hardware_parent(const struct mdev_hardware *hw, size_t i)
+{
+	return i < hw->n_parents ? &hw->parents[i] : NULL;
+}
+
+void mdev_hardware_free(struct mdev_hardware *hw)
+{
+	if (!hw)
+		return;
+	hw_arena_free(&hw->arena);
+	free(hw);
+}
