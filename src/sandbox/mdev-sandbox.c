@@ -1,0 +1,678 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mdev-sandbox [--hardware FILE] [--state DIR] [--root DIR] -- COMMAND...
+ *
+ * Runs COMMAND where mdevd's tree is /sys: a private mount, network and PID
+ * namespace in which mdevd serves the hardware with udev events on, its
+ * tree is bound over /sys, a store is bound over /etc/mdevctl.d, /run is a
+ * fresh tmpfs and mdevkit's mdevctl comes first on PATH. See
+ * docs/sandbox.md.
+ *
+ * Processes:
+ *   mdev-sandbox (host namespaces; removes a temporary root at the end)
+ *    `- init: PID 1 of a new PID namespace, new mount namespace, still
+ *       the host's network namespace (so that mdevd, comparing its network
+ *       namespace with PID 1's, sees that its own is private); reaps
+ *       orphans, and when the session ends stops everything left
+ *       - SIGTERM, then SIGKILL - so nothing outlives the sandbox;
+ *       `- session: new network namespace; starts mdevd, mounts, runs
+ *          COMMAND and returns its status.
+ * If mdev-sandbox itself dies, init gets SIGKILL (PDEATHSIG) and the
+ * kernel kills the whole PID namespace; the mounts die with the mount
+ * namespace.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Exit status for a failure of the sandbox itself (as env(1) and
+ * chroot(1) use 125), so it is not mistaken for COMMAND's. */
+#define EXIT_SANDBOX 125
+/* How long leftover processes get between SIGTERM and SIGKILL. */
+#define STOP_GRACE_MS 3000
+
+struct sandbox {
+	const char *hardware; /* absolute, or NULL for the demo */
+	char *root;	      /* absolute */
+	char *state;	      /* absolute */
+	bool keep_root;
+	char *mdevd; /* absolute paths of the executables */
+	char *mdevctl;
+	char *mdevctl_dir;
+	char **command;
+};
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mdev-sandbox: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	_exit(EXIT_SANDBOX);
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		die("out of memory");
+	return p;
+}
+
+static void usage(FILE *out)
+{
+	fputs("Usage: mdev-sandbox [--hardware FILE] [--state DIR] "
+	      "[--root DIR] -- COMMAND [ARGS...]\n"
+	      "Runs COMMAND in private mount, network and PID namespaces "
+	      "where mdevd's\n"
+	      "tree is /sys, ROOT/etc/mdevctl.d is /etc/mdevctl.d, /run is "
+	      "a tmpfs and\n"
+	      "mdevkit's mdevctl is first on PATH. Exit status: COMMAND's, "
+	      "125 if the\n"
+	      "sandbox could not be set up.\n"
+	      "  --hardware FILE  hardware file for mdevd (default: the "
+	      "embedded demo)\n"
+	      "  --state DIR      mdevd's state directory (default: "
+	      "ROOT/state)\n"
+	      "  --root DIR       keep the tree's root, the store and the "
+	      "state in DIR\n"
+	      "                   (default: a temporary directory removed "
+	      "at exit)\n",
+	      out);
+}
+
+/* The directory holding our own executable. */
+static char *self_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	char *slash;
+
+	if (n < 0)
+		die("/proc/self/exe: %s", strerror(errno));
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return xstrdup(buf);
+}
+
+static bool is_executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       access(path, X_OK) == 0;
+}
+
+/* An executable NAME from the environment variable ENV, or the first of
+ * DIR/REL[i] that exists (the build tree puts mdevctl in ../ctl/ beside
+ * our src/fs/, an install puts both in one bin/). */
+static char *find_tool(const char *env, const char *name, const char *dir,
+		       const char *const *rel)
+{
+	const char *forced = getenv(env);
+	char *path;
+
+	if (forced && *forced) {
+		if (!is_executable(forced))
+			die("%s=%s: not an executable file", env, forced);
+		path = realpath(forced, NULL);
+		if (!path)
+			die("%s: %s", forced, strerror(errno));
+		return path;
+	}
+	for (; *rel; rel++) {
+		char *cand;
+
+		if (asprintf(&cand, "%s/%s%s", dir, *rel, name) < 0)
+			die("out of memory");
+		if (is_executable(cand)) {
+			path = realpath(cand, NULL);
+			free(cand);
+			if (!path)
+				die("%s: %s", name, strerror(errno));
+			return path;
+		}
+		free(cand);
+	}
+	die("cannot find %s next to %s (looked in ../ctl/, ../fs/ and ./; "
+	    "set %s to its path)",
+	    name, dir, env);
+	return NULL;
+}
+
+static void mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			die("mkdir %s: %s", p, strerror(errno));
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		die("mkdir %s: %s", p, strerror(errno));
+	free(p);
+}
+
+static char *absolute_dir(const char *path, const char *what)
+{
+	char *abs;
+
+	mkdir_p(path, 0755);
+	abs = realpath(path, NULL);
+	if (!abs)
+		die("%s %s: %s", what, path, strerror(errno));
+	return abs;
+}
+
+static void parse_args(int argc, char **argv, struct sandbox *sb)
+{
+	static const struct option opts[] = {
+	    {"hardware", required_argument, NULL, 'w'},
+	    {"state", required_argument, NULL, 's'},
+	    {"root", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *state = NULL, *root = NULL;
+	int c;
+
+	/* '+': stop at COMMAND, whose own options are not ours. */
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			sb->hardware = realpath(optarg, NULL);
+			if (!sb->hardware)
+				die("--hardware %s: %s", optarg,
+				    strerror(errno));
+			if (access(sb->hardware, R_OK) < 0)
+				die("--hardware %s: %s", optarg,
+				    strerror(errno));
+			break;
+		case 's':
+			state = optarg;
+			break;
+		case 'r':
+			root = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(EXIT_SANDBOX);
+		}
+	}
+	if (optind >= argc) {
+		fputs("mdev-sandbox: no COMMAND given\n", stderr);
+		usage(stderr);
+		exit(EXIT_SANDBOX);
+	}
+	sb->command = argv + optind;
+
+	if (root) {
+		sb->root = absolute_dir(root, "--root");
+		sb->keep_root = true;
+	} else {
+		const char *tmp = getenv("TMPDIR");
+		char *tmpl;
+
+		if (asprintf(&tmpl, "%s/mdev-sandbox.XXXXXX",
+			     tmp && *tmp ? tmp : "/tmp") < 0)
+			die("out of memory");
+		if (!mkdtemp(tmpl))
+			die("mkdtemp %s: %s", tmpl, strerror(errno));
+		sb->root = tmpl;
+	}
+	if (state)
+		sb->state = absolute_dir(state, "--state");
+	else
+		sb->state = path_join(sb->root, "state");
+}
+
+static void prepare_root(const struct sandbox *sb)
+{
+	static const char *const dirs[] = {"sys",
+					   "etc/mdevctl.d/scripts.d/callouts",
+					   "etc/mdevctl.d/scripts.d/notifiers"};
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *p = path_join(sb->root, dirs[i]);
+
+		mkdir_p(p, 0755);
+		free(p);
+	}
+	mkdir_p(sb->state, 0700);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if ((type == FTW_DP ? rmdir(path) : unlink(path)) < 0)
+		fprintf(stderr, "mdev-sandbox: remove %s: %s\n", path,
+			strerror(errno));
+	return 0;
+}
+
+/* Removes the temporary root: it never had mounts in our namespace, and
+ * FTW_MOUNT keeps the walk on its file system should anything be there. */
+static void remove_root(const char *root)
+{
+	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+/* --- signals ---------------------------------------------------------- */
+
+static volatile sig_atomic_t forward_to;
+
+static void forward_signal(int sig)
+{
+	if (forward_to > 0)
+		kill(forward_to, sig);
+}
+
+/* Termination requests go to the child; the terminal's SIGINT/SIGQUIT
+ * reach COMMAND directly (same process group) and are COMMAND's to handle,
+ * as in system(3). */
+static void forward_signals_to(pid_t child)
+{
+	struct sigaction sa = {.sa_handler = forward_signal};
+
+	forward_to = child;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+}
+
+static void default_signals(void)
+{
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+}
+
+/* Shell convention: 128 + signal for a killed child. */
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_SANDBOX;
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid: %s", strerror(errno));
+	return exit_code(status);
+}
+
+/* --- session: network namespace, mdevd, mounts, COMMAND --------------- */
+
+static void loopback_up(void)
+{
+	struct ifreq ifr = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		die("lo: SIOCGIFFLAGS: %s", strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		die("lo: SIOCSIFFLAGS: %s", strerror(errno));
+	close(fd);
+}
+
+static void setup_environment(const struct sandbox *sb)
+{
+	const char *path = getenv("PATH");
+	char *newpath;
+
+	if (asprintf(&newpath, "%s:%s", sb->mdevctl_dir,
+		     path && *path ? path : "/usr/sbin:/usr/bin:/sbin:/bin") <
+	    0)
+		die("out of memory");
+	/* libudev refuses a syspath that is not on a real sysfs without. */
+	if (setenv("SYSTEMD_DEVICE_VERIFY_SYSFS", "0", 1) < 0 ||
+	    setenv("PATH", newpath, 1) < 0 ||
+	    setenv("MDEV_SANDBOX_ROOT", sb->root, 1) < 0)
+		die("setenv: %s", strerror(errno));
+	free(newpath);
+}
+
+/* mdevd daemonizes and its first process exits once the tree is mounted;
+ * the daemon is reparented to our init. */
+static void start_mdevd(const struct sandbox *sb)
+{
+	char *on_register;
+	const char *argv[12];
+	size_t n = 0;
+	pid_t pid;
+	int code;
+
+	if (asprintf(&on_register, "%s start-parent-mdevs", sb->mdevctl) < 0)
+		die("out of memory");
+	argv[n++] = sb->mdevd;
+	argv[n++] = "--uevents";
+	argv[n++] = "--on-register";
+	argv[n++] = on_register;
+	argv[n++] = "--state";
+	argv[n++] = sb->state;
+	if (sb->hardware) {
+		argv[n++] = "--hardware";
+		argv[n++] = sb->hardware;
+	}
+	argv[n++] = sb->root;
+	argv[n] = NULL;
+
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		default_signals();
+		execv(sb->mdevd, (char *const *)argv);
+		fprintf(stderr, "mdev-sandbox: exec %s: %s\n", sb->mdevd,
+			strerror(errno));
+		_exit(127);
+	}
+	code = wait_child(pid);
+	if (code != 0)
+		die("mdevd exited with status %d before serving the tree",
+		    code);
+	free(on_register);
+}
+
+/* True when PATH is a mount point other than its parent's file system. */
+static bool is_mounted(const char *root, const char *path)
+{
+	struct stat a, b;
+
+	return stat(root, &a) == 0 && stat(path, &b) == 0 &&
+	       a.st_dev != b.st_dev;
+}
+
+static void bind_mount(const char *from, const char *to)
+{
+	if (mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
+		die("bind %s over %s: %s", from, to, strerror(errno));
+}
+
+static void mount_private_dirs(const struct sandbox *sb)
+{
+	char *sys = path_join(sb->root, "sys");
+	char *store = path_join(sb->root, "etc/mdevctl.d");
+	int fd;
+
+	if (!is_mounted(sb->root, sys))
+		die("mdevd returned but %s is not mounted", sys);
+	if (mount("mdev-sandbox-run", "/run", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0755") < 0)
+		die("tmpfs on /run: %s", strerror(errno));
+	/* libudev only joins udev's multicast group when udev looks alive
+	 * (or /dev is a devtmpfs): give listeners that sign. */
+	if (mkdir("/run/udev", 0755) < 0)
+		die("mkdir /run/udev: %s", strerror(errno));
+	fd = open("/run/udev/control", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die("/run/udev/control: %s", strerror(errno));
+	close(fd);
+	bind_mount(sys, "/sys");
+	/* An empty mount point if the host has no mdevctl installed. */
+	mkdir_p("/etc/mdevctl.d", 0755);
+	bind_mount(store, "/etc/mdevctl.d");
+	free(sys);
+	free(store);
+}
+
+static int run_command(const struct sandbox *sb)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		default_signals();
+		execvp(sb->command[0], sb->command);
+		fprintf(stderr, "mdev-sandbox: %s: %s\n", sb->command[0],
+			strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	forward_signals_to(pid);
+	return wait_child(pid);
+}
+
+static int session(const struct sandbox *sb)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		die("unshare(CLONE_NEWNET): %s", strerror(errno));
+	loopback_up();
+	setup_environment(sb);
+	start_mdevd(sb);
+	mount_private_dirs(sb);
+	return run_command(sb);
+}
+
+/* --- init: PID 1 of the sandbox ---------------------------------------- */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reaps everything; true once no process is left in the namespace. */
+static bool reap_all(void)
+{
+	for (;;) {
+		pid_t pid = waitpid(-1, NULL, WNOHANG);
+
+		if (pid > 0)
+			continue;
+		return pid < 0 && errno == ECHILD;
+	}
+}
+
+/* Asks every remaining process to stop (mdevd unmounts on SIGTERM), then
+ * kills what is still there after the grace period. */
+static void stop_everything(void)
+{
+	long long deadline = now_ms() + STOP_GRACE_MS;
+	struct timespec tick = {.tv_nsec = 10 * 1000 * 1000};
+
+	kill(-1, SIGTERM);
+	while (!reap_all()) {
+		if (now_ms() > deadline) {
+			kill(-1, SIGKILL);
+			while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+				;
+			return;
+		}
+		nanosleep(&tick, NULL);
+	}
+}
+
+static void mount_private(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		die("unshare(CLONE_NEWNS): %s", strerror(errno));
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die("make / private: %s", strerror(errno));
+	/* A /proc of our PID namespace, so that pids inside are the ones
+	 * kill(1) and pidof(1) work with. */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		die("mount /proc: %s", strerror(errno));
+}
+
+/* Dies with the parent: PDEATHSIG, plus a check for a parent that died
+ * before it was set. Inside a new PID namespace getppid() is 0, so the
+ * check is the parent's end of a pipe: readable (EOF) = parent gone. */
+static void die_with_parent(int parent_alive_fd)
+{
+	struct pollfd pfd = {.fd = parent_alive_fd, .events = POLLIN};
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die("prctl: %s", strerror(errno));
+	if (poll(&pfd, 1, 0) != 0)
+		_exit(EXIT_SANDBOX);
+	close(parent_alive_fd);
+}
+
+static int sandbox_init(const struct sandbox *sb, int parent_alive_fd)
+{
+	pid_t pid;
+	int code = EXIT_SANDBOX, status;
+
+	die_with_parent(parent_alive_fd);
+	mount_private();
+
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(session(sb));
+	forward_signals_to(pid);
+	/* As PID 1, adopt and reap orphans until the session ends. */
+	for (;;) {
+		pid_t done = waitpid(-1, &status, 0);
+
+		if (done == pid) {
+			code = exit_code(status);
+			break;
+		}
+		if (done < 0 && errno != EINTR)
+			break;
+	}
+	forward_to = 0;
+	stop_everything();
+	return code;
+}
+
+/* --- the PID namespace's parent ---------------------------------------- */
+
+/* unshare(CLONE_NEWPID) happens in a process of its own: once the new
+ * namespace's init is gone, its unsharer can no longer fork, which would
+ * break anything mdev-sandbox runs at exit (such as LeakSanitizer). */
+static int pidns_parent(const struct sandbox *sb, int parent_alive_fd)
+{
+	int alive[2];
+	pid_t init;
+
+	die_with_parent(parent_alive_fd);
+	if (unshare(CLONE_NEWPID) < 0) {
+		int e = errno;
+
+		die("unshare(CLONE_NEWPID): %s%s", strerror(e),
+		    e == EPERM ? " (mdev-sandbox needs root)" : "");
+	}
+	if (pipe2(alive, O_CLOEXEC) < 0)
+		die("pipe: %s", strerror(errno));
+	init = fork();
+	if (init < 0)
+		die("fork: %s", strerror(errno));
+	if (init == 0) {
+		close(alive[1]);
+		_exit(sandbox_init(sb, alive[0]));
+	}
+	close(alive[0]);
+	forward_signals_to(init);
+	return wait_child(init);
+}
+
+/* --- main --------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+	static const char *const ctl_dirs[] = {"../ctl/", "", NULL};
+	static const char *const fs_dirs[] = {"", "../fs/", NULL};
+	struct sandbox sb = {0};
+	char *dir, *slash;
+	pid_t child;
+	int alive[2], code;
+
+	parse_args(argc, argv, &sb);
+	dir = self_dir();
+	sb.mdevd = find_tool("MDEV_SANDBOX_MDEVD", "mdevd", dir, fs_dirs);
+	sb.mdevctl =
+	    find_tool("MDEV_SANDBOX_MDEVCTL", "mdevctl", dir, ctl_dirs);
+	sb.mdevctl_dir = xstrdup(sb.mdevctl);
+	slash = strrchr(sb.mdevctl_dir, '/');
+	*slash = '\0';
+	free(dir);
+	prepare_root(&sb);
+
+	if (pipe2(alive, O_CLOEXEC) < 0)
+		die("pipe: %s", strerror(errno));
+	fflush(NULL);
+	child = fork();
+	if (child < 0)
+		die("fork: %s", strerror(errno));
+	if (child == 0) {
+		close(alive[1]);
+		_exit(pidns_parent(&sb, alive[0]));
+	}
+	close(alive[0]);
+	forward_signals_to(child);
+	code = wait_child(child);
+	close(alive[1]);
+	if (!sb.keep_root)
+		remove_root(sb.root);
+	free(sb.root);
+	free(sb.state);
+	free(sb.mdevd);
+	free(sb.mdevctl);
+	free(sb.mdevctl_dir);
+	free((char *)sb.hardware);
+	return code;
+}
