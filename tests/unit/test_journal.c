@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: MIT
+/* The state journal: record, replay, compaction, torn records, the lock,
+ * and a failing write vetoing the operation. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fake.h"
+#include "journal.h"
+
+/* A vfio_ap-like driver: each write to assign_adapter adds to matrix, so
+ * the order and number of stores matters on replay. */
+static int ap_store(struct mdev_device *mdev, const char *attr,
+		    const char *buf, size_t len)
+{
+	const char *old = mdev_device_attr_get(mdev, "matrix");
+	char next[MDEV_ATTR_MAX];
+	int n;
+
+	if (strcmp(attr, "assign_adapter") != 0)
+		return -EINVAL;
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len == 0 || len > 8 || buf[0] == 'x')
+		return -EINVAL;
+	n = snprintf(next, sizeof(next), "%s%s%.*s", old, *old ? "," : "",
+		     (int)len, buf);
+	return mdev_device_attr_set(mdev, "matrix", next, (size_t)n);
+}
+
+static const struct mdev_driver_ops ap_ops = { .attr_store = ap_store };
+static const struct mdev_attr_desc ap_attrs[] = {
+	{ "assign_adapter", MDEV_ATTR_WO, NULL },
+	{ "matrix", MDEV_ATTR_RO, NULL },
+};
+static const struct mdev_type_desc ap_types[] = {
+	{ .id = "vfio_ap-passthrough", .device_api = "vfio-ap",
+	  .max_instances = 65536, .device_attrs = ap_attrs,
+	  .n_device_attrs = 2 },
+};
+static const struct mdev_parent_desc ap_parent = {
+	.name = "matrix", .devpath = "vfio_ap/matrix",
+	.driver_name = "vfio_ap", .types = ap_types, .n_types = 1,
+	.ops = &ap_ops,
+};
+
+static int hook_create(void *o, struct mdev_device *m)
+{
+	return mdev_journal_record_create(o, m);
+}
+
+static int hook_remove(void *o, struct mdev_device *m)
+{
+	return mdev_journal_record_remove(o, m);
+}
+
+static int hook_attr(void *o, struct mdev_device *m, const char *attr,
+		     const char *buf, size_t len)
+{
+	return mdev_journal_record_attr(o, m, attr, buf, len);
+}
+
+static const struct mdev_core_hooks journal_hooks = {
+	.device_create_commit = hook_create,
+	.device_remove_commit = hook_remove,
+	.attr_store_commit = hook_attr,
+};
+
+struct daemon {
+	struct mdev_core *core;
+	struct mdev_journal *j;
+};
+
+static char state_dir[256];
+
+static int setup_dir(void **state)
+{
+	(void)state;
+	snprintf(state_dir, sizeof(state_dir), "/tmp/mdev-journal-XXXXXX");
+	assert_non_null(mkdtemp(state_dir));
+	/* A nested path checks mkdir -p. */
+	strcat(state_dir, "/state/dir");
+	return 0;
+}
+
+static int teardown_dir(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	*strstr(state_dir, "/state/dir") = '\0';
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", state_dir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+/* Starts a "daemon": core, parents, journal replay, hooks. */
+static void daemon_start(struct daemon *d, bool reset)
+{
+	char err[256] = "";
+	int ret;
+
+	d->core = mdev_core_new();
+	assert_non_null(d->core);
+	fake_register(d->core, &mtty_parent);
+	fake_register(d->core, &ap_parent);
+	ret = mdev_journal_open(state_dir, reset, &d->j, err, sizeof(err));
+	if (ret < 0)
+		fprintf(stderr, "%s\n", err);
+	assert_int_equal(ret, 0);
+	assert_int_equal(mdev_journal_replay(d->j, d->core), 0);
+	mdev_core_set_hooks(d->core, &journal_hooks, d->j);
+}
+
+static void daemon_stop(struct daemon *d)
+{
+	mdev_core_free(d->core);
+	mdev_journal_close(d->j);
+}
+
+static char *journal_text(void)
+{
+	char path[300];
+	FILE *f;
+	char *text = calloc(1, 1 << 20);
+
+	snprintf(path, sizeof(path), "%s/journal", state_dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	return text;
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void append_raw(const char *text)
+{
+	char path[300];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/journal", state_dir);
+	fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static struct mdev_device *dev(struct daemon *d, unsigned long n)
+{
+	uuid_t u;
+
+	fake_uuid(n, u);
+	return mdev_device_find(d->core, u);
+}
+
+static void test_record_replay_compact(void **state)
+{
+	struct daemon d;
+	struct mdev_type *t1, *t2, *ap;
+	struct mdev_device *m;
+	char show[MDEV_ATTR_MAX + 1];
+	char *text;
+	unsigned g3;
+
+	(void)state;
+	daemon_start(&d, false);
+	t1 = fake_type(d.core, "mtty", "mtty-1");
+	t2 = fake_type(d.core, "mtty", "mtty-2");
+	ap = fake_type(d.core, "matrix", "vfio_ap-passthrough");
+	assert_int_equal(fake_create(t1, 1, NULL), 0);
+	assert_int_equal(fake_create(t2, 2, NULL), 0);
+	assert_int_equal(fake_create(t1, 3, &m), 0);
+	g3 = mdev_device_iommu_group(m);
+	assert_int_equal(fake_create(ap, 4, &m), 0);
+	assert_int_equal(mdev_device_attr_store(m, "assign_adapter", "3\n", 2),
+			 0);
+	assert_int_equal(mdev_device_attr_store(m, "assign_adapter", "x", 1),
+			 -EINVAL);
+	assert_int_equal(mdev_device_attr_store(m, "assign_adapter", "5\n", 2),
+			 0);
+	assert_string_equal(mdev_device_attr_get(m, "matrix"), "3,5");
+	/* Created then removed: gone after replay. */
+	assert_int_equal(mdev_device_remove(dev(&d, 2)), 0);
+	text = journal_text();
+	/* 4 creates, 3 stores (the failing one too: the hook runs first), 1
+	 * removal. */
+	assert_int_equal(count_lines(text), 8);
+	free(text);
+	daemon_stop(&d);
+
+	daemon_start(&d, false);
+	assert_int_equal(mdev_device_count(d.core), 3);
+	assert_non_null(dev(&d, 1));
+	assert_null(dev(&d, 2));
+	assert_non_null(m = dev(&d, 3));
+	assert_int_equal(mdev_device_iommu_group(m), g3);
+	assert_non_null(m = dev(&d, 4));
+	assert_string_equal(mdev_device_attr_get(m, "matrix"), "3,5");
+	assert_int_equal(mdev_device_attr_show(m, "matrix", show, sizeof(show)),
+			 4);
+	t1 = fake_type(d.core, "mtty", "mtty-1");
+	assert_int_equal(mdev_type_available(t1), 22);
+	/* Compacted: 3 creates and the 2 stores that succeeded. */
+	text = journal_text();
+	assert_int_equal(count_lines(text), 5);
+	assert_null(strstr(text, "\nR "));
+	free(text);
+	/* A new device gets a group above every replayed one. */
+	assert_int_equal(fake_create(t1, 5, &m), 0);
+	assert_true(mdev_device_iommu_group(m) > g3);
+	daemon_stop(&d);
+
+	/* A reset starts empty. */
+	daemon_start(&d, true);
+	assert_int_equal(mdev_device_count(d.core), 0);
+	daemon_stop(&d);
+	text = journal_text();
+	assert_string_equal(text, "");
+	free(text);
+}
+
+static void test_plain_attr_keeps_last(void **state)
+{
+	struct daemon d;
+	struct mdev_type *t;
+	struct mdev_device *m;
+	char *text;
+
+	(void)state;
+	daemon_start(&d, true);
+	/* The GRID-like parent is not registered by daemon_start: use mtty's
+	 * read-only attribute for the refusal and register GRID here. */
+	fake_register(d.core, &grid_parent);
+	t = fake_type(d.core, "0000:65:00.0", "nvidia-63");
+	assert_int_equal(fake_create(t, 7, &m), 0);
+	assert_int_equal(mdev_device_attr_store(m, "nvidia/vgpu_params",
+						"a=1\n", 4),
+			 0);
+	assert_int_equal(mdev_device_attr_store(m, "nvidia/vgpu_params",
+						"b=2 with space\n", 15),
+			 0);
+	mdev_core_free(d.core);
+	d.core = mdev_core_new();
+	fake_register(d.core, &grid_parent);
+	assert_int_equal(mdev_journal_replay(d.j, d.core), 0);
+	m = dev(&d, 7);
+	assert_non_null(m);
+	assert_string_equal(mdev_device_attr_get(m, "nvidia/vgpu_params"),
+			    "b=2 with space");
+	text = journal_text();
+	assert_int_equal(count_lines(text), 2);
+	free(text);
+	daemon_stop(&d);
+}
+
+static void test_torn_and_damaged_records(void **state)
+{
+	struct daemon d;
+	struct mdev_type *t1;
+	char *text;
+
+	(void)state;
+	daemon_start(&d, true);
+	t1 = fake_type(d.core, "mtty", "mtty-1");
+	assert_int_equal(fake_create(t1, 1, NULL), 0);
+	assert_int_equal(fake_create(t1, 2, NULL), 0);
+	daemon_stop(&d);
+	/* A damaged complete line, a foreign line and a torn tail. */
+	append_raw("C 00000000-0000-4000-8000-000000000009 9 mtty mtty-1 "
+		   "00000000\n");
+	append_raw("garbage\n");
+	append_raw("R 00000000-0000-4000-8000-0000000");
+	daemon_start(&d, false);
+	assert_int_equal(mdev_device_count(d.core), 2);
+	assert_null(dev(&d, 9));
+	/* The next record lands on its own line. */
+	t1 = fake_type(d.core, "mtty", "mtty-1");
+	assert_int_equal(fake_create(t1, 3, NULL), 0);
+	daemon_stop(&d);
+	text = journal_text();
+	assert_int_equal(count_lines(text), 3);
+	assert_int_equal(text[strlen(text) - 1], '\n');
+	free(text);
+
+	/* A torn tail seen only by open (no replay) is cut before appends. */
+	append_raw("C 0000");
+	daemon_start(&d, false);
+	assert_int_equal(mdev_device_count(d.core), 3);
+	daemon_stop(&d);
+}
+
+static void test_lock_refused(void **state)
+{
+	struct daemon d;
+	struct mdev_journal *j2 = NULL;
+	char err[256] = "", want[128];
+
+	(void)state;
+	daemon_start(&d, true);
+	assert_int_equal(mdev_journal_open(state_dir, false, &j2, err,
+					   sizeof(err)),
+			 -EBUSY);
+	assert_null(j2);
+	snprintf(want, sizeof(want), "in use by another mdevd (pid %ld)",
+		 (long)getpid());
+	assert_non_null(strstr(err, want));
+	assert_non_null(strstr(err, state_dir));
+	daemon_stop(&d);
+	/* Released on close. */
+	assert_int_equal(mdev_journal_open(state_dir, false, &j2, err,
+					   sizeof(err)),
+			 0);
+	mdev_journal_close(j2);
+}
+
+/* RLIMIT_FSIZE makes the journal append short (or EFBIG): the create is
+ * vetoed, undone, and the journal is cut back. */
+static void test_write_failure_vetoes(void **state)
+{
+	struct daemon d;
+	struct mdev_type *t1;
+	struct mdev_device *m;
+	struct rlimit old, lim;
+	char *before, *after;
+	char path[300];
+	struct stat st;
+
+	(void)state;
+	daemon_start(&d, true);
+	t1 = fake_type(d.core, "mtty", "mtty-1");
+	assert_int_equal(fake_create(t1, 1, &m), 0);
+	before = journal_text();
+	snprintf(path, sizeof(path), "%s/journal", state_dir);
+	assert_int_equal(stat(path, &st), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = (rlim_t)st.st_size + 10; /* room for a torn piece */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_true(fake_create(t1, 2, NULL) < 0);
+	assert_null(dev(&d, 2));
+	assert_int_equal(mdev_type_available(t1), 23);
+	assert_true(mdev_device_remove(m) < 0);
+	assert_ptr_equal(dev(&d, 1), m);
+	assert_true(mdev_device_attr_store(m, "vendor/sample_mdev_dev", "x",
+					   1) == -EACCES);
+	lim.rlim_cur = (rlim_t)st.st_size; /* no room at all: EFBIG */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_int_equal(fake_create(t1, 2, NULL), -EFBIG);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	after = journal_text();
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	/* Appends work again once there is room. */
+	assert_int_equal(fake_create(t1, 2, NULL), 0);
+	daemon_stop(&d);
+	daemon_start(&d, false);
+	assert_int_equal(mdev_device_count(d.core), 2);
+	daemon_stop(&d);
+}
+
+static void test_absent_parent_dropped(void **state)
+{
+	struct daemon d;
+	char err[256];
+
+	(void)state;
+	daemon_start(&d, true);
+	fake_register(d.core, &mbochs_parent);
+	assert_int_equal(fake_create(fake_type(d.core, "mbochs",
+					       "mbochs-large"),
+				     1, NULL),
+			 0);
+	assert_int_equal(fake_create(fake_type(d.core, "mtty", "mtty-2"), 2,
+				     NULL),
+			 0);
+	daemon_stop(&d);
+	/* Restart without mbochs: its device is dropped and compacted away. */
+	daemon_start(&d, false);
+	assert_int_equal(mdev_device_count(d.core), 1);
+	assert_null(dev(&d, 1));
+	daemon_stop(&d);
+	/* Even with mbochs back, it stays gone. */
+	d.core = mdev_core_new();
+	fake_register(d.core, &mbochs_parent);
+	assert_int_equal(mdev_journal_open(state_dir, false, &d.j, err,
+					   sizeof(err)),
+			 0);
+	assert_int_equal(mdev_journal_replay(d.j, d.core), 0);
+	assert_int_equal(mdev_device_count(d.core), 0);
+	daemon_stop(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_record_replay_compact,
+						setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_plain_attr_keeps_last,
+						setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_torn_and_damaged_records,
+						setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_lock_refused, setup_dir,
+						teardown_dir),
+		cmocka_unit_test_setup_teardown(test_write_failure_vetoes,
+						setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_absent_parent_dropped,
+						setup_dir, teardown_dir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
