@@ -20,6 +20,9 @@ if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" -Dfuzzers=true -Db_lundef=false \
 		-Db_sanitize=address,undefined -Dtests=disabled \
 		-Dc_args=-fsanitize=fuzzer-no-link >/dev/null
+else
+	# Picks up layers (src/*/meson.build) that appeared since the setup.
+	meson setup --reconfigure "$build" >/dev/null
 fi
 if [ $# -eq 0 ]; then
 	# Every target fuzz/meson.build declares (a layer not landed yet has
