@@ -17,6 +17,13 @@
 #define JSON_MAX_TYPES 256
 #define JSON_MAX_ATTRS 64
 
+/* Files of a type directory that a class attribute must not shadow. */
+static const char *const reserved_type_files[] = {
+	"create", "name", "description", "device_api",
+	"available_instances", "devices", "class", "max_instances",
+	"requires_group", "params", NULL,
+};
+
 /* Files of a device directory that a driver attribute must not shadow. */
 static const char *const reserved_device_files[] = {
 	"remove", "mdev_type", "iommu_group", "driver", "subsystem",
@@ -229,10 +236,11 @@ static int parse_class_attrs(struct hw_ctx *ctx, json_t *type,
 		int ret;
 
 		hw_path_key(kpath, sizeof(kpath), apath, key);
-		if (!component(key))
+		if (!component(key) || in_list(reserved_type_files, key))
 			return hw_error(ctx, kpath,
-					"an attribute name must be a non-empty "
-					"word without '/' or blanks");
+					"expected an attribute name without "
+					"'/' or blanks that is not a standard "
+					"file of the type directory");
 		if (!json_is_string(value) ||
 		    json_string_length(value) >= MDEV_NAME_MAX ||
 		    !one_line(json_string_value(value)))

@@ -151,12 +151,13 @@ static int ap_attr_store(struct mdev_device *mdev, const char *attr,
 	return 0;
 }
 
-/* Appends one formatted line; -EFBIG when the page is full. */
+/* Appends one formatted line. Like the kernel's sysfs_emit_at, output
+ * that does not fit the page is cut off, and what fits is returned. */
 #define AP_PRINT(buf, size, pos, ...)                                      \
 	do {                                                               \
 		int n_ = snprintf((buf) + (pos), (size) - (pos), __VA_ARGS__); \
 		if (n_ < 0 || (size_t)n_ >= (size) - (pos))                \
-			return -EFBIG;                                     \
+			return (int)(size) - 1;                            \
 		(pos) += n_;                                               \
 	} while (0)
 
