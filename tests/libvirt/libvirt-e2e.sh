@@ -1,0 +1,277 @@
+#!/bin/bash
+# Runs inside mdev-sandbox (see test-libvirt.sh): Debian's libvirtd with only
+# the node-device driver, checked through virsh against the tree (/sys) and
+# mdevctl (mdevkit's, first on PATH).
+# Env: HW = the hardware file mdevd serves (edited for the SIGHUP checks),
+#      WORK = a scratch directory.
+set -eu
+. "$(dirname "$0")/libvirt-lib.sh"
+: "${HW:?}" "${WORK:?}"
+
+failures=0
+n=0
+ok()
+{
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+not_ok()
+{
+	n=$((n + 1))
+	failures=$((failures + 1))
+	echo "not ok $n - $*"
+}
+check()
+{
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+T=10 # seconds any libvirt reaction may take
+
+lv_start "$WORK/libvirt"
+ok "libvirtd started with the node-device driver only"
+
+# --- the tree as libvirt sees it --------------------------------------------
+
+# "id|name|deviceAPI|availableInstances" per type, from the tree.
+tree_types()
+{
+	local t
+	for t in "$1"/mdev_supported_types/*/; do
+		t=${t%/}
+		printf '%s|%s|%s|%s\n' "${t##*/}" "$(cat "$t/name")" \
+			"$(cat "$t/device_api")" "$(cat "$t/available_instances")"
+	done | sort
+}
+
+# The same from libvirt's XML of the parent node device.
+lv_types()
+{
+	vsh nodedev-dumpxml "$1" | sed -n \
+		-e "s|^ *<type id='\([^']*\)'>\$|id \1|p" \
+		-e 's|^ *<name>\(.*\)</name>$|name \1|p' \
+		-e 's|^ *<deviceAPI>\(.*\)</deviceAPI>$|api \1|p' \
+		-e 's|^ *<availableInstances>\(.*\)</availableInstances>$|avail \1|p' |
+		awk '$1 == "id" { if (id != "") print id "|" nm "|" api "|" av;
+				id = substr($0, 4); nm = ""; api = ""; av = "" }
+			$1 == "name" { nm = substr($0, 6) }
+			$1 == "api" { api = substr($0, 5) }
+			$1 == "avail" { av = substr($0, 7) }
+			END { if (id != "") print id "|" nm "|" api "|" av }' |
+		sed -e 's/&amp;/\&/g; s/&lt;/</g; s/&gt;/>/g; s/&apos;/'"'"'/g' | sort
+}
+
+types_agree()
+{
+	[ "$(tree_types "$1")" = "$(lv_types "$2")" ]
+}
+
+# Node device names for every parent, by sysfs path.
+declare -A parent_name
+parents=()
+for link in /sys/class/mdev_bus/*; do
+	p=${link##*/}
+	parents+=("$p")
+	path=$(readlink -f "$link")
+	if name=$(lv_name_of_path "$path"); then
+		parent_name[$p]=$name
+		ok "parent $p is node device $name"
+	else
+		not_ok "parent $p ($path) is not a libvirt node device"
+	fi
+done
+[ ${#parents[@]} -ge 4 ] && ok "${#parents[@]} parents in the tree" ||
+	not_ok "only ${#parents[@]} parents in the tree"
+
+for p in "${parents[@]}"; do
+	[ -n "${parent_name[$p]:-}" ] || continue
+	if types_agree "/sys/class/mdev_bus/$p" "${parent_name[$p]}"; then
+		ok "types of $p: same id, name, deviceAPI, availableInstances"
+	else
+		not_ok "types of $p differ:"
+		diff <(tree_types "/sys/class/mdev_bus/$p") \
+			<(lv_types "${parent_name[$p]}") | sed 's/^/#   /'
+	fi
+done
+
+# The mdev with UUID $1 appears in nodedev-list --tree under parent $2's
+# node device.
+in_tree_under()
+{
+	vsh nodedev-list --tree | awk -v parent="$2" -v dev="mdev_${1//-/_}" '
+		index($0, "+- " parent) { depth = index($0, "+-"); inside = 1; next }
+		inside && index($0, "+-") && index($0, "+-") <= depth { inside = 0 }
+		inside && index($0, "+- " dev) { found = 1 }
+		END { exit !found }'
+}
+
+lv_active() { vsh nodedev-list --cap mdev | grep -q "mdev_${1//-/_}"; }
+lv_inactive() { vsh nodedev-list --cap mdev --inactive | grep -q "mdev_${1//-/_}"; }
+lv_absent() { ! vsh nodedev-list --cap mdev --all | grep -q "mdev_${1//-/_}"; }
+tree_has() { [ -e "/sys/bus/mdev/devices/$1" ]; }
+ctl_active() { mdevctl list | grep -q "^$1 "; }
+ctl_defined() { mdevctl list --defined | grep -q "^$1 "; }
+
+first_type()
+{
+	local t
+	for t in "/sys/class/mdev_bus/$1"/mdev_supported_types/*/; do
+		t=${t%/}
+		if [ "$(cat "$t/available_instances")" -gt 0 ]; then
+			echo "${t##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+mdev_xml()
+{
+	# parent node device, type, uuid
+	cat <<-EOF
+		<device>
+		  <parent>$1</parent>
+		  <capability type='mdev'>
+		    <type id='$2'/>
+		    <uuid>$3</uuid>
+		  </capability>
+		</device>
+	EOF
+}
+
+# --- lifecycle through libvirt ----------------------------------------------
+
+gpu=0000:00:02.0
+[ -n "${parent_name[$gpu]:-}" ] || { echo "Bail out! no $gpu in libvirt"; exit 1; }
+gpu_node=${parent_name[$gpu]}
+gtype=$(first_type $gpu)
+avail_before=$(cat /sys/class/mdev_bus/$gpu/mdev_supported_types/$gtype/available_instances)
+
+# define + start
+u=$(uuidgen)
+mdev_xml "$gpu_node" "$gtype" "$u" >"$WORK/def.xml"
+check "nodedev-define $gtype on $gpu_node" vsh nodedev-define "$WORK/def.xml"
+check "defined mdev listed by mdevctl list --defined" ctl_defined "$u"
+check "store file written" test -f "/etc/mdevctl.d/$gpu/$u"
+check "nodedev-list --cap mdev --inactive shows it" wait_until $T lv_inactive "$u"
+check "not in the tree before start" eval '! tree_has '"$u"
+name=$(lv_mdev_name "$u")
+check "nodedev-start $name" vsh nodedev-start "$name"
+check "started device is in the tree" tree_has "$u"
+check "mdevctl list shows it active" ctl_active "$u"
+check "libvirt lists it active" wait_until $T lv_active "$u"
+check "nodedev-list --tree shows it under $gpu_node" wait_until $T in_tree_under "$u" "$gpu_node"
+check "available_instances dropped in the tree" test \
+	"$(cat /sys/class/mdev_bus/$gpu/mdev_supported_types/$gtype/available_instances)" -lt "$avail_before"
+check "parent's types agree after start" types_agree /sys/class/mdev_bus/$gpu "$gpu_node"
+check "dumpxml of the mdev names its type and uuid" eval \
+	'vsh nodedev-dumpxml '"$name"' | grep -q "<type id=.'"$gtype"'./>" &&
+	 vsh nodedev-dumpxml '"$name"' | grep -q "<uuid>'"$u"'</uuid>"'
+
+# autostart
+check "nodedev-autostart $name" vsh nodedev-autostart "$name"
+check "definition is auto (mdevctl)" eval 'mdevctl list --defined --uuid '"$u"' | grep -q " auto"'
+check "nodedev-info says autostart yes" wait_until $T eval \
+	'vsh nodedev-info '"$name"' | grep -Eq "^Autostart: +yes"'
+check "nodedev-autostart --disable $name" vsh nodedev-autostart --disable "$name"
+check "definition is manual again" eval 'mdevctl list --defined --uuid '"$u"' | grep -q " manual"'
+
+# destroy (stays defined), undefine
+check "nodedev-destroy $name" vsh nodedev-destroy "$name"
+check "destroyed device left the tree" eval '! tree_has '"$u"
+check "mdevctl no longer lists it active" eval '! ctl_active '"$u"
+check "libvirt shows it inactive" wait_until $T lv_inactive "$u"
+check "available_instances restored" test \
+	"$(cat /sys/class/mdev_bus/$gpu/mdev_supported_types/$gtype/available_instances)" -eq "$avail_before"
+check "nodedev-undefine $name" vsh nodedev-undefine "$name"
+check "mdevctl forgot the definition" eval '! ctl_defined '"$u"
+check "libvirt forgot it" wait_until $T lv_absent "$u"
+
+# transient create
+u=$(uuidgen)
+mdev_xml "$gpu_node" "$gtype" "$u" >"$WORK/create.xml"
+start=$(date +%s%N)
+check "nodedev-create (transient)" vsh nodedev-create "$WORK/create.xml"
+ms=$((($(date +%s%N) - start) / 1000000))
+echo "# nodedev-create took $ms ms"
+check "nodedev-create returned within 5 s (udev event seen)" test $ms -lt 5000
+check "created device is in the tree" tree_has "$u"
+check "mdevctl list shows it" ctl_active "$u"
+check "mdevctl list --defined does not" eval '! ctl_defined '"$u"
+check "libvirt lists it active" lv_active "$u"
+name=$(lv_mdev_name "$u")
+check "nodedev-destroy $name" vsh nodedev-destroy "$name"
+check "gone from the tree" eval '! tree_has '"$u"
+check "gone from libvirt" wait_until $T lv_absent "$u"
+
+# every other parent: a transient device on its first type
+for p in "${parents[@]}"; do
+	[ "$p" = "$gpu" ] && continue
+	[ -n "${parent_name[$p]:-}" ] || continue
+	t=$(first_type "$p") || { not_ok "$p has no type with room"; continue; }
+	u=$(uuidgen)
+	mdev_xml "${parent_name[$p]}" "$t" "$u" >"$WORK/p.xml"
+	if vsh nodedev-create "$WORK/p.xml" >/dev/null && tree_has "$u" &&
+		wait_until $T in_tree_under "$u" "${parent_name[$p]}"; then
+		ok "nodedev-create $t on $p, shown under ${parent_name[$p]}"
+	else
+		not_ok "nodedev-create $t on $p"
+	fi
+	name=$(lv_mdev_name "$u")
+	[ -n "$name" ] && vsh nodedev-destroy "$name" >/dev/null || true
+	check "device on $p destroyed" wait_until $T lv_absent "$u"
+done
+
+# --- changes made outside libvirt --------------------------------------------
+
+u=$(uuidgen)
+echo "$u" >"/sys/class/mdev_bus/$gpu/mdev_supported_types/$gtype/create"
+check "device written to create appears in libvirt live" wait_until $T lv_active "$u"
+check "... under $gpu_node in the tree" wait_until $T in_tree_under "$u" "$gpu_node"
+echo 1 >"/sys/bus/mdev/devices/$u/remove"
+check "device removed through sysfs leaves libvirt" wait_until $T lv_absent "$u"
+
+u=$(uuidgen)
+mdevctl define --uuid "$u" --parent "$gpu" --type "$gtype" >/dev/null
+check "definition by mdevctl appears inactive in libvirt" wait_until $T lv_inactive "$u"
+mdevctl start --uuid "$u" >/dev/null
+check "start by mdevctl appears active in libvirt" wait_until $T lv_active "$u"
+mdevctl stop --uuid "$u" >/dev/null
+check "stop by mdevctl shows inactive in libvirt" wait_until $T lv_inactive "$u"
+mdevctl undefine --uuid "$u" >/dev/null
+check "undefine by mdevctl leaves libvirt" wait_until $T lv_absent "$u"
+
+# --- parents added and removed at run time (SIGHUP) --------------------------
+
+newp=0000:66:00.0 # in $WORK/hw-plus.json, not in $HW at start
+new_node=pci_0000_66_00_0
+mdevd_pid=$(pidof mdevd)
+# An autostart definition waiting for the parent: mdevd's --on-register
+# "mdevctl start-parent-mdevs" (the udev rule's job) starts it.
+ua=$(uuidgen)
+ntype=$(first_type 0000:65:00.0)
+mdevctl define --uuid "$ua" --parent "$newp" --type "$ntype" --auto >/dev/null
+cp "$HW" "$WORK/hw.orig"
+cp "$WORK/hw-plus.json" "$HW"
+kill -HUP "$mdevd_pid"
+check "parent $newp registered after SIGHUP" wait_until $T test -e "/sys/class/mdev_bus/$newp"
+check "libvirt shows $new_node without a restart" wait_until $T eval 'vsh nodedev-list | grep -qx '"$new_node"
+check "types of $newp agree" wait_until $T types_agree "/sys/class/mdev_bus/$newp" "$new_node"
+check "autostart definition started on registration" wait_until $T tree_has "$ua"
+check "... and shown active under $new_node" wait_until $T in_tree_under "$ua" "$new_node"
+cp "$WORK/hw.orig" "$HW"
+kill -HUP "$mdevd_pid"
+check "parent $newp unregistered after SIGHUP" wait_until $T eval '! test -e /sys/class/mdev_bus/'"$newp"
+check "libvirt dropped $new_node" wait_until $T eval '! vsh nodedev-list | grep -qx '"$new_node"
+check "its device is inactive (defined) in libvirt" wait_until $T lv_inactive "$ua"
+mdevctl undefine --uuid "$ua" >/dev/null || true
+check "libvirtd still running" kill -0 "$(cat /run/libvirtd.pid)"
+
+echo "1..$n"
+if [ $failures -ne 0 ]; then
+	echo "# $failures failed; libvirtd log tail:"
+	tail -n 30 "$WORK/libvirt/libvirtd.log" | sed 's/^/#   /'
+	exit 1
+fi

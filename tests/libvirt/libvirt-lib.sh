@@ -1,0 +1,88 @@
+# Helpers for running Debian's libvirtd (node-device driver only) inside
+# mdev-sandbox; sourced by the libvirt tests and the bench. bash.
+#
+# lv_start DIR   starts libvirtd with its config, log and driver dir in DIR
+# vsh ARGS...    virsh -q -c nodedev:///system ARGS
+# wait_until SECONDS COMMAND...   polls COMMAND every 20 ms; 1 on timeout
+
+LV_DRIVER=${LV_DRIVER:-}
+
+lv_find_driver()
+{
+	local f
+	for f in /usr/lib/*/libvirt/connection-driver/libvirt_driver_nodedev.so \
+		/usr/lib64/libvirt/connection-driver/libvirt_driver_nodedev.so \
+		/usr/lib/libvirt/connection-driver/libvirt_driver_nodedev.so; do
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	dpkg -L libvirt-daemon 2>/dev/null | grep '/libvirt_driver_nodedev\.so$' | head -n1
+}
+
+# 0 when libvirtd and its node-device driver are installed.
+lv_available()
+{
+	command -v libvirtd >/dev/null 2>&1 || [ -x /usr/sbin/libvirtd ] || return 1
+	command -v virsh >/dev/null 2>&1 || return 1
+	[ -n "$(lv_find_driver)" ]
+}
+
+wait_until()
+{
+	local limit=$1 start now
+	shift
+	start=$(date +%s%N)
+	while ! "$@" >/dev/null 2>&1; do
+		now=$(date +%s%N)
+		[ $(((now - start) / 1000000)) -ge $((limit * 1000)) ] && return 1
+		sleep 0.02
+	done
+	return 0
+}
+
+vsh()
+{
+	virsh -q -c nodedev:///system "$@"
+}
+
+lv_start()
+{
+	local dir=$1 drv libvirtd
+	drv=$(lv_find_driver)
+	libvirtd=$(command -v libvirtd || echo /usr/sbin/libvirtd)
+	mkdir -p "$dir/drivers"
+	ln -sf "$drv" "$dir/drivers/"
+	# Everything libvirtd writes goes under the private /run or DIR.
+	cat >"$dir/libvirtd.conf" <<-EOF
+		unix_sock_dir = "/run/libvirt"
+		auth_unix_rw = "none"
+		auth_unix_ro = "none"
+		log_outputs = "2:file:$dir/libvirtd.log"
+	EOF
+	LIBVIRT_DRIVER_DIR="$dir/drivers" "$libvirtd" -d -f "$dir/libvirtd.conf" \
+		-p /run/libvirtd.pid || return 1
+	# Up when virsh answers (the socket exists before the driver is ready).
+	wait_until 20 vsh nodedev-list || {
+		echo "libvirtd did not answer; its log:" >&2
+		cat "$dir/libvirtd.log" >&2
+		return 1
+	}
+}
+
+# libvirt's name of the node device whose sysfs path is $1.
+lv_name_of_path()
+{
+	local want=$1 n
+	for n in $(vsh nodedev-list); do
+		if vsh nodedev-dumpxml "$n" | grep -qxF "  <path>$want</path>"; then
+			echo "$n"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# libvirt's name of the mdev with UUID $1 (active or inactive).
+lv_mdev_name()
+{
+	vsh nodedev-list --cap mdev --all | grep -F "mdev_${1//-/_}" | head -n1
+}

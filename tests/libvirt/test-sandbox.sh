@@ -1,0 +1,134 @@
+#!/bin/bash
+# mdev-sandbox itself: what the namespace holds, exit status, clean-up when
+# COMMAND exits, is killed, or mdev-sandbox is killed; --root persistence;
+# mdevd's udev events reaching a libudev listener inside.
+# Env: MDEV_SANDBOX = path of the mdev-sandbox executable.
+set -eu
+: "${MDEV_SANDBOX:?}"
+[ "$(id -u)" = 0 ] || { echo "needs root: skip"; exit 77; }
+sbx=$MDEV_SANDBOX
+work=$(mktemp -d /tmp/mdev-sbx-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fail=0
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $*"; }
+check()
+{
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+# No process anywhere mentions the root any more (mdevd's argv holds it).
+nothing_left() { ! pgrep -f "$1" >/dev/null; }
+wait_gone()
+{
+	for _ in $(seq 100); do nothing_left "$1" && return 0; sleep 0.05; done
+	return 1
+}
+
+# --- what COMMAND sees ---------------------------------------------------
+set +e
+"$sbx" -- bash -c '
+	echo "root=$MDEV_SANDBOX_ROOT"
+	echo "verify=${SYSTEMD_DEVICE_VERIFY_SYSFS:-unset}"
+	echo "mdevctl=$(command -v mdevctl)"
+	echo "parents=$(ls /sys/class/mdev_bus | wc -l)"
+	echo "store=$(test -d /etc/mdevctl.d/scripts.d/callouts && test -d /etc/mdevctl.d/scripts.d/notifiers && echo yes)"
+	echo "run=$(stat -f -c %T /run)"
+	echo "udevctl=$(test -e /run/udev/control && echo yes)"
+	echo "mdevd=$(tr "\0" " " </proc/$(pidof mdevd)/cmdline)"
+	echo "lo=$(cat /sys/class/net/lo/operstate 2>/dev/null || ip -o link show lo 2>/dev/null | grep -c UP)"
+	echo "pid1=$(cat /proc/1/comm)"
+	exit 7' >"$work/out" 2>"$work/err"
+code=$?
+set -e
+cat "$work/out" "$work/err" | sed 's/^/#   /'
+get() { sed -n "s/^$1=//p" "$work/out"; }
+check "COMMAND's exit status (7) is mdev-sandbox's" test $code = 7
+check "SYSTEMD_DEVICE_VERIFY_SYSFS=0" test "$(get verify)" = 0
+check "mdevkit's mdevctl first on PATH" test "$(get mdevctl)" = \
+	"$(cd "$(dirname "$sbx")/../ctl" 2>/dev/null && pwd)/mdevctl"
+check "/sys is mdevd's tree (4 demo parents)" test "$(get parents)" = 4
+check "store with scripts.d/{callouts,notifiers} over /etc/mdevctl.d" test "$(get store)" = yes
+check "/run is a private tmpfs" test "$(get run)" = tmpfs
+check "mdevd runs with --uevents and --on-register" eval \
+	'get mdevd | grep -q -- "--uevents" && get mdevd | grep -q -- "--on-register"'
+root=$(get root)
+check "temporary root removed at exit" test -n "$root" -a ! -e "$root"
+check "nothing left running" wait_gone "$root"
+check "host /sys untouched" test ! -e /sys/class/mdev_bus/mtty
+
+# --- --root keeps the store; events --------------------------------------
+u=$(uuidgen)
+"$sbx" --root "$work/keep" -- mdevctl define --uuid "$u" --parent 0000:00:02.0 \
+	--type i915-GVTg_V5_4 >/dev/null
+check "--root: definition stored under ROOT/etc/mdevctl.d" test -f "$work/keep/etc/mdevctl.d/0000:00:02.0/$u"
+check "--root: the next sandbox sees it" eval \
+	'"$sbx" --root "$work/keep" -- mdevctl list --defined | grep -q "^$u "'
+check "--root: root kept after exit" test -d "$work/keep/sys"
+wait_gone "$work/keep" || true
+
+if command -v udevadm >/dev/null; then
+	"$sbx" -- bash -c '
+		udevadm monitor --udev --property --subsystem-match=mdev >"$0/mon" 2>&1 &
+		for _ in $(seq 100); do grep -q "^UDEV - " "$0/mon" && break; sleep 0.05; done
+		sleep 0.2
+		u=$(uuidgen)
+		echo $u >/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create
+		echo 1 >/sys/bus/mdev/devices/$u/remove
+		for _ in $(seq 100); do grep -q "^ACTION=remove" "$0/mon" && break; sleep 0.05; done
+		echo "uuid=$u" >>"$0/mon"
+		kill %1' "$work"
+	u=$(sed -n 's/^uuid=//p' "$work/mon")
+	check "udev listener saw the mdev add event" grep -q "^UDEV .* add .*/$u (mdev)" "$work/mon"
+	check "udev listener saw the mdev remove event" grep -q "^UDEV .* remove .*/$u (mdev)" "$work/mon"
+	grep -q "^ACTION=" "$work/mon" || sed 's/^/#   /' "$work/mon"
+fi
+
+# --- clean-up when things are killed ---------------------------------------
+set +e
+"$sbx" --root "$work/k1" -- bash -c 'kill -9 $$'
+code=$?
+set -e
+check "COMMAND killed by SIGKILL: exit 137" test $code = 137
+check "... nothing left running" wait_gone "$work/k1"
+
+"$sbx" --root "$work/k2" -- sleep 60 &
+spid=$!
+wait_until_running() { for _ in $(seq 100); do pgrep -f "$work/k2" | grep -qv "^$spid\$" && pgrep -x sleep >/dev/null && return 0; sleep 0.05; done; return 1; }
+wait_until_running || true
+sleep 0.5
+kill -TERM $spid
+set +e
+wait $spid
+code=$?
+set -e
+check "mdev-sandbox SIGTERM: passed to COMMAND, exit 143" test $code = 143
+check "... nothing left running" wait_gone "$work/k2"
+
+"$sbx" --root "$work/k3" -- sleep 60 &
+spid=$!
+sleep 1
+kill -KILL $spid
+wait $spid 2>/dev/null || true
+check "mdev-sandbox SIGKILL: the whole sandbox dies with it" wait_gone "$work/k3"
+
+# --- errors ---------------------------------------------------------------
+set +e
+"$sbx" 2>"$work/err"; code=$?
+set -e
+check "no COMMAND: exit 125 with a message" eval 'test $code = 125 && grep -q "no COMMAND" "$work/err"'
+set +e
+"$sbx" --hardware "$work/missing.json" -- true 2>"$work/err"; code=$?
+set -e
+check "missing --hardware file: exit 125 naming it" eval 'test $code = 125 && grep -q "missing.json" "$work/err"'
+echo '{"parents": [ {"driver": "nosuch"} ]}' >"$work/bad.json"
+set +e
+"$sbx" --hardware "$work/bad.json" -- true 2>"$work/err"; code=$?
+set -e
+check "bad hardware file: exit 125, mdevd's message shown" eval 'test $code = 125 && grep -q "bad.json" "$work/err"'
+sed 's/^/#   /' "$work/err"
+
+echo "1..$n"
+exit $fail
