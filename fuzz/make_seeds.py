@@ -126,3 +126,27 @@ put("fuzz-core-ops", "raw-create", op(0, 0, U.encode()) +
     op(2, 0, b"0x1\n") + op(2, 0, b"zz"))
 put("fuzz-core-ops", "toggle", op(1, 0) + op(4, 0) + op(1, 0) + op(4, 0) +
     op(1, 0) + op(4, 1) + op(4, 2) + op(4, 3))
+
+# journal: lines get their checksum appended by the target; '!' = raw.
+U2 = "3b4f8c2e-1a2b-4c3d-9e8f-0a1b2c3d4e60"
+U3 = "3b4f8c2e-1a2b-4c3d-9e8f-0a1b2c3d4e61"
+put("fuzz-journal", "create", "C %s 1 mtty mtty-1\n" % U)
+put("fuzz-journal", "lifecycle",
+    "C %s 1 mtty mtty-1\nC %s 2 0000:65:00.0 nvidia-230\n"
+    "A %s nvidia/vgpu_params 6672616d655f726174655f6c696d697465723d30\n"
+    "R %s\nC %s 3 0000:00:02.0 i915-GVTg_V5_4\n" % (U, U2, U2, U, U3))
+put("fuzz-journal", "ap", "C %s 7 matrix vfio_ap-passthrough\n"
+    "A %s assign_adapter 3078340a\nA %s assign_domain 3078310a\n"
+    % (U, U, U))
+put("fuzz-journal", "overcommit", "".join(
+    "C 3b4f8c2e-1a2b-4c3d-9e8f-%012x %d 0000:00:02.0 i915-GVTg_V5_1\n"
+    % (i, i + 1) for i in range(4)))
+put("fuzz-journal", "homogeneous",
+    "C %s 1 0000:65:00.0 nvidia-230\nC %s 2 0000:65:00.0 nvidia-231\n"
+    % (U, U2))
+put("fuzz-journal", "damaged", "!C %s 1 mtty mtty-1 00000000\n"
+    "C %s 1 nosuch mtty-1\nC %s 1 mtty nosuch\nA %s nosuch 41\n"
+    "A %s nvidia/vgpu_params zz\nR %s\nC %s 1 mtty mtty-2\nC %s 1 mtty"
+    % (U, U2, U2, U, U, U3, U2, U3))
+put("fuzz-journal", "empty-attr", "C %s 1 0000:65:00.0 nvidia-230\n"
+    "A %s nvidia/vgpu_params\n" % (U, U))
