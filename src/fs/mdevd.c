@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mdevd: serves libmdev as a sysfs tree at ROOT/sys.
+ *
+ * Start-up order (each step can fail with a one-line message and exit 1,
+ * before anything is mounted): options → hardware file → [daemonize: the
+ * parent waits until the child reports the tree ready] → mount point
+ * check (live mdevd refused, stale mount detached) → journal (lock) →
+ * register parents → replay → hooks → mount → --on-register → serve.
+ *
+ * The FUSE loop is single-threaded (the fastest per request). A second
+ * thread takes the signals: SIGHUP reloads the hardware file there, so the
+ * kernel can be told to drop cached names without deadlocking the loop;
+ * SIGTERM/SIGINT stop the loop, and the main thread unmounts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse_lowlevel.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hardware.h"
+#include "journal.h"
+#include "mdevd.h"
+
+#ifndef MDEVKIT_VERSION
+#define MDEVKIT_VERSION "unknown"
+#endif
+
+static atomic_bool loop_done;
+static pthread_t main_thread;
+
+/* mkdir -p; 0 or -errno. */
+static int mkdir_p(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -ENOMEM;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			int err = -errno;
+			free(p);
+			return err;
+		}
+		*s = '/';
+	}
+	int err = mkdir(p, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	free(p);
+	return err;
+}
+
+static char *join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = malloc(la + lb + 2);
+	if (!s)
+		return NULL;
+	memcpy(s, a, la);
+	s[la] = '/';
+	memcpy(s + la + 1, b, lb + 1);
+	return s;
+}
+
+/* Absolute paths for everything given, so the daemon may chdir("/"). */
+static int resolve_paths(struct mdevd *d)
+{
+	char *sys = join(d->opt.root, "sys");
+	int err = sys ? mkdir_p(sys) : -ENOMEM;
+	free(sys);
+	if (err) {
+		fprintf(stderr, "mdevd: %s/sys: %s\n", d->opt.root,
+			strerror(-err));
+		return -1;
+	}
+	d->root = realpath(d->opt.root, NULL);
+	if (!d->root) {
+		fprintf(stderr, "mdevd: %s: %s\n", d->opt.root,
+			strerror(errno));
+		return -1;
+	}
+	d->mountpoint = join(strcmp(d->root, "/") ? d->root : "", "sys");
+	if (d->opt.state_dir) {
+		err = mkdir_p(d->opt.state_dir);
+		d->state_dir = err ? NULL : realpath(d->opt.state_dir, NULL);
+	} else {
+		d->state_dir = join(strcmp(d->root, "/") ? d->root : "",
+				    "var/lib/mdevd");
+		err = d->state_dir ? mkdir_p(d->state_dir) : -ENOMEM;
+	}
+	if (err || !d->state_dir || !d->mountpoint) {
+		fprintf(stderr, "mdevd: state directory %s: %s\n",
+			d->opt.state_dir ? d->opt.state_dir : "ROOT/var/lib/mdevd",
+			strerror(err ? -err : errno));
+		return -1;
+	}
+	if (d->opt.hardware) {
+		d->hardware = realpath(d->opt.hardware, NULL);
+		if (!d->hardware) {
+			fprintf(stderr, "mdevd: %s: %s\n", d->opt.hardware,
+				strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Forks; the parent exits once the child reports the tree mounted (0) or
+ * dies (its status). Returns the write end of the report pipe in the
+ * child. */
+static int daemonize(const char *mountpoint)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		perror("mdevd: pipe");
+		exit(1);
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("mdevd: fork");
+		exit(1);
+	}
+	if (pid > 0) {
+		char c;
+		int status;
+		close(fds[1]);
+		ssize_t n;
+		do {
+			n = read(fds[0], &c, 1);
+		} while (n < 0 && errno == EINTR);
+		if (n == 1) {
+			printf("mdevd: serving %s (pid %d)\n", mountpoint,
+			       (int)pid);
+			exit(0);
+		}
+		if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+			exit(WEXITSTATUS(status) ? WEXITSTATUS(status) : 1);
+		exit(1);
+	}
+	close(fds[0]);
+	setsid();
+	return fds[1];
+}
+
+static void report_ready(struct mdevd *d, int ready_fd)
+{
+	if (ready_fd < 0) {
+		printf("mdevd: serving %s (pid %d)\n", d->mountpoint,
+		       (int)getpid());
+		fflush(stdout);
+		return;
+	}
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		close(null);
+	}
+	if (chdir("/") < 0)
+		perror("mdevd: chdir /");
+	ssize_t n;
+	do {
+		n = write(ready_fd, "R", 1);
+	} while (n < 0 && errno == EINTR);
+	close(ready_fd);
+}
+
+static void wake(int sig)
+{
+	(void)sig;
+}
+
+static void *signal_thread(void *arg)
+{
+	struct mdevd *d = arg;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	while (!atomic_load(&loop_done)) {
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		int sig = sigtimedwait(&set, NULL, &ts);
+		if (sig == SIGHUP) {
+			lifecycle_reload(d);
+		} else if (sig == SIGCHLD) {
+			lifecycle_reap(d);
+		} else if (sig == SIGTERM || sig == SIGINT) {
+			fuse_session_exit(d->se);
+			/* The loop sits in read(/dev/fuse): interrupt it
+			 * until it notices (a signal that lands just before
+			 * the read would be lost). */
+			while (!atomic_load(&loop_done)) {
+				struct timespec pause = {0, 20 * 1000 * 1000};
+				pthread_kill(main_thread, SIGUSR1);
+				nanosleep(&pause, NULL);
+			}
+		}
+	}
+	return NULL;
+}
+
+static int block_signals(void)
+{
+	sigset_t set;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = wake; /* no SA_RESTART: read() returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	return -pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+static int open_state(struct mdevd *d, struct mdev_hardware **hw)
+{
+	char err[1024] = "";
+	int ret = mdev_journal_open(d->state_dir, d->opt.reset, &d->journal,
+				    err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "mdevd: %s\n", err[0] ? err : strerror(-ret));
+		return ret;
+	}
+	d->core = mdev_core_new();
+	d->tree = d->core ? tree_new(d->core, time(NULL)) : NULL;
+	if (!d->tree) {
+		fputs("mdevd: out of memory\n", stderr);
+		return -ENOMEM;
+	}
+	ret = lifecycle_register_all(d, *hw, err, sizeof(err));
+	/* The core copied the descriptions. */
+	mdev_hardware_free(*hw);
+	*hw = NULL;
+	if (ret < 0) {
+		fprintf(stderr, "mdevd: %s\n", err);
+		return ret;
+	}
+	ret = mdev_journal_replay(d->journal, d->core);
+	if (ret < 0) {
+		fprintf(stderr, "mdevd: replaying %s/journal: %s\n",
+			d->state_dir, strerror(-ret));
+		return ret;
+	}
+	lifecycle_install_hooks(d);
+	ret = lifecycle_sync_tree(d);
+	if (ret < 0)
+		return ret;
+	return 0;
+}
+
+static void teardown(struct mdevd *d)
+{
+	d->live = false;
+	mount_stop(d);
+	if (d->core)
+		lifecycle_remove_hooks(d);
+	if (d->journal)
+		mdev_journal_close(d->journal);
+	events_close(d);
+	if (d->core)
+		mdev_core_free(d->core);
+	tree_free(d->tree);
+	lifecycle_free(d);
+	free(d->root);
+	free(d->mountpoint);
+	free(d->hardware);
+	free(d->state_dir);
+}
+
+static int serve(struct mdevd *d, struct mdev_hardware **hw, int ready_fd)
+{
+	pthread_t sig_thread;
+
+	if (mount_prepare(d) < 0 || open_state(d, hw) < 0)
+		return 1;
+	if (d->opt.uevents && events_open(d) < 0)
+		return 1;
+	if (block_signals() < 0) {
+		perror("mdevd: signals");
+		return 1;
+	}
+	if (mount_start(d) < 0)
+		return 1;
+	d->live = true;
+	main_thread = pthread_self();
+	lifecycle_announce_all(d);
+	if (pthread_create(&sig_thread, NULL, signal_thread, d) != 0) {
+		fputs("mdevd: cannot start the signal thread\n", stderr);
+		return 1;
+	}
+	report_ready(d, ready_fd);
+	int ret = fuse_session_loop(d->se);
+	atomic_store(&loop_done, true);
+	pthread_join(sig_thread, NULL);
+	return ret < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct mdevd d;
+	struct mdev_hardware *hw = NULL;
+	char err[1024];
+
+	memset(&d, 0, sizeof(d));
+	int ret = mdevd_options_parse(argc, argv, &d.opt);
+	if (ret)
+		return ret;
+	switch (d.opt.action) {
+	case MDEVD_HELP:
+		mdevd_usage(stdout);
+		return 0;
+	case MDEVD_VERSION:
+		printf("mdevd %s\n", MDEVKIT_VERSION);
+		return 0;
+	case MDEVD_PRINT_DEMO:
+		fputs(mdev_hardware_demo_json(), stdout);
+		return 0;
+	case MDEVD_RUN:
+		break;
+	}
+	if (resolve_paths(&d) < 0) {
+		teardown(&d);
+		return 1;
+	}
+	if (mdev_hardware_load(d.hardware, &hw, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mdevd: %s\n", err);
+		teardown(&d);
+		return 1;
+	}
+	int ready_fd = d.opt.foreground ? -1 : daemonize(d.mountpoint);
+	ret = serve(&d, &hw, ready_fd);
+	mdev_hardware_free(hw);
+	teardown(&d);
+	return ret;
+}

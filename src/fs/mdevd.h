@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The daemon's shared state and the entry points of its parts:
+ *   ops.c       FUSE low-level callbacks (path ↔ core, errno for errno)
+ *   content.c   what each file shows and what a write to it does
+ *   tree.c      the tree's shape and inode resolution
+ *   lifecycle.c core hooks: journal, tree upkeep, events; SIGHUP reload;
+ *               --on-register commands
+ *   events.c    udev events (--uevents)
+ *   mount.c     stale and live mounts, the FUSE session
+ *   mdevd.c     start-up order, daemonizing, signals
+ */
+#ifndef MDEVD_H
+#define MDEVD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "libmdev.h"
+#include "options.h"
+#include "tree.h"
+
+struct fuse_session;
+struct fuse_lowlevel_ops;
+struct mdev_journal;
+struct mdev_uevent;
+struct mdev_hardware;
+
+/* A parent this daemon registered and the fingerprint of its
+ * description, so a reload keeps what did not change. */
+struct known_parent {
+	char *name;
+	char *fingerprint;
+};
+
+/* A dentry the kernel may cache that names something gone. */
+struct pending_inval {
+	uint64_t dir;
+	char *name;
+};
+
+struct mdevd {
+	struct mdevd_options opt;
+	char *root;        /* absolute */
+	char *mountpoint;  /* ROOT/sys */
+	char *hardware;    /* absolute path, NULL = demo */
+	char *state_dir;   /* absolute */
+	struct mdev_core *core;
+	struct fs_tree *tree;
+	struct fuse_session *se;
+	struct mdev_journal *journal;
+	struct mdev_uevent *uevent;
+	/* Set once the tree is mounted: from then on hooks send events. */
+	bool live;
+	struct known_parent *known;
+	size_t n_known;
+	/* Filled by hooks under the core lock; flushed without it. */
+	struct pending_inval *inval;
+	size_t n_inval, cap_inval;
+	/* --on-register children not reaped yet. */
+	pid_t *children;
+	size_t n_children, cap_children;
+};
+
+/* ops.c */
+extern const struct fuse_lowlevel_ops mdevd_ops;
+
+/* content.c: one page, as sysfs. */
+#define MDEVD_PAGE 4096
+/* Fills buf (at least MDEVD_PAGE + 1 bytes); returns the length or a
+ * negative errno. Call under the core lock. */
+int content_show(struct mdevd *d, const struct fs_obj *o, char *buf,
+		 size_t size);
+/* Applies one write() of len bytes; 0 or a negative errno. */
+int content_store(struct mdevd *d, const struct fs_obj *o, const char *buf,
+		  size_t len);
+
+/* lifecycle.c */
+void lifecycle_install_hooks(struct mdevd *d);
+void lifecycle_remove_hooks(struct mdevd *d);
+/* Registers every parent of hw; on failure err names the parent. */
+int lifecycle_register_all(struct mdevd *d, const struct mdev_hardware *hw,
+			   char *err, size_t errlen);
+/* Builds the tree for what is registered now (parents registered and
+ * devices replayed before the hooks were installed). */
+int lifecycle_sync_tree(struct mdevd *d);
+/* SIGHUP: re-reads the hardware file and applies the difference. */
+void lifecycle_reload(struct mdevd *d);
+/* Start-up, once the tree is mounted: events and --on-register for
+ * every parent. */
+void lifecycle_announce_all(struct mdevd *d);
+void lifecycle_reap(struct mdevd *d);
+void lifecycle_free(struct mdevd *d);
+
+/* events.c: no-ops without --uevents. */
+int events_open(struct mdevd *d);
+void events_device(struct mdevd *d, struct mdev_device *m,
+		   const char *action);
+void events_parent(struct mdevd *d, struct mdev_parent *p,
+		   const char *action, const char *mdev_state);
+void events_close(struct mdevd *d);
+
+/* mount.c */
+/* 0; -EBUSY (message printed) if a live mdevd serves the mount point. */
+int mount_prepare(struct mdevd *d);
+/* Creates the session and mounts it; message printed on failure. */
+int mount_start(struct mdevd *d);
+void mount_stop(struct mdevd *d);
+
+#endif

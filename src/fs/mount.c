@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The mount point: a live mdevd already there is refused; a stale FUSE
+ * mount left by a crash (stat gives ENOTCONN) is detached; then the FUSE
+ * session is created and mounted.
+ */
+#include <errno.h>
+#include <fuse_lowlevel.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mdevd.h"
+
+extern char **environ;
+
+/* /proc/self/mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r;) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' &&
+		    r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 +
+				      (r[3] - '0'));
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+/* The fstype and source of the topmost mount at path, if any. */
+static bool find_mount(const char *path, char *fstype, size_t ftlen,
+		       char *source, size_t srclen)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (getline(&line, &cap, f) > 0) {
+		char *save = NULL, *field[5];
+		char *tok = strtok_r(line, " ", &save);
+		int i;
+		for (i = 0; i < 5 && tok; i++) {
+			field[i] = tok;
+			tok = strtok_r(NULL, " ", &save);
+		}
+		if (i < 5)
+			continue;
+		unescape(field[4]);
+		if (strcmp(field[4], path) != 0)
+			continue;
+		/* Optional fields end at " - ". */
+		while (tok && strcmp(tok, "-") != 0)
+			tok = strtok_r(NULL, " ", &save);
+		char *type = tok ? strtok_r(NULL, " ", &save) : NULL;
+		char *src = type ? strtok_r(NULL, " ", &save) : NULL;
+		if (!src)
+			continue;
+		unescape(src);
+		snprintf(fstype, ftlen, "%s", type);
+		snprintf(source, srclen, "%s", src);
+		found = true; /* keep going: the last one is on top */
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+static int detach(const char *path)
+{
+	if (umount2(path, MNT_DETACH) == 0)
+		return 0;
+	if (errno != EPERM)
+		return -errno;
+	/* Not root: the setuid helper may unmount our own FUSE mounts. */
+	char *argv[] = {"fusermount3", "-u", "-z", (char *)path, NULL};
+	pid_t pid;
+	int status;
+	if (posix_spawnp(&pid, "fusermount3", NULL, NULL, argv, environ))
+		return -EPERM;
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return -EPERM;
+	return 0;
+}
+
+int mount_prepare(struct mdevd *d)
+{
+	char fstype[256], source[256];
+	struct stat st;
+
+	/* Stale mounts can be stacked; a few rounds clear them. */
+	for (int round = 0; round < 8; round++) {
+		if (!find_mount(d->mountpoint, fstype, sizeof(fstype), source,
+				sizeof(source)))
+			return 0;
+		if (stat(d->mountpoint, &st) == 0) {
+			if (strcmp(fstype, "fuse.mdevd") != 0)
+				return 0; /* something else: mount on top */
+			const char *pid = strncmp(source, "mdevd-", 6) == 0 ?
+						  source + 6 :
+						  "?";
+			fprintf(stderr,
+				"mdevd: %s is already served by mdevd pid %s\n",
+				d->mountpoint, pid);
+			return -EBUSY;
+		}
+		if (errno != ENOTCONN)
+			return 0;
+		int err = detach(d->mountpoint);
+		if (err) {
+			fprintf(stderr,
+				"mdevd: %s: cannot unmount the stale mount "
+				"left by a crash: %s\n",
+				d->mountpoint, strerror(-err));
+			return err;
+		}
+		fprintf(stderr, "mdevd: %s: removed a stale mount\n",
+			d->mountpoint);
+	}
+	return 0;
+}
+
+int mount_start(struct mdevd *d)
+{
+	char opts[128];
+	snprintf(opts, sizeof(opts),
+		 "fsname=mdevd-%d,subtype=mdevd,default_permissions%s",
+		 (int)getpid(), d->opt.allow_other ? ",allow_other" : "");
+	char *argv[] = {"mdevd", "-o", opts, NULL};
+	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+
+	d->se = fuse_session_new(&args, &mdevd_ops, sizeof(mdevd_ops), d);
+	fuse_opt_free_args(&args);
+	if (!d->se) {
+		fprintf(stderr, "mdevd: cannot create the FUSE session\n");
+		return -EIO;
+	}
+	if (fuse_session_mount(d->se, d->mountpoint) != 0) {
+		fprintf(stderr, "mdevd: cannot mount %s\n", d->mountpoint);
+		fuse_session_destroy(d->se);
+		d->se = NULL;
+		return -EIO;
+	}
+	return 0;
+}
+
+void mount_stop(struct mdevd *d)
+{
+	if (!d->se)
+		return;
+	fuse_session_unmount(d->se);
+	fuse_session_destroy(d->se);
+	d->se = NULL;
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+/*
+ * FUSE low-level callbacks. Each one takes the core lock, resolves the
+ * inode, does its work and replies after unlocking. No callback keeps
+ * per-inode state (forget is a no-op): inode numbers are never reused.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <fuse_lowlevel.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdevd.h"
+
+/* Attributes of an inode never change while it resolves. */
+#define ATTR_TIMEOUT 3600.0
+
+/* A read buffer: formatted at offset 0, sliced for later offsets, as
+ * sysfs does. */
+struct open_file {
+	size_t len;
+	bool valid;
+	char data[MDEVD_PAGE + 1];
+};
+
+static struct mdevd *req_mdevd(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+static void op_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	/* Symlink targets are fixed for the life of an inode. */
+	if (conn->capable & FUSE_CAP_CACHE_SYMLINKS)
+		conn->want |= FUSE_CAP_CACHE_SYMLINKS;
+	/* O_TRUNC arrives with open instead of as a separate setattr. */
+	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+	conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
+}
+
+static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct fs_obj dir, o;
+	struct fuse_entry_param e;
+
+	memset(&e, 0, sizeof(e));
+	mdev_core_lock(d->core);
+	int err = tree_resolve(d->tree, parent, &dir);
+	if (!err)
+		err = tree_lookup(d->tree, &dir, name, &o);
+	if (!err) {
+		e.ino = tree_ino(&o);
+		tree_stat(d->tree, &o, &e.attr);
+		e.entry_timeout = tree_entry_timeout(&o);
+		e.attr_timeout = ATTR_TIMEOUT;
+	}
+	mdev_core_unlock(d->core);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_entry(req, &e);
+}
+
+static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	(void)ino;
+	(void)nlookup;
+	fuse_reply_none(req);
+}
+
+static void op_forget_multi(fuse_req_t req, size_t count,
+			    struct fuse_forget_data *forgets)
+{
+	(void)count;
+	(void)forgets;
+	fuse_reply_none(req);
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct fs_obj o;
+	struct stat st;
+
+	(void)fi;
+	mdev_core_lock(d->core);
+	int err = tree_resolve(d->tree, ino, &o);
+	if (!err)
+		tree_stat(d->tree, &o, &st);
+	mdev_core_unlock(d->core);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+}
+
+/* Truncation (shell '>' on a kernel without atomic O_TRUNC) and time
+ * updates are accepted and change nothing; ownership and modes are fixed. */
+static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		       int to_set, struct fuse_file_info *fi)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct fs_obj o;
+	struct stat st;
+
+	(void)attr;
+	(void)fi;
+	mdev_core_lock(d->core);
+	int err = tree_resolve(d->tree, ino, &o);
+	if (!err)
+		tree_stat(d->tree, &o, &st);
+	mdev_core_unlock(d->core);
+	if (!err && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
+			       FUSE_SET_ATTR_GID)))
+		err = -EPERM;
+	if (!err && (to_set & FUSE_SET_ATTR_SIZE) && !S_ISREG(st.st_mode))
+		err = -EISDIR;
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+}
+
+static void op_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct fs_obj o;
+	char buf[PATH_MAX];
+
+	mdev_core_lock(d->core);
+	int err = tree_resolve(d->tree, ino, &o);
+	if (!err) {
+		int len = tree_readlink(d->tree, &o, buf, sizeof(buf));
+		err = len < 0 ? len : 0;
+	}
+	mdev_core_unlock(d->core);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_readlink(req, buf);
+}
+
+/* kernfs_fop_open(): opening for writing needs a write bit and a store
+ * method, for reading a read bit and a show method — checked for root
+ * too, so `cat create` fails with EACCES even for root. */
+static int check_open_mode(mode_t mode, int flags)
+{
+	int acc = flags & O_ACCMODE;
+	if (S_ISDIR(mode))
+		return -EISDIR;
+	if (!S_ISREG(mode))
+		return -EACCES;
+	if (acc != O_RDONLY && !(mode & 0222))
+		return -EACCES;
+	if (acc != O_WRONLY && !(mode & 0444))
+		return -EACCES;
+	return 0;
+}
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct fs_obj o;
+	struct stat st;
+
+	mdev_core_lock(d->core);
+	int err = tree_resolve(d->tree, ino, &o);
+	if (!err)
+		tree_stat(d->tree, &o, &st);
+	mdev_core_unlock(d->core);
+	if (!err)
+		err = check_open_mode(st.st_mode, fi->flags);
+	if (err) {
+		fuse_reply_err(req, -err);
+		return;
+	}
+	/* Content is live: every read and write comes to us. */
+	fi->direct_io = 1;
+	fi->keep_cache = 0;
+	fi->fh = 0;
+	fuse_reply_open(req, fi);
+}
+
+static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct open_file *of = (struct open_file *)(uintptr_t)fi->fh;
+	struct fs_obj o;
+	int err = 0;
+
+	if (!of) {
+		of = malloc(sizeof(*of));
+		if (!of) {
+			fuse_reply_err(req, ENOMEM);
+			return;
+		}
+		of->valid = false;
+		fi->fh = (uint64_t)(uintptr_t)of;
+	}
+	if (off == 0 || !of->valid) {
+		mdev_core_lock(d->core);
+		err = tree_resolve(d->tree, ino, &o);
+		int len = err ? err : content_show(d, &o, of->data, sizeof(of->data));
+		mdev_core_unlock(d->core);
+		if (len < 0) {
+			of->valid = false;
+			fuse_reply_err(req, -len);
+			return;
+		}
+		of->len = (size_t)len;
+		of->valid = true;
+	}
+	if (off < 0 || (size_t)off >= of->len) {
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
+	size_t n = of->len - (size_t)off;
+	fuse_reply_buf(req, of->data + off, n < size ? n : size);
+}
+
+static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		     size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct fs_obj o;
+
+	(void)off;
+	(void)fi;
+	if (size == 0) {
+		fuse_reply_write(req, 0);
+		return;
+	}
+	/* kernfs hands a store at most one page; the rest of a longer
+	 * write() comes back as the next call. */
+	if (size > MDEVD_PAGE)
+		size = MDEVD_PAGE;
+	mdev_core_lock(d->core);
+	int err = tree_resolve(d->tree, ino, &o);
+	if (!err)
+		err = content_store(d, &o, buf, size);
+	mdev_core_unlock(d->core);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_write(req, size);
+}
+
+static void op_release(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	(void)ino;
+	free((void *)(uintptr_t)fi->fh);
+	fuse_reply_err(req, 0);
+}
+
+static void op_opendir(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct dir_snap *snap = calloc(1, sizeof(*snap));
+	struct fs_obj o;
+
+	if (!snap) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	mdev_core_lock(d->core);
+	int err = tree_resolve(d->tree, ino, &o);
+	if (!err)
+		err = tree_list(d->tree, &o, snap);
+	mdev_core_unlock(d->core);
+	if (err) {
+		snap_free(snap);
+		free(snap);
+		fuse_reply_err(req, -err);
+		return;
+	}
+	fi->fh = (uint64_t)(uintptr_t)snap;
+	fi->cache_readdir = 0;
+	fi->keep_cache = 0;
+	if (fuse_reply_open(req, fi) == -ENOENT) {
+		/* The opener was interrupted: no releasedir will come. */
+		snap_free(snap);
+		free(snap);
+	}
+}
+
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	struct dir_snap *snap = (struct dir_snap *)(uintptr_t)fi->fh;
+	char *buf = malloc(size);
+	size_t used = 0;
+
+	(void)ino;
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	for (size_t i = off < 0 ? 0 : (size_t)off; i < snap->n; i++) {
+		struct stat st;
+		memset(&st, 0, sizeof(st));
+		st.st_ino = snap->ents[i].ino;
+		st.st_mode = DTTOIF(snap->ents[i].dtype);
+		size_t need = fuse_add_direntry(
+			req, buf + used, size - used,
+			snap->names + snap->ents[i].name_off, &st,
+			(off_t)(i + 1));
+		if (need > size - used)
+			break;
+		used += need;
+	}
+	fuse_reply_buf(req, buf, used);
+	free(buf);
+}
+
+static void op_releasedir(fuse_req_t req, fuse_ino_t ino,
+			  struct fuse_file_info *fi)
+{
+	struct dir_snap *snap = (struct dir_snap *)(uintptr_t)fi->fh;
+	(void)ino;
+	if (snap) {
+		snap_free(snap);
+		free(snap);
+	}
+	fuse_reply_err(req, 0);
+}
+
+const struct fuse_lowlevel_ops mdevd_ops = {
+	.init = op_init,
+	.lookup = op_lookup,
+	.forget = op_forget,
+	.forget_multi = op_forget_multi,
+	.getattr = op_getattr,
+	.setattr = op_setattr,
+	.readlink = op_readlink,
+	.open = op_open,
+	.read = op_read,
+	.write = op_write,
+	.release = op_release,
+	.opendir = op_opendir,
+	.readdir = op_readdir,
+	.releasedir = op_releasedir,
+};

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+
+enum {
+	OPT_HARDWARE = 256,
+	OPT_STATE,
+	OPT_RESET,
+	OPT_ALLOW_OTHER,
+	OPT_ON_REGISTER,
+	OPT_UEVENTS,
+	OPT_PRINT_DEMO,
+};
+
+static const struct option long_options[] = {
+	{"foreground", no_argument, NULL, 'f'},
+	{"hardware", required_argument, NULL, OPT_HARDWARE},
+	{"state", required_argument, NULL, OPT_STATE},
+	{"reset", no_argument, NULL, OPT_RESET},
+	{"allow-other", no_argument, NULL, OPT_ALLOW_OTHER},
+	{"on-register", required_argument, NULL, OPT_ON_REGISTER},
+	{"uevents", no_argument, NULL, OPT_UEVENTS},
+	{"print-demo", no_argument, NULL, OPT_PRINT_DEMO},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+void mdevd_usage(FILE *out)
+{
+	fputs("Usage: mdevd [OPTIONS] ROOT\n"
+	      "Serve mediated devices as a sysfs tree mounted at ROOT/sys.\n"
+	      "\n"
+	      "  -f, --foreground     stay in the foreground\n"
+	      "      --hardware FILE  hardware description (JSON); default: "
+	      "the embedded demo\n"
+	      "      --state DIR      journal directory; default: "
+	      "ROOT/var/lib/mdevd\n"
+	      "      --reset          start with no devices (a reboot)\n"
+	      "      --allow-other    let other users in; file modes are "
+	      "enforced\n"
+	      "      --on-register CMD  run 'CMD <parent>' after a parent "
+	      "registers\n"
+	      "      --uevents        send udev events (private network "
+	      "namespace only)\n"
+	      "      --print-demo     print the demo hardware file and exit\n"
+	      "  -h, --help           show this help and exit\n"
+	      "  -V, --version        show the version and exit\n"
+	      "\n"
+	      "Signals: SIGHUP re-reads the hardware file; SIGTERM/SIGINT "
+	      "unmount and exit.\n",
+	      out);
+}
+
+int mdevd_options_parse(int argc, char **argv, struct mdevd_options *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+fhV", long_options, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'f':
+			o->foreground = true;
+			break;
+		case OPT_HARDWARE:
+			o->hardware = optarg;
+			break;
+		case OPT_STATE:
+			o->state_dir = optarg;
+			break;
+		case OPT_RESET:
+			o->reset = true;
+			break;
+		case OPT_ALLOW_OTHER:
+			o->allow_other = true;
+			break;
+		case OPT_ON_REGISTER:
+			o->on_register = optarg;
+			break;
+		case OPT_UEVENTS:
+			o->uevents = true;
+			break;
+		case OPT_PRINT_DEMO:
+			o->action = MDEVD_PRINT_DEMO;
+			return 0;
+		case 'h':
+			o->action = MDEVD_HELP;
+			return 0;
+		case 'V':
+			o->action = MDEVD_VERSION;
+			return 0;
+		default:
+			if (optopt && optopt < 256)
+				fprintf(stderr, "mdevd: unknown option '-%c'\n",
+					optopt);
+			else if (optopt)
+				fprintf(stderr,
+					"mdevd: option '%s' needs a value\n",
+					argv[optind - 1]);
+			else
+				fprintf(stderr, "mdevd: unknown option '%s'\n",
+					argv[optind - 1]);
+			fputs("Try 'mdevd --help'.\n", stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "mdevd: %s\nTry 'mdevd --help'.\n",
+			optind >= argc ? "missing ROOT" :
+					 "too many arguments");
+		return 2;
+	}
+	o->root = argv[optind];
+	if (o->on_register && !o->on_register[0]) {
+		fputs("mdevd: --on-register: empty command\n", stderr);
+		return 2;
+	}
+	return 0;
+}
