@@ -5,7 +5,10 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -405,6 +408,85 @@ static void test_absent_parent_dropped(void **state)
 	daemon_stop(&d);
 }
 
+#define CHILD_CHECK(cond)                                                      \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "full-disk child: %s:%d: %s\n",        \
+				__FILE__, __LINE__, #cond);                    \
+			return 1;                                              \
+		}                                                              \
+	} while (0)
+
+/* In a private mount namespace: a 12 KiB tmpfs holds the state directory;
+ * creates go on until the disk is full, the one that does not fit fails
+ * with ENOSPC, and a restart brings back exactly the acknowledged ones. */
+static int full_disk_child(const char *mnt)
+{
+	struct daemon d;
+	char dir[300], err[256];
+	struct mdev_type *t;
+	unsigned long ok = 0;
+	int ret = 0;
+
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", mnt, "tmpfs", 0, "size=12k,mode=0700") < 0)
+		return 77;
+	snprintf(dir, sizeof(dir), "%s/state", mnt);
+	d.core = mdev_core_new();
+	fake_register(d.core, &ap_parent);
+	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) ==
+		    0);
+	CHILD_CHECK(mdev_journal_replay(d.j, d.core) == 0);
+	mdev_core_set_hooks(d.core, &journal_hooks, d.j);
+	t = fake_type(d.core, "matrix", "vfio_ap-passthrough");
+	for (unsigned long i = 1; i < 10000; i++) {
+		ret = fake_create(t, i, NULL);
+		if (ret < 0)
+			break;
+		ok++;
+	}
+	CHILD_CHECK(ret == -ENOSPC);
+	CHILD_CHECK(ok > 10);
+	CHILD_CHECK(mdev_device_count(d.core) == ok);
+	CHILD_CHECK(mdev_type_instances(t) == ok);
+	/* Removals need a record too: refused while the disk is full. */
+	CHILD_CHECK(mdev_device_remove(mdev_device_first(d.core)) == -ENOSPC);
+	daemon_stop(&d);
+
+	d.core = mdev_core_new();
+	fake_register(d.core, &ap_parent);
+	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) ==
+		    0);
+	/* Compaction has no room either: replay still succeeds. */
+	CHILD_CHECK(mdev_journal_replay(d.j, d.core) == 0);
+	CHILD_CHECK(mdev_device_count(d.core) == ok);
+	daemon_stop(&d);
+	umount(mnt);
+	return 0;
+}
+
+static void test_full_disk(void **state)
+{
+	char mnt[] = "/tmp/mdev-full-XXXXXX";
+	int status;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(mkdtemp(mnt));
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(full_disk_child(mnt));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	rmdir(mnt);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip(); /* no mount namespaces here (not root) */
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +502,7 @@ int main(void)
 						setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_absent_parent_dropped,
 						setup_dir, teardown_dir),
+		cmocka_unit_test(test_full_disk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
