@@ -270,7 +270,7 @@ static int bus_attr_override(struct hw_ctx *ctx, struct mdev_parent_desc *desc,
 			     const char *kpath, const char *name, json_t *v)
 {
 	const struct pci_attr *pa = NULL;
-	const char *value;
+	const char *value = NULL;
 	int ret;
 
 	if (!strcmp(desc->bus, "pci"))
@@ -715,8 +715,8 @@ static int read_bounded(int fd, char **text, size_t *len)
 int mdev_hardware_load(const char *path, struct mdev_hardware **out,
 		       char *err, size_t errlen)
 {
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
 	int ret;
 	int fd;
 
