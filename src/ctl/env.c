@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The file-system environment: "/" or $MDEVCTL_ENV_ROOT (mdevctl 1.3's
+ * convention) prefixing sys/, etc/mdevctl.d/ and usr/lib/mdevctl/scripts.d/.
+ */
+#include "ctl.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+int env_init(struct ctl_env *env, struct ctl_err *e)
+{
+	const char *root = getenv("MDEVCTL_ENV_ROOT");
+	char *etc_scripts, *lib_scripts;
+	struct stat st;
+	int i;
+
+	env->root = xstrdup(root && *root ? root : "/");
+	env->mdev_base = path_join(env->root, "sys/bus/mdev/devices");
+	env->parent_base = path_join(env->root, "sys/class/mdev_bus");
+	env->config_base = path_join(env->root, "etc/mdevctl.d");
+	etc_scripts = path_join(env->config_base, "scripts.d");
+	lib_scripts = path_join(env->root, "usr/lib/mdevctl/scripts.d");
+	/* 1.3 looks in usr/lib first, then in 1.2's etc location */
+	env->callout_dirs[0] = path_join(lib_scripts, "callouts");
+	env->callout_dirs[1] = path_join(etc_scripts, "callouts");
+	env->notifier_dirs[0] = path_join(lib_scripts, "notifiers");
+	env->notifier_dirs[1] = path_join(etc_scripts, "notifiers");
+	free(etc_scripts);
+	free(lib_scripts);
+
+	/* 1.2.0's self check, run before argument parsing: the store and one
+	 * scripts.d layout must exist (either 1.2's or 1.3's). */
+	if (stat(env->config_base, &st) < 0) {
+		struct sbuf b;
+
+		sb_init(&b);
+		sb_add(&b, "Required directory ");
+		sb_add_debug_str(&b, env->config_base);
+		sb_add(&b, " doesn't exist. This may indicate a packaging or "
+			   "installation error");
+		err_set(e, "%s", b.s);
+		sb_free(&b);
+		return -1;
+	}
+	for (i = 0; i < 2; i++) {
+		const char *c = env->callout_dirs[i],
+			   *n = env->notifier_dirs[i];
+
+		if (stat(c, &st) == 0 && stat(n, &st) == 0)
+			return 0;
+	}
+	for (i = 0; i < 2; i++) {
+		const char *miss = stat(env->callout_dirs[1], &st) < 0
+				       ? env->callout_dirs[1]
+				       : env->notifier_dirs[1];
+		struct sbuf b;
+
+		(void)i;
+		sb_init(&b);
+		sb_add(&b, "Required directory ");
+		sb_add_debug_str(&b, miss);
+		sb_add(&b, " doesn't exist. This may indicate a packaging or "
+			   "installation error");
+		err_set(e, "%s", b.s);
+		sb_free(&b);
+		break;
+	}
+	return -1;
+}
+
+void env_free(struct ctl_env *env)
+{
+	int i;
+
+	free(env->root);
+	free(env->mdev_base);
+	free(env->parent_base);
+	free(env->config_base);
+	for (i = 0; i < 2; i++) {
+		free(env->callout_dirs[i]);
+		free(env->notifier_dirs[i]);
+	}
+}

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The persistent store: ROOT/etc/mdevctl.d/<parent>/<uuid>, one pretty JSON
+ * definition per file, byte-identical to mdevctl 1.2.0's.
+ *
+ * Unlike 1.2.0, reading is tolerant (a bad file is reported as
+ * "<path>: <reason>" and skipped; scripts.d and dot-entries are never
+ * parents) and writing is crash-safe (temporary file in the same directory,
+ * fsync, rename, fsync of the directory) and serialized by an flock on
+ * ROOT/etc/mdevctl.d/.lock.
+ */
+#include "ctl.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_DEFINITION (1 << 20)
+
+/* undefine wants broken definitions too, to be able to remove them */
+bool store_keep_broken;
+
+static void report(const char *path, const char *why)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s\n", path, why);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool skip_name(const char *n)
+{
+	return n[0] == '.' || !strcmp(n, "scripts.d");
+}
+
+/* Loads one definition file; NULL (reported) when it is unusable. */
+static struct mdev *load_one(const struct ctl_env *env, const char *parent,
+			     const char *path, const ctl_uuid *u)
+{
+	struct ctl_err e = {0};
+	struct json_t *j;
+	struct mdev *d;
+	char *text;
+	size_t len;
+	int r = read_file(path, MAX_DEFINITION, &text, &len);
+
+	if (r < 0) {
+		char *t =
+		    r == -EFBIG ? xstrdup("file too large") : io_error_text(-r);
+
+		report(path, t);
+		free(t);
+		return NULL;
+	}
+	if (memchr(text, '\0', len) || !(j = json_parse_serde(text, len, &e))) {
+		report(path, e.msg ? e.msg : "contains a NUL byte");
+		err_clear(&e);
+		free(text);
+		return NULL;
+	}
+	free(text);
+	d = mdev_new(env, u);
+	if (mdev_load_json(d, parent, j, &e) < 0) {
+		report(path, e.msg);
+		err_clear(&e);
+		json_decref_any(j);
+		mdev_free(d);
+		return NULL;
+	}
+	json_decref_any(j);
+	if (sysfs_load(d, &e) < 0) {
+		report(path, e.msg);
+		err_clear(&e);
+	}
+	return d;
+}
+
+static void scan_parent(const struct ctl_env *env, const char *parent,
+			const ctl_uuid *uuid, struct mdev_list *out)
+{
+	char *pdir = path_join(env->config_base, parent);
+	DIR *dir = opendir(pdir);
+	struct dirent *de;
+
+	if (!dir) {
+		char *t = io_error_text(errno);
+
+		report(pdir, t);
+		free(t);
+		free(pdir);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		struct stat st;
+		struct mdev *d;
+		ctl_uuid u;
+		char *path;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = path_join(pdir, de->d_name);
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		if (uuid_parse_rs(de->d_name, &u, NULL) < 0) {
+			log_warn("Can't determine uuid for file '%s'",
+				 de->d_name);
+			free(path);
+			continue;
+		}
+		if (uuid && uuid_cmp(uuid, &u)) {
+			free(path);
+			continue;
+		}
+		d = load_one(env, parent, path, &u);
+		if (!d && store_keep_broken) {
+			d = mdev_new(env, &u);
+			mdev_set_parent(d, parent);
+		}
+		if (d)
+			mdev_list_add(out, d);
+		free(path);
+	}
+	closedir(dir);
+	free(pdir);
+}
+
+int store_defined_devices(const struct ctl_env *env, const ctl_uuid *uuid,
+			  const char *parent, struct mdev_list *out,
+			  struct ctl_err *e)
+{
+	DIR *dir = opendir(env->config_base);
+	struct dirent *de;
+
+	if (!dir) {
+		int en = errno;
+
+		err_clear(e);
+		e->msg = io_error_text(en);
+		return -1;
+	}
+	while ((de = readdir(dir))) {
+		char *p;
+
+		if (skip_name(de->d_name))
+			continue;
+		if (parent && strcmp(parent, de->d_name))
+			continue;
+		p = path_join(env->config_base, de->d_name);
+		if (is_dir(p))
+			scan_parent(env, de->d_name, uuid, out);
+		free(p);
+	}
+	closedir(dir);
+	mdev_list_sort(out);
+	return 0;
+}
+
+int store_get_defined(const struct ctl_env *env, const ctl_uuid *uuid,
+		      const char *parent, struct mdev **out, struct ctl_err *e)
+{
+	struct mdev_list l = {0};
+	char us[37];
+	size_t i;
+
+	uuid_fmt(uuid, us);
+	if (store_defined_devices(env, uuid, parent, &l, e) < 0)
+		return -1;
+	if (l.n == 0) {
+		if (parent)
+			err_set(e, "Mediated device %s/%s is not defined",
+				parent, us);
+		else
+			err_set(e, "Mediated device %s is not defined", us);
+		return -1;
+	}
+	for (i = 1; i < l.n; i++) {
+		if (strcmp(l.v[i]->parent, l.v[0]->parent)) {
+			if (parent)
+				err_set(e,
+					"Multiple definitions found for %s/%s",
+					parent, us);
+			else
+				err_set(e,
+					"Multiple definitions found for %s, "
+					"specify a parent",
+					us);
+			mdev_list_free(&l);
+			return -1;
+		}
+	}
+	if (l.n > 1) {
+		err_set(e, "Multiple definitions found for %s/%s",
+			l.v[0]->parent, us);
+		mdev_list_free(&l);
+		return -1;
+	}
+	*out = l.v[0];
+	l.n = 0;
+	mdev_list_free(&l);
+	return 0;
+}
+
+/* Rust's fs::create_dir_all. */
+static int mkdir_all(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int r = 0;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			r = -errno;
+			break;
+		}
+		*s = '/';
+	}
+	if (!r && mkdir(p, 0777) < 0 && errno != EEXIST)
+		r = -errno;
+	if (!r && !is_dir(p))
+		r = -ENOTDIR;
+	free(p);
+	return r;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* Writes data to path atomically: readers see the old or the new file,
+ * never a partial one, also across a crash. A symlink at path is replaced,
+ * not followed. */
+static int atomic_write(const char *dir, const char *path, const char *data,
+			size_t len)
+{
+	char *tmp = xasprintf("%s/.mdevctl.XXXXXX", dir);
+	mode_t mask = umask(0);
+	size_t off = 0;
+	int fd, r = 0;
+
+	umask(mask);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		free(tmp);
+		return r;
+	}
+	if (fchmod(fd, 0666 & ~mask) < 0)
+		r = -errno;
+	while (!r && off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	else
+		r = fsync_dir(dir);
+	free(tmp);
+	return r;
+}
+
+int store_write(const struct mdev *d, struct ctl_err *e)
+{
+	struct json_t *j = mdev_to_json(d);
+	char *text = json_pretty(j), *path = mdev_persist_path(d), *dir;
+	int r;
+
+	json_decref_any(j);
+	dir = path_join(d->env->config_base, d->parent);
+	r = mkdir_all(dir);
+	if (r < 0) {
+		err_clear(e);
+		e->msg = io_error_text(-r);
+		r = -1;
+		goto out;
+	}
+	r = atomic_write(dir, path, text, strlen(text));
+	if (r < 0) {
+		err_set(e, "Failed to write config for device %s", d->uuid_str);
+		r = err_cause_errno(e, -r);
+	}
+out:
+	free(dir);
+	free(text);
+	free(path);
+	return r;
+}
+
+int store_remove(const struct mdev *d, struct ctl_err *e)
+{
+	char *path = mdev_persist_path(d), *dir;
+	int r = 0;
+
+	if (!path)
+		return err_set(e, "Failed to undefine %s", d->uuid_str);
+	if (unlink(path) < 0) {
+		struct sbuf b;
+		int en = errno;
+
+		sb_init(&b);
+		sb_add(&b, "Failed to remove file ");
+		sb_add_debug_str(&b, path);
+		err_set(e, "%s", b.s);
+		sb_free(&b);
+		r = err_cause_errno(e, en);
+	} else {
+		dir = path_join(d->env->config_base, d->parent);
+		fsync_dir(dir);
+		free(dir);
+	}
+	free(path);
+	return r;
+}
+
+int store_lock(const struct ctl_env *env)
+{
+	char *p = path_join(env->config_base, ".lock");
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	free(p);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return -errno;
+		}
+	}
+	/* held until the process exits */
+	return fd;
+}

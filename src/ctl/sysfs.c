@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sysfs client: active devices under sys/bus/mdev/devices, parents and
+ * types under sys/class/mdev_bus, and the create/remove/attribute writes.
+ * Works on the kernel's tree and on mdevd's FUSE tree alike.
+ */
+#include "ctl.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Rust's fs::canonicalize + file_name. */
+static int canonical_basename(const char *path, char **out, struct ctl_err *e)
+{
+	char *real = realpath(path, NULL);
+	const char *slash;
+
+	if (!real) {
+		int en = errno;
+
+		err_clear(e);
+		e->msg = io_error_text(en);
+		return -1;
+	}
+	slash = strrchr(real, '/');
+	if (!slash || !slash[1]) {
+		free(real);
+		return err_set(e, "Invalid path");
+	}
+	*out = xstrdup(slash + 1);
+	free(real);
+	return 0;
+}
+
+int sysfs_load(struct mdev *d, struct ctl_err *e)
+{
+	char *path = mdev_sysfs_path(d), *real = NULL, *parent = NULL;
+	char *tpath = NULL, *type = NULL, *slash;
+	struct stat st;
+	int r = -1;
+
+	if (stat(path, &st) < 0) {
+		free(path);
+		return 0;
+	}
+	real = realpath(path, NULL);
+	if (!real) {
+		int en = errno;
+
+		err_clear(e);
+		e->msg = io_error_text(en);
+		goto out;
+	}
+	slash = strrchr(real, '/');
+	if (slash)
+		*slash = '\0';
+	if (canonical_basename(*real ? real : "/", &parent, e) < 0)
+		goto out;
+	if (d->parent && strcmp(d->parent, parent)) {
+		r = 0;
+		goto out;
+	}
+	tpath = path_join(path, "mdev_type");
+	if (canonical_basename(tpath, &type, e) < 0)
+		goto out;
+	if (d->type && strcmp(d->type, type)) {
+		r = 0;
+		goto out;
+	}
+	free(d->type);
+	d->type = type;
+	type = NULL;
+	free(d->parent);
+	d->parent = parent;
+	parent = NULL;
+	d->active = true;
+	r = 0;
+out:
+	free(path);
+	free(real);
+	free(parent);
+	free(tpath);
+	free(type);
+	return r;
+}
+
+/* Loads the stored definition of an active device, if any; errors are
+ * ignored as in 1.2.0 (the listing then shows what sysfs says). */
+static void load_definition(struct mdev *d)
+{
+	char *p = mdev_persist_path(d), *text = NULL;
+	struct ctl_err e = {0};
+	size_t len;
+	struct json_t *j;
+
+	if (!p)
+		return;
+	if (read_file(p, 1 << 20, &text, &len) == 0) {
+		j = json_parse_serde(text, len, &e);
+		if (j) {
+			char *parent = xstrdup(d->parent);
+
+			mdev_load_json(d, parent, j, &e);
+			free(parent);
+			json_decref_any(j);
+		}
+	}
+	err_clear(&e);
+	free(text);
+	free(p);
+}
+
+int sysfs_active_devices(const struct ctl_env *env, const ctl_uuid *uuid,
+			 const char *parent, struct mdev_list *out,
+			 struct ctl_err *e)
+{
+	DIR *dir = opendir(env->mdev_base);
+	struct dirent *de;
+
+	(void)e;
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		struct ctl_err le = {0};
+		struct mdev *d;
+		ctl_uuid u;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (uuid_parse_rs(de->d_name, &u, NULL) < 0) {
+			log_warn("Can't determine uuid for file '%s'",
+				 de->d_name);
+			continue;
+		}
+		if (uuid && uuid_cmp(uuid, &u))
+			continue;
+		d = mdev_new(env, &u);
+		if (sysfs_load(d, &le) < 0 || !d->active ||
+		    (parent && strcmp(parent, d->parent))) {
+			err_clear(&le);
+			mdev_free(d);
+			continue;
+		}
+		load_definition(d);
+		mdev_list_add(out, d);
+	}
+	closedir(dir);
+	mdev_list_sort(out);
+	return 0;
+}
+
+/* Rust's str::trim for the ASCII whitespace sysfs files end with. */
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
+	       *s == '\v' || *s == '\f')
+		s++;
+	end = s + strlen(s);
+	while (end > s &&
+	       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+		end[-1] == '\r' || end[-1] == '\v' || end[-1] == '\f'))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+static int read_trimmed(const char *dir, const char *name, char **out)
+{
+	char *p = path_join(dir, name), *text;
+	size_t len;
+	int r = read_file(p, 1 << 20, &text, &len);
+
+	free(p);
+	if (r < 0)
+		return r;
+	*out = xstrdup(trim(text));
+	free(text);
+	return 0;
+}
+
+static int errno_err(struct ctl_err *e, int neg)
+{
+	err_clear(e);
+	e->msg = io_error_text(-neg);
+	return -1;
+}
+
+/* Rust's i32::from_str error texts. */
+static int parse_i32(const char *s, long *out, struct ctl_err *e)
+{
+	const char *p = s;
+	long long v = 0;
+	bool neg = false;
+
+	if (!*s)
+		return err_set(e, "cannot parse integer from empty string");
+	if (*p == '+' || *p == '-') {
+		neg = *p == '-';
+		p++;
+	}
+	if (!*p)
+		return err_set(e, "invalid digit found in string");
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return err_set(e, "invalid digit found in string");
+		v = v * 10 + (*p - '0');
+		if (!neg && v > INT32_MAX)
+			return err_set(e, "number too large to fit in target "
+					  "type");
+		if (neg && -v < INT32_MIN)
+			return err_set(e, "number too small to fit in target "
+					  "type");
+	}
+	*out = (long)(neg ? -v : v);
+	return 0;
+}
+
+static int load_type(const char *parent, const char *tdir, const char *tname,
+		     struct mdev_type_info *t, struct ctl_err *e)
+{
+	char *avail = NULL, *desc = NULL, *c;
+	struct sbuf b;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	t->parent = xstrdup(parent);
+	t->type = xstrdup(tname);
+	r = read_trimmed(tdir, "available_instances", &avail);
+	if (r < 0)
+		return errno_err(e, r);
+	r = parse_i32(avail, &t->available, e);
+	free(avail);
+	if (r < 0)
+		return -1;
+	r = read_trimmed(tdir, "device_api", &t->device_api);
+	if (r < 0)
+		return errno_err(e, r);
+	if (read_trimmed(tdir, "name", &t->name) < 0)
+		t->name = xstrdup("");
+	if (read_trimmed(tdir, "description", &desc) < 0)
+		desc = xstrdup("");
+	/* newlines inside the description are joined with ", " */
+	sb_init(&b);
+	sb_addn(&b, "", 0);
+	for (c = desc; *c; c++) {
+		if (*c == '\n')
+			sb_add(&b, ", ");
+		else
+			sb_addc(&b, *c);
+	}
+	free(desc);
+	t->description = sb_steal(&b);
+	return 0;
+}
+
+static void type_add(struct type_list *l, struct mdev_type_info *t)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = *t;
+}
+
+static void type_info_free(struct mdev_type_info *t)
+{
+	free(t->parent);
+	free(t->type);
+	free(t->device_api);
+	free(t->name);
+	free(t->description);
+}
+
+void type_list_free(struct type_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		type_info_free(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+static int by_parent_type(const void *a, const void *b)
+{
+	const struct mdev_type_info *x = a, *y = b;
+	int c = strcmp(x->parent, y->parent);
+
+	return c ? c : strcmp(x->type, y->type);
+}
+
+int sysfs_types(const struct ctl_env *env, const char *parent,
+		struct type_list *out, struct ctl_err *e)
+{
+	DIR *pd = opendir(env->parent_base), *td;
+	struct dirent *pe, *te;
+	int r = 0;
+
+	if (!pd)
+		return 0;
+	while (r == 0 && (pe = readdir(pd))) {
+		char *tdir;
+
+		if (pe->d_name[0] == '.' &&
+		    (!pe->d_name[1] ||
+		     (pe->d_name[1] == '.' && !pe->d_name[2])))
+			continue;
+		if (parent && strcmp(parent, pe->d_name))
+			continue;
+		tdir = path_join3(env->parent_base, pe->d_name,
+				  "mdev_supported_types");
+		td = opendir(tdir);
+		if (!td) {
+			r = errno_err(e, -errno);
+			free(tdir);
+			break;
+		}
+		while ((te = readdir(td))) {
+			struct mdev_type_info t;
+			struct stat st;
+			char *one;
+
+			if (te->d_name[0] == '.')
+				continue;
+			one = path_join(tdir, te->d_name);
+			if (stat(one, &st) < 0 || !S_ISDIR(st.st_mode)) {
+				free(one);
+				continue;
+			}
+			if (load_type(pe->d_name, one, te->d_name, &t, e) < 0) {
+				type_info_free(&t);
+				free(one);
+				r = -1;
+				break;
+			}
+			type_add(out, &t);
+			free(one);
+		}
+		closedir(td);
+		free(tdir);
+	}
+	closedir(pd);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), by_parent_type);
+	return r;
+}
+
+/* fs::write: open for writing (create, truncate) and write all. */
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	size_t len = strlen(text), off = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0) {
+			int r = -errno;
+
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return r;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) < 0)
+		return -errno;
+	return 0;
+}
+
+/* 1.2.0's find_parent_dir, including the capitalization hint. */
+static int find_parent_dir(const struct mdev *d, char **out, struct ctl_err *e)
+{
+	char *path = path_join(d->env->parent_base, d->parent);
+	struct stat st;
+	struct dirent *de;
+	DIR *dir;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*out = path;
+		return 0;
+	}
+	free(path);
+	dir = opendir(d->env->parent_base);
+	if (!dir) {
+		int en = errno;
+
+		err_clear(e);
+		e->msg = io_error_text(en);
+		return -1;
+	}
+	while ((de = readdir(dir))) {
+		if (!strcasecmp(de->d_name, d->parent) &&
+		    strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			err_set(e,
+				"Unable to find parent device '%s'. Did you "
+				"mean '%s'?",
+				d->parent, de->d_name);
+			closedir(dir);
+			return -1;
+		}
+	}
+	closedir(dir);
+	return err_set(e, "Unable to find parent device '%s'", d->parent);
+}
+
+static int create(struct mdev *d, struct ctl_err *e)
+{
+	struct mdev *existing = mdev_new(d->env, &d->uuid);
+	struct ctl_err le = {0};
+	char *pdir = NULL, *types = NULL, *tdir = NULL, *avail = NULL;
+	char *cpath = NULL;
+	struct stat st;
+	long n;
+	int r = -1;
+
+	if (sysfs_load(existing, &le) == 0 && existing->active) {
+		if (strcmp(existing->parent, d->parent))
+			err_set(e, "Device exists under different parent");
+		else if (strcmp(existing->type, d->type))
+			err_set(e, "Device exists with different type");
+		else
+			err_set(e, "Device already exists");
+		goto out;
+	}
+	if (find_parent_dir(d, &pdir, e) < 0)
+		goto out;
+	types = path_join(pdir, "mdev_supported_types");
+	if (stat(types, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		err_set(e,
+			"Parent %s is not currently registered for mdev "
+			"support",
+			d->parent);
+		goto out;
+	}
+	tdir = path_join(types, d->type);
+	if (stat(tdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		err_set(e, "Parent %s does not support mdev type %s", d->parent,
+			d->type);
+		goto out;
+	}
+	r = read_trimmed(tdir, "available_instances", &avail);
+	if (r < 0) {
+		r = errno_err(e, r);
+		goto out;
+	}
+	r = -1;
+	if (parse_i32(avail, &n, e) < 0)
+		goto out;
+	if (n == 0) {
+		err_set(e, "No available instances of %s on %s", d->type,
+			d->parent);
+		goto out;
+	}
+	cpath = path_join(tdir, "create");
+	r = write_text(cpath, d->uuid_str);
+	if (r < 0) {
+		err_set(e, "Failed to create mdev %s, type %s on %s",
+			d->uuid_str, d->type, d->parent);
+		r = err_cause_errno(e, -r);
+		goto out;
+	}
+	d->active = true;
+	r = 0;
+out:
+	err_clear(&le);
+	mdev_free(existing);
+	free(pdir);
+	free(types);
+	free(tdir);
+	free(avail);
+	free(cpath);
+	return r;
+}
+
+static int write_attr(const struct mdev *d, const char *name, const char *value,
+		      struct ctl_err *e)
+{
+	char *base = mdev_sysfs_path(d), *p = path_join(base, name);
+	struct stat st;
+	int r;
+
+	free(base);
+	if (stat(p, &st) < 0) {
+		free(p);
+		return err_set(e, "Invalid attribute '%s'", name);
+	}
+	r = write_text(p, value);
+	free(p);
+	if (r < 0) {
+		err_set(e, "Failed to write %s to attribute %s", value, name);
+		return err_cause_errno(e, -r);
+	}
+	return 0;
+}
+
+int sysfs_start(struct mdev *d, struct ctl_err *e)
+{
+	size_t i;
+
+	if (create(d, e) < 0)
+		return -1;
+	for (i = 0; i < d->nattrs; i++) {
+		if (write_attr(d, d->attrs[i].name, d->attrs[i].value, e) < 0) {
+			struct ctl_err se = {0};
+
+			if (sysfs_stop(d, &se) < 0) {
+				/* 1.2.0 reports the failed removal instead */
+				err_clear(e);
+				*e = se;
+			}
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int sysfs_stop(struct mdev *d, struct ctl_err *e)
+{
+	char *base = mdev_sysfs_path(d), *p = path_join(base, "remove");
+	int r = write_text(p, "1");
+
+	free(base);
+	free(p);
+	if (r < 0) {
+		err_set(e, "Error removing device %s", d->uuid_str);
+		return err_cause_errno(e, -r);
+	}
+	d->active = false;
+	return 0;
+}
