@@ -180,11 +180,23 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, -err);
 		return;
 	}
+	/* The read buffer lives with the open file (fi->fh set later, in
+	 * read, would not stick); write-only opens need none. */
+	struct open_file *of = NULL;
+	if ((fi->flags & O_ACCMODE) != O_WRONLY) {
+		of = malloc(sizeof(*of));
+		if (!of) {
+			fuse_reply_err(req, ENOMEM);
+			return;
+		}
+		of->valid = false;
+	}
 	/* Content is live: every read and write comes to us. */
 	fi->direct_io = 1;
 	fi->keep_cache = 0;
-	fi->fh = 0;
-	fuse_reply_open(req, fi);
+	fi->fh = (uint64_t)(uintptr_t)of;
+	if (fuse_reply_open(req, fi) == -ENOENT)
+		free(of); /* interrupted: no release will come */
 }
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -196,18 +208,16 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	int err = 0;
 
 	if (!of) {
-		of = malloc(sizeof(*of));
-		if (!of) {
-			fuse_reply_err(req, ENOMEM);
-			return;
-		}
-		of->valid = false;
-		fi->fh = (uint64_t)(uintptr_t)of;
+		fuse_reply_err(req, EBADF);
+		return;
 	}
 	if (off == 0 || !of->valid) {
 		mdev_core_lock(d->core);
-		err = tree_resolve(d->tree, ino, &o);
-		int len = err ? err : content_show(d, &o, of->data, sizeof(of->data));
+		/* An open file whose object is gone: ENODEV, as kernfs
+		 * answers for a deactivated node. */
+		err = tree_resolve(d->tree, ino, &o) ? -ENODEV : 0;
+		int len = err ? err :
+				content_show(d, &o, of->data, sizeof(of->data));
 		mdev_core_unlock(d->core);
 		if (len < 0) {
 			of->valid = false;
@@ -242,7 +252,7 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	if (size > MDEVD_PAGE)
 		size = MDEVD_PAGE;
 	mdev_core_lock(d->core);
-	int err = tree_resolve(d->tree, ino, &o);
+	int err = tree_resolve(d->tree, ino, &o) ? -ENODEV : 0;
 	if (!err)
 		err = content_store(d, &o, buf, size);
 	mdev_core_unlock(d->core);
