@@ -59,7 +59,7 @@ static inline bool mdev_list_empty(const struct mdev_list *head)
 }
 
 #define mdev_container_of(ptr, type, member)                                   \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 /* UUID → device hash table with chaining through the devices. */
 struct mdev_registry {

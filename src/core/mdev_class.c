@@ -20,12 +20,12 @@ struct mdev_class {
 };
 
 static const struct mdev_class mdev_classes[] = {
-	{ "gpu", { "fb_length", "resolution", "heads", NULL } },
-	{ "nic", { NULL } },
-	{ "fpga", { NULL } },
-	{ "serial", { NULL } },
-	{ "crypto", { NULL } },
-	{ "io", { NULL } },
+    {"gpu", {"fb_length", "resolution", "heads", NULL}},
+    {"nic", {NULL}},
+    {"fpga", {NULL}},
+    {"serial", {NULL}},
+    {"crypto", {NULL}},
+    {"io", {NULL}},
 };
 
 static int check_fb_length(const char *s)
@@ -56,9 +56,9 @@ struct mdev_attr_format {
 };
 
 static const struct mdev_attr_format mdev_attr_formats[] = {
-	{ "fb_length", "<n>{K,M,G}", check_fb_length },
-	{ "resolution", "<H>x<V>", check_resolution },
-	{ "heads", "a positive integer", check_heads },
+    {"fb_length", "<n>{K,M,G}", check_fb_length},
+    {"resolution", "<H>x<V>", check_resolution},
+    {"heads", "a positive integer", check_heads},
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -174,10 +174,10 @@ int mdev_class_check(const char *parent, const struct mdev_type_desc *type,
 	if (type->class_name) {
 		cls = class_find(type->class_name);
 		if (!cls) {
-			snprintf(err, errlen,
-				 "parent %s type %s: unknown class '%s'", pq,
-				 tq, mdev_printable(type->class_name, q,
-						    sizeof(q)));
+			snprintf(
+			    err, errlen,
+			    "parent %s type %s: unknown class '%s'", pq, tq,
+			    mdev_printable(type->class_name, q, sizeof(q)));
 			return -EINVAL;
 		}
 	}
@@ -195,18 +195,18 @@ int mdev_class_check(const char *parent, const struct mdev_type_desc *type,
 		}
 		for (size_t f = 0; f < ARRAY_SIZE(mdev_attr_formats); f++) {
 			const struct mdev_attr_format *fmt =
-				&mdev_attr_formats[f];
+			    &mdev_attr_formats[f];
 
 			if (strcmp(kv->name, fmt->name) != 0)
 				continue;
 			if (fmt->check(kv->value) < 0) {
-				snprintf(err, errlen,
-					 "parent %s type %s: attribute '%s' "
-					 "value '%s' is not %s",
-					 pq, tq, fmt->name,
-					 mdev_printable(kv->value, q,
-							sizeof(q)),
-					 fmt->shape);
+				snprintf(
+				    err, errlen,
+				    "parent %s type %s: attribute '%s' "
+				    "value '%s' is not %s",
+				    pq, tq, fmt->name,
+				    mdev_printable(kv->value, q, sizeof(q)),
+				    fmt->shape);
 				return -EINVAL;
 			}
 		}

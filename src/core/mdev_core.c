@@ -90,7 +90,7 @@ static struct mdev_parent *parent_find_locked(struct mdev_core *core,
 		return NULL;
 	for (n = core->parents.next; n != &core->parents; n = n->next) {
 		struct mdev_parent *p =
-			mdev_container_of(n, struct mdev_parent, node);
+		    mdev_container_of(n, struct mdev_parent, node);
 
 		if (strcmp(p->name, name) == 0)
 			return p;
@@ -140,9 +140,9 @@ static void parent_destroy(struct mdev_parent *parent,
 	parent->going_away = true;
 	while (!mdev_list_empty(&parent->devices))
 		mdev_device_remove_locked(
-			mdev_container_of(parent->devices.next,
-					  struct mdev_device, parent_node),
-			mode);
+		    mdev_container_of(parent->devices.next, struct mdev_device,
+				      parent_node),
+		    mode);
 	if (mode != MDEV_REMOVE_SILENT && core->hooks.parent_unregistered)
 		core->hooks.parent_unregistered(core->hooks_opaque, parent);
 	mdev_list_del(&parent->node);
@@ -268,7 +268,7 @@ static struct mdev_device *device_alloc(struct mdev_type *type,
 {
 	size_t n = type->desc.n_device_attrs;
 	struct mdev_device *d =
-		calloc(1, sizeof(*d) + n * sizeof(d->attr_values[0]));
+	    calloc(1, sizeof(*d) + n * sizeof(d->attr_values[0]));
 
 	if (!d)
 		return NULL;
@@ -276,8 +276,8 @@ static struct mdev_device *device_alloc(struct mdev_type *type,
 	uuid_copy(d->uuid, uuid);
 	uuid_unparse_lower(uuid, d->name);
 	for (size_t i = 0; i < n; i++)
-		d->attr_values[i] = (char *)type->desc.device_attrs[i]
-					    .default_value;
+		d->attr_values[i] =
+		    (char *)type->desc.device_attrs[i].default_value;
 	mdev_list_init(&d->core_node);
 	mdev_list_init(&d->parent_node);
 	mdev_list_init(&d->type_node);
@@ -342,13 +342,13 @@ static int device_create_locked(struct mdev_type *type, const uuid_t uuid,
 	d->iommu_group = iommu_group;
 	if (iommu_group >= core->next_iommu_group)
 		core->next_iommu_group = iommu_group + 1;
+	if (core->next_iommu_group == 0) /* wrapped after 2^32 creates */
+		core->next_iommu_group = 1;
 	device_link(core, d);
 	if (ops && ops->create) {
 		ret = ops->create(d);
 		if (ret < 0)
 			goto undo_link;
-		if (ret > 0)
-			ret = 0;
 	}
 	if (core->hooks.device_create_commit) {
 		ret = core->hooks.device_create_commit(core->hooks_opaque, d);
@@ -397,8 +397,7 @@ int mdev_type_create_write(struct mdev_type *type, const char *buf, size_t len)
 }
 
 /* Caller holds the lock. */
-int mdev_device_remove_locked(struct mdev_device *d,
-			      enum mdev_remove_mode mode)
+int mdev_device_remove_locked(struct mdev_device *d, enum mdev_remove_mode mode)
 {
 	struct mdev_type *type = d->type;
 	struct mdev_core *core = type->parent->core;

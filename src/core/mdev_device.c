@@ -55,8 +55,8 @@ size_t mdev_device_attr_count(const struct mdev_device *mdev)
 	return mdev->type->desc.n_device_attrs;
 }
 
-const struct mdev_attr_desc *mdev_device_attr_desc(const struct mdev_device *mdev,
-						   size_t i)
+const struct mdev_attr_desc *
+mdev_device_attr_desc(const struct mdev_device *mdev, size_t i)
 {
 	if (i >= mdev->type->desc.n_device_attrs)
 		return NULL;
@@ -118,8 +118,8 @@ int mdev_device_attr_set(struct mdev_device *mdev, const char *attr,
 	return 0;
 }
 
-int mdev_device_attr_show(struct mdev_device *mdev, const char *attr,
-			  char *buf, size_t size)
+int mdev_device_attr_show(struct mdev_device *mdev, const char *attr, char *buf,
+			  size_t size)
 {
 	struct mdev_core *core = device_core(mdev);
 	const struct mdev_driver_ops *ops = mdev->type->parent->ops;

@@ -60,8 +60,8 @@ int mdev_parent_pool(const struct mdev_parent *parent, const char *pool,
 		if (strcmp(p->name, pool) != 0)
 			continue;
 		if (free_amount)
-			*free_amount = p->total > p->used ? p->total - p->used
-							  : 0;
+			*free_amount =
+			    p->total > p->used ? p->total - p->used : 0;
 		if (total)
 			*total = p->total;
 		ret = 0;

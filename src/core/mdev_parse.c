@@ -135,7 +135,7 @@ const char *mdev_printable(const char *s, char *out, size_t outlen)
 		return "";
 	if (!s)
 		s = "(null)";
-	for (; s[i] && i < 64 && i + 4 < outlen; i++) {
+	for (; i < 64 && i + 4 < outlen && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		out[i] = (c < ' ' || c >= 0x7f) ? '?' : (char)c;

@@ -17,14 +17,28 @@
 
 /* Files every device directory has; a driver attribute may not shadow them. */
 static const char *const fixed_device_files[] = {
-	"remove", "mdev_type", "iommu_group", "driver",
-	"subsystem", "uevent", "power",
+    "remove",	 "mdev_type", "iommu_group", "driver",
+    "subsystem", "uevent",    "power",
 };
 
 /* Files every type directory has; a class attribute may not shadow them. */
 static const char *const fixed_type_files[] = {
-	"create", "name", "description", "device_api", "available_instances",
-	"devices", "class", "max_instances", "requires_group", "params",
+    "create",
+    "name",
+    "description",
+    "device_api",
+    "available_instances",
+    "devices",
+    "class",
+    "max_instances",
+    "requires_group",
+    "params",
+};
+
+/* The framework's own files in a parent directory. */
+static const char *const fixed_parent_files[] = {
+    "mdev_supported_types",
+    "mdev_destroy",
 };
 
 static bool in_list(const char *const *list, size_t n, const char *s)
@@ -35,8 +49,8 @@ static bool in_list(const char *const *list, size_t n, const char *s)
 	return false;
 }
 
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
+						      const char *fmt, ...)
 {
 	va_list ap;
 
@@ -131,8 +145,7 @@ static int check_kv_table(const char *what, const char *pq, const char *tq,
 	return 0;
 }
 
-static ssize_t pool_index(const struct mdev_parent_desc *desc,
-			  const char *name)
+static ssize_t pool_index(const struct mdev_parent_desc *desc, const char *name)
 {
 	for (size_t i = 0; i < desc->n_pools; i++)
 		if (strcmp(desc->pools[i].name, name) == 0)
@@ -161,7 +174,8 @@ static int check_device_attrs(const char *pq, const char *tq,
 			return fail(err, errlen,
 				    "parent %s type %s: invalid device "
 				    "attribute name '%s'",
-				    pq, tq, mdev_printable(a->name, q, sizeof(q)));
+				    pq, tq,
+				    mdev_printable(a->name, q, sizeof(q)));
 		memcpy(first, a->name, n);
 		first[n] = '\0';
 		if (in_list(fixed_device_files, ARRAY_SIZE(fixed_device_files),
@@ -199,8 +213,8 @@ static int check_device_attrs(const char *pq, const char *tq,
 	return 0;
 }
 
-static int check_type(const struct mdev_parent_desc *desc, size_t ti,
-		      char *err, size_t errlen)
+static int check_type(const struct mdev_parent_desc *desc, size_t ti, char *err,
+		      size_t errlen)
 {
 	const struct mdev_type_desc *t = &desc->types[ti];
 	char pq[80], tq[80];
@@ -214,7 +228,8 @@ static int check_type(const struct mdev_parent_desc *desc, size_t ti,
 	for (size_t j = 0; j < ti; j++)
 		if (strcmp(desc->types[j].id, t->id) == 0)
 			return fail(err, errlen,
-				    "parent %s: duplicate type id '%s'", pq, tq);
+				    "parent %s: duplicate type id '%s'", pq,
+				    tq);
 	if (t->name && (!valid_value(t->name) || t->name[0] == '\0'))
 		return fail(err, errlen, "parent %s type %s: invalid name", pq,
 			    tq);
@@ -243,8 +258,8 @@ static int check_type(const struct mdev_parent_desc *desc, size_t ti,
 		return ret;
 	if (t->n_costs > MDEV_MAX_POOLS || (t->n_costs && !t->costs))
 		return fail(err, errlen,
-			    "parent %s type %s: too many costs (max %d)", pq, tq,
-			    MDEV_MAX_POOLS);
+			    "parent %s type %s: too many costs (max %d)", pq,
+			    tq, MDEV_MAX_POOLS);
 	for (size_t c = 0; c < t->n_costs; c++) {
 		const struct mdev_cost *cost = &t->costs[c];
 		char q[80];
@@ -285,7 +300,8 @@ static int check_parent(const struct mdev_parent_desc *desc, char *err,
 			    mdev_printable(desc->devpath, q, sizeof(q)));
 	if (!mdev_valid_name(desc->driver_name))
 		return fail(err, errlen, "parent %s: invalid driver name '%s'",
-			    pq, mdev_printable(desc->driver_name, q, sizeof(q)));
+			    pq,
+			    mdev_printable(desc->driver_name, q, sizeof(q)));
 	if (desc->bus && !mdev_valid_name(desc->bus))
 		return fail(err, errlen, "parent %s: invalid bus '%s'", pq,
 			    mdev_printable(desc->bus, q, sizeof(q)));
@@ -294,7 +310,8 @@ static int check_parent(const struct mdev_parent_desc *desc, char *err,
 		return fail(err, errlen, "parent %s: unknown policy %d", pq,
 			    (int)desc->policy);
 	ret = check_kv_table("bus attribute", pq, NULL, desc->bus_attrs,
-			     desc->n_bus_attrs, NULL, 0, err, errlen);
+			     desc->n_bus_attrs, fixed_parent_files,
+			     ARRAY_SIZE(fixed_parent_files), err, errlen);
 	if (ret < 0)
 		return ret;
 	if (desc->n_pools > MDEV_MAX_POOLS || (desc->n_pools && !desc->pools))
@@ -302,13 +319,14 @@ static int check_parent(const struct mdev_parent_desc *desc, char *err,
 			    pq, MDEV_MAX_POOLS);
 	for (size_t i = 0; i < desc->n_pools; i++) {
 		if (!mdev_valid_name(desc->pools[i].name))
-			return fail(err, errlen,
-				    "parent %s: invalid pool name '%s'", pq,
-				    mdev_printable(desc->pools[i].name, q,
-						   sizeof(q)));
+			return fail(
+			    err, errlen, "parent %s: invalid pool name '%s'",
+			    pq,
+			    mdev_printable(desc->pools[i].name, q, sizeof(q)));
 		if (pool_index(desc, desc->pools[i].name) != (ssize_t)i)
-			return fail(err, errlen, "parent %s: duplicate pool '%s'",
-				    pq, desc->pools[i].name);
+			return fail(err, errlen,
+				    "parent %s: duplicate pool '%s'", pq,
+				    desc->pools[i].name);
 	}
 	if (desc->n_types > MDEV_MAX_TYPES || (desc->n_types && !desc->types))
 		return fail(err, errlen, "parent %s: too many types (max %d)",
@@ -377,9 +395,8 @@ static bool copy_type(struct mdev_parent *p, struct mdev_type *t,
 	c->device_api = dup_or_null(d->device_api, &ok);
 	c->class_name = dup_or_null(d->class_name, &ok);
 	c->class_attrs = copy_kv(d->class_attrs, d->n_class_attrs, &ok);
-	c->requires_group = dup_or_null(d->requires_group ? d->requires_group
-							  : "0",
-					&ok);
+	c->requires_group =
+	    dup_or_null(d->requires_group ? d->requires_group : "0", &ok);
 	c->params = dup_or_null(d->params ? d->params : "", &ok);
 	c->costs = NULL;
 	c->device_attrs = NULL;
@@ -393,12 +410,12 @@ static bool copy_type(struct mdev_parent *p, struct mdev_type *t,
 			costs[i].pool = dup_or_null(d->costs[i].pool, &ok);
 			costs[i].amount = d->costs[i].amount;
 			t->cost_pool[i] =
-				(size_t)pool_index(pd, d->costs[i].pool);
+			    (size_t)pool_index(pd, d->costs[i].pool);
 		}
 	}
 	if (d->n_device_attrs) {
 		struct mdev_attr_desc *attrs =
-			calloc(d->n_device_attrs, sizeof(*attrs));
+		    calloc(d->n_device_attrs, sizeof(*attrs));
 
 		c->device_attrs = attrs;
 		if (!attrs)
@@ -409,7 +426,7 @@ static bool copy_type(struct mdev_parent *p, struct mdev_type *t,
 			attrs[i].name = dup_or_null(a->name, &ok);
 			attrs[i].mode = a->mode;
 			attrs[i].default_value = dup_or_null(
-				a->default_value ? a->default_value : "", &ok);
+			    a->default_value ? a->default_value : "", &ok);
 		}
 	}
 	if (!ok)

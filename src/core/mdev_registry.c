@@ -31,8 +31,7 @@ static size_t bucket_of(const struct mdev_registry *reg, const uuid_t uuid)
 
 	memcpy(&a, uuid, 8);
 	memcpy(&b, uuid + 8, 8);
-	return (size_t)(mix64(mix64(a ^ reg->seed) ^ b) &
-			(reg->n_buckets - 1));
+	return (size_t)(mix64(mix64(a ^ reg->seed) ^ b) & (reg->n_buckets - 1));
 }
 
 int mdev_registry_init(struct mdev_registry *reg)

@@ -92,14 +92,14 @@ static unsigned counter_room(const struct mdev_type *type)
 	    p->n_devices > type->instances)
 		return 0;
 	if (type->desc.max_instances)
-		room = min_u(room, type->desc.max_instances > type->instances
-					   ? type->desc.max_instances -
-						     type->instances
-					   : 0);
+		room =
+		    min_u(room, type->desc.max_instances > type->instances
+				    ? type->desc.max_instances - type->instances
+				    : 0);
 	if (p->max_devices)
 		room = min_u(room, p->max_devices > p->n_devices
-					   ? p->max_devices - p->n_devices
-					   : 0);
+				       ? p->max_devices - p->n_devices
+				       : 0);
 	return room;
 }
 
@@ -112,7 +112,7 @@ static unsigned pool_room(const struct mdev_type *type)
 	for (size_t i = 0; i < type->desc.n_costs; i++) {
 		const struct mdev_pool *pool = &p->pools[type->cost_pool[i]];
 		unsigned long free_amount =
-			pool->total > pool->used ? pool->total - pool->used : 0;
+		    pool->total > pool->used ? pool->total - pool->used : 0;
 
 		room = min_u(room, free_amount / type->desc.costs[i].amount);
 	}

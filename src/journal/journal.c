@@ -168,7 +168,7 @@ static int append(struct mdev_journal *j, const struct buf *b)
 int mdev_journal_record_create(struct mdev_journal *j,
 			       const struct mdev_device *mdev)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	int ret;
 
 	record_create(&b, mdev);
@@ -180,7 +180,7 @@ int mdev_journal_record_create(struct mdev_journal *j,
 int mdev_journal_record_remove(struct mdev_journal *j,
 			       const struct mdev_device *mdev)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	int ret;
 
 	buf_printf(&b, "R %s", mdev_device_name(mdev));
@@ -194,7 +194,7 @@ int mdev_journal_record_attr(struct mdev_journal *j,
 			     const struct mdev_device *mdev, const char *attr,
 			     const char *buf, size_t len)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	int ret;
 
 	record_attr(&b, mdev_device_name(mdev), attr, buf, len);
@@ -289,8 +289,8 @@ static int cut_torn_tail(struct mdev_journal *j)
 	off_t end = j->size;
 
 	while (end > 0) {
-		size_t n = end > (off_t)sizeof(chunk) ? sizeof(chunk)
-						      : (size_t)end;
+		size_t n =
+		    end > (off_t)sizeof(chunk) ? sizeof(chunk) : (size_t)end;
 		ssize_t r = pread(j->fd, chunk, n, end - (off_t)n);
 
 		if (r != (ssize_t)n)
@@ -463,8 +463,8 @@ static void jdev_drop(struct jdev **pp)
 	jdev_free(d);
 }
 
-__attribute__((format(printf, 2, 3))) static void
-jwarn(const struct jstate *st, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void jwarn(const struct jstate *st,
+							const char *fmt, ...)
 {
 	va_list ap;
 
@@ -647,8 +647,8 @@ static int read_all(int fd, off_t size, char **out)
 	if (!data)
 		return -ENOMEM;
 	while (got < (size_t)size) {
-		ssize_t r = pread(fd, data + got, (size_t)size - got,
-				  (off_t)got);
+		ssize_t r =
+		    pread(fd, data + got, (size_t)size - got, (off_t)got);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -665,7 +665,7 @@ static int read_all(int fd, off_t size, char **out)
 
 static int load_state(struct mdev_journal *j, struct jstate *st)
 {
-	char *data, *p, *end;
+	char *data = NULL, *p, *end;
 	int ret;
 
 	ret = read_all(j->fd, j->size, &data);
@@ -687,7 +687,8 @@ static int load_state(struct mdev_journal *j, struct jstate *st)
 
 		st->line++;
 		if (!nl) {
-			/* cut_torn_tail() runs at open; this is belt and braces. */
+			/* cut_torn_tail() runs at open; this is belt and
+			 * braces. */
 			jwarn(st, "torn last record ignored");
 			break;
 		}
@@ -714,7 +715,7 @@ static void recreate(struct jstate *st, struct jdev *d, struct mdev_core *core)
 {
 	struct mdev_parent *parent = mdev_parent_find(core, d->parent);
 	struct mdev_type *type =
-		parent ? mdev_parent_type_find(parent, d->type) : NULL;
+	    parent ? mdev_parent_type_find(parent, d->type) : NULL;
 	struct mdev_device *mdev;
 	char name[37];
 	int ret;
@@ -845,8 +846,8 @@ static int compact(struct mdev_journal *j, const struct buf *b)
 
 int mdev_journal_replay(struct mdev_journal *j, struct mdev_core *core)
 {
-	struct jstate st = { 0 };
-	struct buf b = { 0 };
+	struct jstate st = {0};
+	struct buf b = {0};
 	int ret;
 
 	ret = load_state(j, &st);
@@ -859,7 +860,8 @@ int mdev_journal_replay(struct mdev_journal *j, struct mdev_core *core)
 	mdev_core_unlock(core);
 	ret = compact(j, &b);
 	if (ret < 0) {
-		/* The old journal still replays to this state; appends go on. */
+		/* The old journal still replays to this state; appends go on.
+		 */
 		fprintf(stderr, "journal %s: compaction failed: %s\n", j->path,
 			strerror(-ret));
 		ret = 0;

@@ -8,8 +8,8 @@
 #include "core_priv.h"
 #include "fake.h"
 
-static const char *const known_classes[] = { "gpu", "nic", "fpga",
-					     "serial", "crypto", "io" };
+static const char *const known_classes[] = {"gpu",    "nic",	"fpga",
+					    "serial", "crypto", "io"};
 
 static void test_known(void **state)
 {
@@ -22,12 +22,15 @@ static void test_known(void **state)
 	assert_false(mdev_class_known(NULL));
 }
 
-static int check(const char *cls, const struct mdev_kv *kv, size_t n,
-		 char *err, size_t errlen)
+static int check(const char *cls, const struct mdev_kv *kv, size_t n, char *err,
+		 size_t errlen)
 {
 	struct mdev_type_desc t = {
-		.id = "nvidia-63", .device_api = "vfio-pci",
-		.class_name = cls, .class_attrs = kv, .n_class_attrs = n,
+	    .id = "nvidia-63",
+	    .device_api = "vfio-pci",
+	    .class_name = cls,
+	    .class_attrs = kv,
+	    .n_class_attrs = n,
 	};
 
 	err[0] = '\0';
@@ -41,9 +44,8 @@ static void test_every_class_row(void **state)
 	(void)state;
 	/* Classes without required attributes, and no class at all. */
 	for (size_t i = 1; i < ARRAY_SIZE(known_classes); i++)
-		assert_int_equal(check(known_classes[i], NULL, 0, err,
-				       sizeof(err)),
-				 0);
+		assert_int_equal(
+		    check(known_classes[i], NULL, 0, err, sizeof(err)), 0);
 	assert_int_equal(check(NULL, NULL, 0, err, sizeof(err)), 0);
 	/* gpu with everything. */
 	assert_int_equal(check("gpu", grid_1q_class, 3, err, sizeof(err)), 0);
@@ -57,8 +59,7 @@ static void test_every_class_row(void **state)
 
 static void test_gpu_missing_each(void **state)
 {
-	static const char *const names[] = { "fb_length", "resolution",
-					     "heads" };
+	static const char *const names[] = {"fb_length", "resolution", "heads"};
 	char err[256], want[256];
 
 	(void)state;
@@ -86,16 +87,19 @@ static void test_malformed_values(void **state)
 		struct mdev_kv kv;
 		const char *msg;
 	} cases[] = {
-		{ "gpu", { "fb_length", "12X" },
-		  "attribute 'fb_length' value '12X' is not <n>{K,M,G}" },
-		{ "gpu", { "resolution", "1920*1080" },
-		  "attribute 'resolution' value '1920*1080' is not <H>x<V>" },
-		{ "gpu", { "heads", "0" },
-		  "attribute 'heads' value '0' is not a positive integer" },
-		/* Known names are checked in any class, and without one. */
-		{ "nic", { "heads", "many" }, "attribute 'heads'" },
-		{ NULL, { "fb_length", "1024" }, "attribute 'fb_length'" },
-		{ "io", { "resolution", "" }, "attribute 'resolution'" },
+	    {"gpu",
+	     {"fb_length", "12X"},
+	     "attribute 'fb_length' value '12X' is not <n>{K,M,G}"},
+	    {"gpu",
+	     {"resolution", "1920*1080"},
+	     "attribute 'resolution' value '1920*1080' is not <H>x<V>"},
+	    {"gpu",
+	     {"heads", "0"},
+	     "attribute 'heads' value '0' is not a positive integer"},
+	    /* Known names are checked in any class, and without one. */
+	    {"nic", {"heads", "many"}, "attribute 'heads'"},
+	    {NULL, {"fb_length", "1024"}, "attribute 'fb_length'"},
+	    {"io", {"resolution", ""}, "attribute 'resolution'"},
 	};
 	char err[256];
 
@@ -115,7 +119,7 @@ static void test_malformed_values(void **state)
 	}
 	/* Unknown extra attributes are free-form. */
 	{
-		struct mdev_kv kv[] = { { "ports", "whatever" } };
+		struct mdev_kv kv[] = {{"ports", "whatever"}};
 
 		assert_int_equal(check("serial", kv, 1, err, sizeof(err)), 0);
 	}
@@ -124,7 +128,7 @@ static void test_malformed_values(void **state)
 static void test_register_message(void **state)
 {
 	struct mdev_core *core = mdev_core_new();
-	struct mdev_type_desc types[1] = { grid_types[0] };
+	struct mdev_type_desc types[1] = {grid_types[0]};
 	struct mdev_parent_desc p = grid_parent;
 	struct mdev_parent *out = NULL;
 	char err[256];
@@ -151,24 +155,41 @@ static void test_register_validation(void **state)
 		enum field field;
 		const char *value;
 	} bad[] = {
-		{ F_PARENT, "" },	  { F_PARENT, "a/b" },
-		{ F_PARENT, "." },	  { F_PARENT, ".." },
-		{ F_PARENT, "a b" },	  { F_PARENT, "tab\there" },
-		{ F_PARENT, "\x7f" },	  { F_PARENT, NULL },
-		{ F_DEVPATH, "/abs" },	  { F_DEVPATH, "a//b" },
-		{ F_DEVPATH, "a/../b" },  { F_DEVPATH, "a/" },
-		{ F_DEVPATH, "" },	  { F_DEVPATH, "a/./b" },
-		{ F_DRIVER, "" },	  { F_DRIVER, "x/y" },
-		{ F_TYPE_ID, "" },	  { F_TYPE_ID, "../x" },
-		{ F_TYPE_ID, ".." },	  { F_API, "" },
-		{ F_API, NULL },	  { F_ATTR, "remove" },
-		{ F_ATTR, "power/control" }, { F_ATTR, "uevent" },
-		{ F_ATTR, "mdev_type" },  { F_ATTR, "iommu_group/x" },
-		{ F_ATTR, "driver" },	  { F_ATTR, "subsystem" },
-		{ F_ATTR, "a/b/c" },	  { F_ATTR, "a/" },
-		{ F_ATTR, "/a" },	  { F_ATTR, "a/.." },
-		{ F_ATTR, "../a" },	  { F_ATTR, "" },
-		{ F_ATTR, "sp ace" },
+	    {F_PARENT, ""},
+	    {F_PARENT, "a/b"},
+	    {F_PARENT, "."},
+	    {F_PARENT, ".."},
+	    {F_PARENT, "a b"},
+	    {F_PARENT, "tab\there"},
+	    {F_PARENT, "\x7f"},
+	    {F_PARENT, NULL},
+	    {F_DEVPATH, "/abs"},
+	    {F_DEVPATH, "a//b"},
+	    {F_DEVPATH, "a/../b"},
+	    {F_DEVPATH, "a/"},
+	    {F_DEVPATH, ""},
+	    {F_DEVPATH, "a/./b"},
+	    {F_DRIVER, ""},
+	    {F_DRIVER, "x/y"},
+	    {F_TYPE_ID, ""},
+	    {F_TYPE_ID, "../x"},
+	    {F_TYPE_ID, ".."},
+	    {F_API, ""},
+	    {F_API, NULL},
+	    {F_ATTR, "remove"},
+	    {F_ATTR, "power/control"},
+	    {F_ATTR, "uevent"},
+	    {F_ATTR, "mdev_type"},
+	    {F_ATTR, "iommu_group/x"},
+	    {F_ATTR, "driver"},
+	    {F_ATTR, "subsystem"},
+	    {F_ATTR, "a/b/c"},
+	    {F_ATTR, "a/"},
+	    {F_ATTR, "/a"},
+	    {F_ATTR, "a/.."},
+	    {F_ATTR, "../a"},
+	    {F_ATTR, ""},
+	    {F_ATTR, "sp ace"},
 	};
 	struct mdev_core *core = mdev_core_new();
 	char longname[MDEV_NAME_MAX + 2];
@@ -176,9 +197,8 @@ static void test_register_validation(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		struct mdev_type_desc types[2] = { mtty_types[0],
-						   mtty_types[1] };
-		struct mdev_attr_desc attrs[1] = { mtty_attrs[0] };
+		struct mdev_type_desc types[2] = {mtty_types[0], mtty_types[1]};
+		struct mdev_attr_desc attrs[1] = {mtty_attrs[0]};
 		struct mdev_parent_desc p = mtty_parent;
 
 		p.types = types;
@@ -216,13 +236,12 @@ static void test_register_validation(void **state)
 		struct mdev_parent_desc p = mtty_parent;
 
 		p.name = longname;
-		assert_int_equal(mdev_parent_register(core, &p, NULL, err,
-						      sizeof(err)),
-				 -EINVAL);
+		assert_int_equal(
+		    mdev_parent_register(core, &p, NULL, err, sizeof(err)),
+		    -EINVAL);
 		longname[MDEV_NAME_MAX] = '\0'; /* exactly the maximum */
-		assert_int_equal(mdev_parent_register(core, &p, NULL, err,
-						      sizeof(err)),
-				 0);
+		assert_int_equal(
+		    mdev_parent_register(core, &p, NULL, err, sizeof(err)), 0);
 	}
 	assert_null(mdev_parent_find(core, "mtty"));
 	mdev_core_free(core);
@@ -233,28 +252,27 @@ static void test_register_tables(void **state)
 	struct mdev_core *core = mdev_core_new();
 	char err[256];
 	struct mdev_pool_desc pools[MDEV_MAX_POOLS + 1];
-	struct mdev_cost cost_unknown[] = { { "nope", 1 } };
-	struct mdev_cost cost_zero[] = { { "ports", 0 } };
-	struct mdev_cost cost_twice[] = { { "ports", 1 }, { "ports", 2 } };
-	struct mdev_attr_desc clash[] = { { "nvidia", MDEV_ATTR_RW, NULL },
-					  { "nvidia/x", MDEV_ATTR_RW, NULL } };
-	struct mdev_attr_desc dup[] = { { "a/x", MDEV_ATTR_RW, NULL },
-					{ "a/x", MDEV_ATTR_RO, NULL } };
-	struct mdev_attr_desc group_ok[] = { { "a/x", MDEV_ATTR_RW, NULL },
-					     { "a/y", MDEV_ATTR_RO, NULL } };
-	struct mdev_attr_desc bad_mode[] = { { "a", 0600, NULL } };
-	struct mdev_kv class_clash[] = { { "create", "x" } };
+	struct mdev_cost cost_unknown[] = {{"nope", 1}};
+	struct mdev_cost cost_zero[] = {{"ports", 0}};
+	struct mdev_cost cost_twice[] = {{"ports", 1}, {"ports", 2}};
+	struct mdev_attr_desc clash[] = {{"nvidia", MDEV_ATTR_RW, NULL},
+					 {"nvidia/x", MDEV_ATTR_RW, NULL}};
+	struct mdev_attr_desc dup[] = {{"a/x", MDEV_ATTR_RW, NULL},
+				       {"a/x", MDEV_ATTR_RO, NULL}};
+	struct mdev_attr_desc group_ok[] = {{"a/x", MDEV_ATTR_RW, NULL},
+					    {"a/y", MDEV_ATTR_RO, NULL}};
+	struct mdev_attr_desc bad_mode[] = {{"a", 0600, NULL}};
+	struct mdev_kv class_clash[] = {{"create", "x"}};
 	struct mdev_type_desc t = mtty_types[0];
 	struct mdev_parent_desc p = mtty_parent;
-	struct mdev_type_desc two[2] = { mtty_types[0], mtty_types[0] };
+	struct mdev_type_desc two[2] = {mtty_types[0], mtty_types[0]};
 
 	(void)state;
 	p.types = &t;
 	p.n_types = 1;
 #define EXPECT(ret_)                                                           \
-	assert_int_equal(mdev_parent_register(core, &p, NULL, err,            \
-					      sizeof(err)),                    \
-			 ret_)
+	assert_int_equal(                                                      \
+	    mdev_parent_register(core, &p, NULL, err, sizeof(err)), ret_)
 	t.costs = cost_unknown;
 	EXPECT(-EINVAL);
 	assert_non_null(strstr(err, "unknown pool 'nope'"));
@@ -323,16 +341,22 @@ static void test_deep_copy(void **state)
 	char *name = strdup("0000:00:03.0"), *id = strdup("json-thing");
 	char *api = strdup("vfio-pci"), *pool = strdup("units");
 	char *bus_k = strdup("vendor"), *bus_v = strdup("0x10de");
-	struct mdev_pool_desc pools[] = { { pool, 10 } };
-	struct mdev_cost costs[] = { { pool, 5 } };
-	struct mdev_kv bus[] = { { bus_k, bus_v } };
-	struct mdev_type_desc t = { .id = id, .device_api = api,
-				    .costs = costs, .n_costs = 1 };
+	struct mdev_pool_desc pools[] = {{pool, 10}};
+	struct mdev_cost costs[] = {{pool, 5}};
+	struct mdev_kv bus[] = {{bus_k, bus_v}};
+	struct mdev_type_desc t = {
+	    .id = id, .device_api = api, .costs = costs, .n_costs = 1};
 	struct mdev_parent_desc p = {
-		.name = name, .devpath = "pci0000:00/0000:00:03.0",
-		.driver_name = "json", .bus = "pci", .bus_attrs = bus,
-		.n_bus_attrs = 1, .pools = pools, .n_pools = 1, .types = &t,
-		.n_types = 1,
+	    .name = name,
+	    .devpath = "pci0000:00/0000:00:03.0",
+	    .driver_name = "json",
+	    .bus = "pci",
+	    .bus_attrs = bus,
+	    .n_bus_attrs = 1,
+	    .pools = pools,
+	    .n_pools = 1,
+	    .types = &t,
+	    .n_types = 1,
 	};
 	struct mdev_parent *parent;
 	struct mdev_type *type;
@@ -366,9 +390,8 @@ static void test_deep_copy(void **state)
 	assert_string_equal(mdev_type_desc(type)->requires_group, "0");
 	assert_string_equal(mdev_type_desc(type)->params, "");
 	assert_null(mdev_type_desc(type)->description);
-	assert_int_equal(mdev_parent_pool(parent, "units", &free_amount,
-					  &total),
-			 0);
+	assert_int_equal(
+	    mdev_parent_pool(parent, "units", &free_amount, &total), 0);
 	assert_int_equal(total, 10);
 	assert_int_equal(mdev_parent_pool(parent, "nope", NULL, NULL), -ENOENT);
 	assert_int_equal(mdev_type_available(type), 2);
@@ -384,14 +407,14 @@ static void test_deep_copy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known),
-		cmocka_unit_test(test_every_class_row),
-		cmocka_unit_test(test_gpu_missing_each),
-		cmocka_unit_test(test_malformed_values),
-		cmocka_unit_test(test_register_message),
-		cmocka_unit_test(test_register_validation),
-		cmocka_unit_test(test_register_tables),
-		cmocka_unit_test(test_deep_copy),
+	    cmocka_unit_test(test_known),
+	    cmocka_unit_test(test_every_class_row),
+	    cmocka_unit_test(test_gpu_missing_each),
+	    cmocka_unit_test(test_malformed_values),
+	    cmocka_unit_test(test_register_message),
+	    cmocka_unit_test(test_register_validation),
+	    cmocka_unit_test(test_register_tables),
+	    cmocka_unit_test(test_deep_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

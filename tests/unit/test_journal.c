@@ -17,8 +17,8 @@
 
 /* A vfio_ap-like driver: each write to assign_adapter adds to matrix, so
  * the order and number of stores matters on replay. */
-static int ap_store(struct mdev_device *mdev, const char *attr,
-		    const char *buf, size_t len)
+static int ap_store(struct mdev_device *mdev, const char *attr, const char *buf,
+		    size_t len)
 {
 	const char *old = mdev_device_attr_get(mdev, "matrix");
 	char next[MDEV_ATTR_MAX];
@@ -35,20 +35,25 @@ static int ap_store(struct mdev_device *mdev, const char *attr,
 	return mdev_device_attr_set(mdev, "matrix", next, (size_t)n);
 }
 
-static const struct mdev_driver_ops ap_ops = { .attr_store = ap_store };
+static const struct mdev_driver_ops ap_ops = {.attr_store = ap_store};
 static const struct mdev_attr_desc ap_attrs[] = {
-	{ "assign_adapter", MDEV_ATTR_WO, NULL },
-	{ "matrix", MDEV_ATTR_RO, NULL },
+    {"assign_adapter", MDEV_ATTR_WO, NULL},
+    {"matrix", MDEV_ATTR_RO, NULL},
 };
 static const struct mdev_type_desc ap_types[] = {
-	{ .id = "vfio_ap-passthrough", .device_api = "vfio-ap",
-	  .max_instances = 65536, .device_attrs = ap_attrs,
-	  .n_device_attrs = 2 },
+    {.id = "vfio_ap-passthrough",
+     .device_api = "vfio-ap",
+     .max_instances = 65536,
+     .device_attrs = ap_attrs,
+     .n_device_attrs = 2},
 };
 static const struct mdev_parent_desc ap_parent = {
-	.name = "matrix", .devpath = "vfio_ap/matrix",
-	.driver_name = "vfio_ap", .types = ap_types, .n_types = 1,
-	.ops = &ap_ops,
+    .name = "matrix",
+    .devpath = "vfio_ap/matrix",
+    .driver_name = "vfio_ap",
+    .types = ap_types,
+    .n_types = 1,
+    .ops = &ap_ops,
 };
 
 static int hook_create(void *o, struct mdev_device *m)
@@ -68,9 +73,9 @@ static int hook_attr(void *o, struct mdev_device *m, const char *attr,
 }
 
 static const struct mdev_core_hooks journal_hooks = {
-	.device_create_commit = hook_create,
-	.device_remove_commit = hook_remove,
-	.attr_store_commit = hook_attr,
+    .device_create_commit = hook_create,
+    .device_remove_commit = hook_remove,
+    .attr_store_commit = hook_attr,
 };
 
 struct daemon {
@@ -248,9 +253,8 @@ static void test_plain_attr_keeps_last(void **state)
 	fake_register(d.core, &grid_parent);
 	t = fake_type(d.core, "0000:65:00.0", "nvidia-63");
 	assert_int_equal(fake_create(t, 7, &m), 0);
-	assert_int_equal(mdev_device_attr_store(m, "nvidia/vgpu_params",
-						"a=1\n", 4),
-			 0);
+	assert_int_equal(
+	    mdev_device_attr_store(m, "nvidia/vgpu_params", "a=1\n", 4), 0);
 	assert_int_equal(mdev_device_attr_store(m, "nvidia/vgpu_params",
 						"b=2 with space\n", 15),
 			 0);
@@ -312,9 +316,8 @@ static void test_lock_refused(void **state)
 
 	(void)state;
 	daemon_start(&d, true);
-	assert_int_equal(mdev_journal_open(state_dir, false, &j2, err,
-					   sizeof(err)),
-			 -EBUSY);
+	assert_int_equal(
+	    mdev_journal_open(state_dir, false, &j2, err, sizeof(err)), -EBUSY);
 	assert_null(j2);
 	snprintf(want, sizeof(want), "in use by another mdevd (pid %ld)",
 		 (long)getpid());
@@ -322,9 +325,8 @@ static void test_lock_refused(void **state)
 	assert_non_null(strstr(err, state_dir));
 	daemon_stop(&d);
 	/* Released on close. */
-	assert_int_equal(mdev_journal_open(state_dir, false, &j2, err,
-					   sizeof(err)),
-			 0);
+	assert_int_equal(
+	    mdev_journal_open(state_dir, false, &j2, err, sizeof(err)), 0);
 	mdev_journal_close(j2);
 }
 
@@ -384,13 +386,11 @@ static void test_absent_parent_dropped(void **state)
 	(void)state;
 	daemon_start(&d, true);
 	fake_register(d.core, &mbochs_parent);
-	assert_int_equal(fake_create(fake_type(d.core, "mbochs",
-					       "mbochs-large"),
-				     1, NULL),
-			 0);
-	assert_int_equal(fake_create(fake_type(d.core, "mtty", "mtty-2"), 2,
-				     NULL),
-			 0);
+	assert_int_equal(
+	    fake_create(fake_type(d.core, "mbochs", "mbochs-large"), 1, NULL),
+	    0);
+	assert_int_equal(
+	    fake_create(fake_type(d.core, "mtty", "mtty-2"), 2, NULL), 0);
 	daemon_stop(&d);
 	/* Restart without mbochs: its device is dropped and compacted away. */
 	daemon_start(&d, false);
@@ -400,9 +400,8 @@ static void test_absent_parent_dropped(void **state)
 	/* Even with mbochs back, it stays gone. */
 	d.core = mdev_core_new();
 	fake_register(d.core, &mbochs_parent);
-	assert_int_equal(mdev_journal_open(state_dir, false, &d.j, err,
-					   sizeof(err)),
-			 0);
+	assert_int_equal(
+	    mdev_journal_open(state_dir, false, &d.j, err, sizeof(err)), 0);
 	assert_int_equal(mdev_journal_replay(d.j, d.core), 0);
 	assert_int_equal(mdev_device_count(d.core), 0);
 	daemon_stop(&d);
@@ -429,14 +428,13 @@ static int full_disk_child(const char *mnt)
 	int ret = 0;
 
 	if (unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("tmpfs", mnt, "tmpfs", 0, "size=12k,mode=0700") < 0)
 		return 77;
 	snprintf(dir, sizeof(dir), "%s/state", mnt);
 	d.core = mdev_core_new();
 	fake_register(d.core, &ap_parent);
-	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) ==
-		    0);
+	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) == 0);
 	CHILD_CHECK(mdev_journal_replay(d.j, d.core) == 0);
 	mdev_core_set_hooks(d.core, &journal_hooks, d.j);
 	t = fake_type(d.core, "matrix", "vfio_ap-passthrough");
@@ -456,8 +454,7 @@ static int full_disk_child(const char *mnt)
 
 	d.core = mdev_core_new();
 	fake_register(d.core, &ap_parent);
-	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) ==
-		    0);
+	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) == 0);
 	/* Compaction has no room either: replay still succeeds. */
 	CHILD_CHECK(mdev_journal_replay(d.j, d.core) == 0);
 	CHILD_CHECK(mdev_device_count(d.core) == ok);
@@ -490,19 +487,19 @@ static void test_full_disk(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_record_replay_compact,
-						setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_plain_attr_keeps_last,
-						setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_torn_and_damaged_records,
-						setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_lock_refused, setup_dir,
-						teardown_dir),
-		cmocka_unit_test_setup_teardown(test_write_failure_vetoes,
-						setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_absent_parent_dropped,
-						setup_dir, teardown_dir),
-		cmocka_unit_test(test_full_disk),
+	    cmocka_unit_test_setup_teardown(test_record_replay_compact,
+					    setup_dir, teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_plain_attr_keeps_last,
+					    setup_dir, teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_torn_and_damaged_records,
+					    setup_dir, teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_lock_refused, setup_dir,
+					    teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_write_failure_vetoes,
+					    setup_dir, teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_absent_parent_dropped,
+					    setup_dir, teardown_dir),
+	    cmocka_unit_test(test_full_disk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,8 +41,8 @@ static void test_create_remove_basic(void **state)
 	assert_int_equal(mdev_type_available(t2), 11);
 	d = mdev_device_find_name(core, "1b4e28ba-2fa1-11d2-883f-0016d3cca427");
 	assert_non_null(d);
-	assert_null(mdev_device_find_name(core,
-					  "1B4E28BA-2FA1-11D2-883F-0016D3CCA427"));
+	assert_null(mdev_device_find_name(
+	    core, "1B4E28BA-2FA1-11D2-883F-0016D3CCA427"));
 	assert_string_equal(mdev_device_name(d),
 			    "1b4e28ba-2fa1-11d2-883f-0016d3cca427");
 	assert_ptr_equal(mdev_device_type(d), t2);
@@ -62,7 +62,6 @@ static void test_create_remove_basic(void **state)
 	assert_int_equal(mdev_type_available(t1), 24);
 	assert_int_equal(mdev_type_instances(t2), 0);
 }
-
 
 /* ------------------------------------------------ a driver that counts */
 
@@ -84,28 +83,36 @@ static void drv_remove(struct mdev_device *mdev)
 }
 
 static const struct mdev_driver_ops counting_ops = {
-	.create = drv_create,
-	.remove = drv_remove,
+    .create = drv_create,
+    .remove = drv_remove,
 };
 
 static const struct mdev_attr_desc cnt_attrs[] = {
-	{ "ro", MDEV_ATTR_RO, "fixed" },
-	{ "rw", MDEV_ATTR_RW, NULL },
-	{ "wo", MDEV_ATTR_WO, "secret" },
-	{ "grp/val", MDEV_ATTR_RW, "dflt" },
+    {"ro", MDEV_ATTR_RO, "fixed"},
+    {"rw", MDEV_ATTR_RW, NULL},
+    {"wo", MDEV_ATTR_WO, "secret"},
+    {"grp/val", MDEV_ATTR_RW, "dflt"},
 };
-static const struct mdev_pool_desc cnt_pools[] = { { "slots", 4 } };
-static const struct mdev_cost cnt_cost[] = { { "slots", 1 } };
+static const struct mdev_pool_desc cnt_pools[] = {{"slots", 4}};
+static const struct mdev_cost cnt_cost[] = {{"slots", 1}};
 static const struct mdev_type_desc cnt_types[] = {
-	{ .id = "cnt-a", .device_api = "vfio-pci", .costs = cnt_cost,
-	  .n_costs = 1, .device_attrs = cnt_attrs, .n_device_attrs = 4 },
-	{ .id = "cnt-b", .device_api = "vfio-pci", .costs = cnt_cost,
-	  .n_costs = 1 },
+    {.id = "cnt-a",
+     .device_api = "vfio-pci",
+     .costs = cnt_cost,
+     .n_costs = 1,
+     .device_attrs = cnt_attrs,
+     .n_device_attrs = 4},
+    {.id = "cnt-b", .device_api = "vfio-pci", .costs = cnt_cost, .n_costs = 1},
 };
 static const struct mdev_parent_desc cnt_parent = {
-	.name = "cnt", .devpath = "virtual/cnt/cnt", .driver_name = "cnt",
-	.pools = cnt_pools, .n_pools = 1, .types = cnt_types, .n_types = 2,
-	.ops = &counting_ops,
+    .name = "cnt",
+    .devpath = "virtual/cnt/cnt",
+    .driver_name = "cnt",
+    .pools = cnt_pools,
+    .n_pools = 1,
+    .types = cnt_types,
+    .n_types = 2,
+    .ops = &counting_ops,
 };
 
 /* ------------------------------------------------------ recording hooks */
@@ -185,7 +192,7 @@ static void h_removed(void *o, struct mdev_device *m)
 	r->removed++;
 	if (r->create_in_removed_type)
 		r->create_in_removed_ret =
-			fake_create(r->create_in_removed_type, 999, NULL);
+		    fake_create(r->create_in_removed_type, 999, NULL);
 }
 
 static void h_changed(void *o, struct mdev_device *m, const char *attr)
@@ -196,14 +203,14 @@ static void h_changed(void *o, struct mdev_device *m, const char *attr)
 }
 
 static const struct mdev_core_hooks rec_hooks = {
-	.device_create_commit = h_create_commit,
-	.device_remove_commit = h_remove_commit,
-	.attr_store_commit = h_attr_commit,
-	.parent_registered = h_registered,
-	.parent_unregistered = h_unregistered,
-	.device_created = h_created,
-	.device_removed = h_removed,
-	.attr_changed = h_changed,
+    .device_create_commit = h_create_commit,
+    .device_remove_commit = h_remove_commit,
+    .attr_store_commit = h_attr_commit,
+    .parent_registered = h_registered,
+    .parent_unregistered = h_unregistered,
+    .device_created = h_created,
+    .device_removed = h_removed,
+    .attr_changed = h_changed,
 };
 
 static struct rec *hooked(struct mdev_core *core)
@@ -226,20 +233,17 @@ static void test_eexist_across_parents(void **state)
 	fake_register(core, &mbochs_parent);
 	assert_int_equal(fake_create(fake_type(core, "mtty", "mtty-1"), 7, &d),
 			 0);
-	assert_int_equal(fake_create(fake_type(core, "mbochs", "mbochs-small"),
-				     7, NULL),
-			 -EEXIST);
-	assert_int_equal(fake_create(fake_type(core, "mtty", "mtty-2"), 7,
-				     NULL),
-			 -EEXIST);
-	assert_int_equal(mdev_type_available(fake_type(core, "mbochs",
-						       "mbochs-small")),
-			 64);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mbochs", "mbochs-small"), 7, NULL),
+	    -EEXIST);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mtty", "mtty-2"), 7, NULL), -EEXIST);
+	assert_int_equal(
+	    mdev_type_available(fake_type(core, "mbochs", "mbochs-small")), 64);
 	assert_int_equal(mdev_device_count(core), 1);
 	/* Bad UUIDs change nothing. */
-	assert_int_equal(mdev_type_create_write(fake_type(core, "mtty",
-							  "mtty-1"),
-						"nope", 4),
+	assert_int_equal(mdev_type_create_write(
+			     fake_type(core, "mtty", "mtty-1"), "nope", 4),
 			 -EINVAL);
 	assert_int_equal(mdev_device_count(core), 1);
 }
@@ -323,12 +327,10 @@ static void test_unregister_removes_devices(void **state)
 	fake_register(core, &mtty_parent);
 	assert_int_equal(r->registered, 2);
 	for (unsigned long i = 0; i < 3; i++)
-		assert_int_equal(fake_create(fake_type(core, "cnt", "cnt-a"),
-					     i, NULL),
-				 0);
-	assert_int_equal(fake_create(fake_type(core, "mtty", "mtty-1"), 10,
-				     &keep),
-			 0);
+		assert_int_equal(
+		    fake_create(fake_type(core, "cnt", "cnt-a"), i, NULL), 0);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mtty", "mtty-1"), 10, &keep), 0);
 	/* Vetoes are ignored (the hardware is gone), and a create from a
 	 * hook while the parent goes away gets ENODEV. */
 	r->veto_remove = -EIO;
@@ -429,9 +431,8 @@ static void test_attributes(void **state)
 	memset(big, 'v', sizeof(big));
 	assert_int_equal(mdev_device_attr_store(d, "rw", big, MDEV_ATTR_MAX),
 			 -EINVAL);
-	assert_int_equal(mdev_device_attr_store(d, "rw", big,
-						MDEV_ATTR_MAX - 1),
-			 0);
+	assert_int_equal(
+	    mdev_device_attr_store(d, "rw", big, MDEV_ATTR_MAX - 1), 0);
 	assert_int_equal(strlen(mdev_device_attr_get(d, "rw")),
 			 MDEV_ATTR_MAX - 1);
 	/* show truncates to the buffer and stays NUL-terminated. */
@@ -460,9 +461,8 @@ static void test_iteration_and_groups(void **state)
 	t1 = fake_type(core, "mtty", "mtty-1");
 	assert_null(mdev_type_device_first(t1));
 	assert_int_equal(fake_create(t1, 1, NULL), 0);
-	assert_int_equal(fake_create(fake_type(core, "mbochs", "mbochs-small"),
-				     2, NULL),
-			 0);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mbochs", "mbochs-small"), 2, NULL), 0);
 	fake_uuid(3, u);
 	/* A replayed group is kept and later fresh ones stay above it. */
 	assert_int_equal(mdev_device_create(t1, u, 40, &d), 0);
@@ -473,7 +473,8 @@ static void test_iteration_and_groups(void **state)
 		n++;
 	assert_int_equal(n, 4);
 	n = 0;
-	for (d = mdev_parent_device_first(p1); d; d = mdev_parent_device_next(d))
+	for (d = mdev_parent_device_first(p1); d;
+	     d = mdev_parent_device_next(d))
 		n++;
 	assert_int_equal(n, 3);
 	n = 0;
@@ -527,9 +528,10 @@ static void run_racers(struct mdev_core *core, struct mdev_type **types,
 	*ok = 0;
 	run++;
 	for (int i = 0; i < 8; i++) {
-		r[i] = (struct racer){ .core = core, .n_types = n_types,
-				       .base = run * 100000ul +
-					       1000ul * (unsigned long)i };
+		r[i] = (struct racer){.core = core,
+				      .n_types = n_types,
+				      .base = run * 100000ul +
+					      1000ul * (unsigned long)i};
 		for (size_t k = 0; k < n_types; k++)
 			r[i].types[(k + (size_t)i) % n_types] = types[k];
 		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
@@ -560,16 +562,14 @@ static void test_concurrent_creates(void **state)
 	 * the GPU ends full. */
 	fake_register(core, &gvt_parent);
 	for (size_t i = 0; i < 4; i++)
-		types[i] = mdev_parent_type(mdev_parent_find(core,
-							     "0000:00:02.0"),
-					    i);
+		types[i] =
+		    mdev_parent_type(mdev_parent_find(core, "0000:00:02.0"), i);
 	run_racers(core, types, 4, &ok);
 	for (size_t i = 0; i < 3; i++) {
-		assert_int_equal(mdev_parent_pool(mdev_parent_find(
-							  core, "0000:00:02.0"),
-						  gvt_pools[i].name,
-						  &free_amount, NULL),
-				 0);
+		assert_int_equal(
+		    mdev_parent_pool(mdev_parent_find(core, "0000:00:02.0"),
+				     gvt_pools[i].name, &free_amount, NULL),
+		    0);
 		assert_int_equal(free_amount, 0);
 	}
 	/* Homogeneous: only one type may win. */
@@ -589,11 +589,13 @@ static void test_100k_devices(void **state)
 {
 	struct mdev_core *core = *state;
 	static const struct mdev_type_desc types[] = {
-		{ .id = "big-1", .device_api = "vfio-ap" },
+	    {.id = "big-1", .device_api = "vfio-ap"},
 	};
-	struct mdev_parent_desc p = { .name = "big", .devpath = "virtual/big",
-				      .driver_name = "big", .types = types,
-				      .n_types = 1 };
+	struct mdev_parent_desc p = {.name = "big",
+				     .devpath = "virtual/big",
+				     .driver_name = "big",
+				     .types = types,
+				     .n_types = 1};
 	struct mdev_type *t;
 	const unsigned long n = 100000;
 	uuid_t u;
@@ -620,9 +622,8 @@ static void test_100k_devices(void **state)
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned long i = (unsigned long)pass; i < n; i += 2) {
 			fake_uuid(i * 7919, u);
-			assert_int_equal(mdev_device_remove(
-						 mdev_device_find(core, u)),
-					 0);
+			assert_int_equal(
+			    mdev_device_remove(mdev_device_find(core, u)), 0);
 		}
 	assert_int_equal(mdev_device_count(core), 0);
 	assert_null(mdev_device_first(core));
@@ -632,17 +633,17 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_core, teardown_core)
 	const struct CMUnitTest tests[] = {
-		T(test_create_remove_basic),
-		T(test_eexist_across_parents),
-		T(test_driver_create_failure_undone),
-		T(test_commit_veto_undone),
-		T(test_unregister_removes_devices),
-		cmocka_unit_test(test_core_free_calls_no_hooks),
-		T(test_destroy_write),
-		T(test_attributes),
-		T(test_iteration_and_groups),
-		T(test_concurrent_creates),
-		T(test_100k_devices),
+	    T(test_create_remove_basic),
+	    T(test_eexist_across_parents),
+	    T(test_driver_create_failure_undone),
+	    T(test_commit_veto_undone),
+	    T(test_unregister_removes_devices),
+	    cmocka_unit_test(test_core_free_calls_no_hooks),
+	    T(test_destroy_write),
+	    T(test_attributes),
+	    T(test_iteration_and_groups),
+	    T(test_concurrent_creates),
+	    T(test_100k_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,7 +34,7 @@ static void expect_avail(struct mdev_core *core, const char *parent,
 
 #define AVAIL(core, parent, ...)                                               \
 	do {                                                                   \
-		const unsigned want_[] = { __VA_ARGS__ };                      \
+		const unsigned want_[] = {__VA_ARGS__};                        \
 		expect_avail(core, parent, want_, ARRAY_SIZE(want_));          \
 	} while (0)
 
@@ -81,24 +81,27 @@ static void test_gvt_mixed_fill(void **state)
 static void test_min_over_pools(void **state)
 {
 	struct mdev_core *core = *state;
-	static const struct mdev_pool_desc pools[] = { { "a", 100 },
-						       { "b", 3 } };
-	static const struct mdev_cost cost[] = { { "a", 10 }, { "b", 1 } };
+	static const struct mdev_pool_desc pools[] = {{"a", 100}, {"b", 3}};
+	static const struct mdev_cost cost[] = {{"a", 10}, {"b", 1}};
 	static const struct mdev_type_desc types[] = {
-		{ .id = "t-1", .device_api = "vfio-pci", .costs = cost,
-		  .n_costs = 2 },
+	    {.id = "t-1",
+	     .device_api = "vfio-pci",
+	     .costs = cost,
+	     .n_costs = 2},
 	};
-	struct mdev_parent_desc p = { .name = "p", .devpath = "virtual/p",
-				      .driver_name = "t", .pools = pools,
-				      .n_pools = 2, .types = types,
-				      .n_types = 1 };
+	struct mdev_parent_desc p = {.name = "p",
+				     .devpath = "virtual/p",
+				     .driver_name = "t",
+				     .pools = pools,
+				     .n_pools = 2,
+				     .types = types,
+				     .n_types = 1};
 
 	fake_register(core, &p);
 	AVAIL(core, "p", 3);
 	for (unsigned long i = 0; i < 3; i++)
-		assert_int_equal(fake_create(fake_type(core, "p", "t-1"), i,
-					     NULL),
-				 0);
+		assert_int_equal(
+		    fake_create(fake_type(core, "p", "t-1"), i, NULL), 0);
 	AVAIL(core, "p", 0);
 	assert_int_equal(fake_create(fake_type(core, "p", "t-1"), 9, NULL),
 			 -ENOSPC);
@@ -159,14 +162,12 @@ static void test_mbochs(void **state)
 
 	p = fake_register(core, &mbochs_parent);
 	AVAIL(core, "mbochs", 64, 16, 4);
-	assert_int_equal(fake_create(fake_type(core, "mbochs", "mbochs-large"),
-				     1, NULL),
-			 0);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mbochs", "mbochs-large"), 1, NULL), 0);
 	AVAIL(core, "mbochs", 48, 12, 3);
-	assert_int_equal(fake_create(fake_type(core, "mbochs",
-					       "mbochs-medium"),
-				     2, NULL),
-			 0);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mbochs", "mbochs-medium"), 2, NULL),
+	    0);
 	AVAIL(core, "mbochs", 44, 11, 2);
 	assert_int_equal(mdev_parent_pool(p, "mbytes", &free_amount, &total),
 			 0);
@@ -180,50 +181,42 @@ static void test_max_devices(void **state)
 
 	fake_register(core, &mdpy_parent);
 	AVAIL(core, "mdpy", 4, 4, 4);
-	assert_int_equal(fake_create(fake_type(core, "mdpy", "mdpy-vga"), 1,
-				     NULL),
-			 0);
-	assert_int_equal(fake_create(fake_type(core, "mdpy", "mdpy-xga"), 2,
-				     NULL),
-			 0);
-	assert_int_equal(fake_create(fake_type(core, "mdpy", "mdpy-hd"), 3,
-				     NULL),
-			 0);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mdpy", "mdpy-vga"), 1, NULL), 0);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mdpy", "mdpy-xga"), 2, NULL), 0);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mdpy", "mdpy-hd"), 3, NULL), 0);
 	AVAIL(core, "mdpy", 1, 1, 1);
-	assert_int_equal(fake_create(fake_type(core, "mdpy", "mdpy-hd"), 4,
-				     NULL),
-			 0);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mdpy", "mdpy-hd"), 4, NULL), 0);
 	AVAIL(core, "mdpy", 0, 0, 0);
-	assert_int_equal(fake_create(fake_type(core, "mdpy", "mdpy-vga"), 5,
-				     NULL),
-			 -EUSERS);
+	assert_int_equal(
+	    fake_create(fake_type(core, "mdpy", "mdpy-vga"), 5, NULL), -EUSERS);
 }
 
 static void test_max_instances_and_unlimited(void **state)
 {
 	struct mdev_core *core = *state;
 	static const struct mdev_type_desc types[] = {
-		{ .id = "x-capped", .device_api = "vfio-ccw",
-		  .max_instances = 2 },
-		{ .id = "x-free", .device_api = "vfio-ccw" },
+	    {.id = "x-capped", .device_api = "vfio-ccw", .max_instances = 2},
+	    {.id = "x-free", .device_api = "vfio-ccw"},
 	};
-	struct mdev_parent_desc p = { .name = "css", .devpath = "css0",
-				      .driver_name = "x", .types = types,
-				      .n_types = 2 };
+	struct mdev_parent_desc p = {.name = "css",
+				     .devpath = "css0",
+				     .driver_name = "x",
+				     .types = types,
+				     .n_types = 2};
 
 	fake_register(core, &p);
 	AVAIL(core, "css", 2, MDEV_AVAILABLE_UNLIMITED);
-	assert_int_equal(fake_create(fake_type(core, "css", "x-capped"), 1,
-				     NULL),
-			 0);
-	assert_int_equal(fake_create(fake_type(core, "css", "x-capped"), 2,
-				     NULL),
-			 0);
-	assert_int_equal(fake_create(fake_type(core, "css", "x-capped"), 3,
-				     NULL),
-			 -EUSERS);
-	assert_int_equal(fake_create(fake_type(core, "css", "x-free"), 3,
-				     NULL),
+	assert_int_equal(
+	    fake_create(fake_type(core, "css", "x-capped"), 1, NULL), 0);
+	assert_int_equal(
+	    fake_create(fake_type(core, "css", "x-capped"), 2, NULL), 0);
+	assert_int_equal(
+	    fake_create(fake_type(core, "css", "x-capped"), 3, NULL), -EUSERS);
+	assert_int_equal(fake_create(fake_type(core, "css", "x-free"), 3, NULL),
 			 0);
 	AVAIL(core, "css", 0, MDEV_AVAILABLE_UNLIMITED);
 }
@@ -240,14 +233,16 @@ static int drv_available(const struct mdev_type *type, unsigned *count)
 static void test_driver_available_op(void **state)
 {
 	struct mdev_core *core = *state;
-	static const struct mdev_driver_ops ops = { .available =
-							    drv_available };
+	static const struct mdev_driver_ops ops = {.available = drv_available};
 	static const struct mdev_type_desc types[] = {
-		{ .id = "d-1", .device_api = "vfio-pci", .max_instances = 3 },
+	    {.id = "d-1", .device_api = "vfio-pci", .max_instances = 3},
 	};
-	struct mdev_parent_desc p = { .name = "d", .devpath = "virtual/d",
-				      .driver_name = "d", .types = types,
-				      .n_types = 1, .ops = &ops };
+	struct mdev_parent_desc p = {.name = "d",
+				     .devpath = "virtual/d",
+				     .driver_name = "d",
+				     .types = types,
+				     .n_types = 1,
+				     .ops = &ops};
 	struct mdev_type *t;
 
 	fake_register(core, &p);
@@ -271,14 +266,14 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_core, teardown_core)
 	const struct CMUnitTest tests[] = {
-		T(test_gvt_mixed_fill),
-		T(test_min_over_pools),
-		T(test_homogeneous),
-		T(test_mtty),
-		T(test_mbochs),
-		T(test_max_devices),
-		T(test_max_instances_and_unlimited),
-		T(test_driver_available_op),
+	    T(test_gvt_mixed_fill),
+	    T(test_min_over_pools),
+	    T(test_homogeneous),
+	    T(test_mtty),
+	    T(test_mbochs),
+	    T(test_max_devices),
+	    T(test_max_instances_and_unlimited),
+	    T(test_driver_available_op),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
