@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,23 +466,17 @@ static int check_types(struct hw_ctx *ctx, const char *path,
 	return 0;
 }
 
-/* Registers the parent in a scratch core: whatever the core would refuse
- * (a device attribute colliding with another, say) is refused here, at
- * load time, with the parent's path. */
-static int trial_register(struct hw_ctx *ctx, const char *path,
+/* Registers the parent in the file's scratch core: whatever the core would
+ * refuse (a device attribute colliding with another, say) is refused here,
+ * at load time, with the parent's path. */
+static int trial_register(struct hw_ctx *ctx, struct mdev_core *scratch,
+			  const char *path,
 			  const struct mdev_parent_desc *desc)
 {
-	struct mdev_core *core = mdev_core_new();
 	char msg[512] = "";
 	int ret;
 
-	if (!core) {
-		snprintf(ctx->err, ctx->errlen, "%s: out of memory",
-			 ctx->source);
-		return -ENOMEM;
-	}
-	ret = mdev_parent_register(core, desc, NULL, msg, sizeof(msg));
-	mdev_core_free(core);
+	ret = mdev_parent_register(scratch, desc, NULL, msg, sizeof(msg));
 	if (ret == -ENOMEM) {
 		snprintf(ctx->err, ctx->errlen, "%s: out of memory",
 			 ctx->source);
@@ -529,51 +524,205 @@ static int parse_parent(struct hw_ctx *ctx, json_t *obj, const char *path,
 	ret = apply_bus_attrs(ctx, obj, path, desc);
 	if (ret)
 		return ret;
-	ret = check_types(ctx, path, desc);
-	if (ret)
-		return ret;
-	return trial_register(ctx, path, desc);
+	return check_types(ctx, path, desc);
 }
 
-/* a is b, or a directory above or below b. */
-static bool paths_overlap(const char *a, const char *b)
-{
-	size_t la = strlen(a);
-	size_t lb = strlen(b);
-	size_t n = la < lb ? la : lb;
+/*
+ * Names and devpaths already taken, for one file: parent names, devpaths,
+ * and every directory above a devpath (a new devpath may be none of
+ * them, and none of its own directories may be a devpath). Hash tables,
+ * so that a file with thousands of parents loads in linear time. (glibc's
+ * hsearch hashes only the first eight bytes or so of a key, and devpaths
+ * share long prefixes.)
+ */
+struct hw_set {
+	const char **keys;
+	size_t *index;
+	size_t cap; /* a power of two, at least twice the entries */
+};
 
-	if (strncmp(a, b, n))
-		return false;
-	return la == lb || (la < lb ? b[la] : a[lb]) == '/';
+struct hw_taken {
+	const struct mdev_hardware *hw;
+	struct hw_set names;
+	struct hw_set paths;
+	struct hw_set dirs;
+};
+
+static size_t fnv1a(const char *s)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+	return (size_t)h;
 }
 
-static int check_unique(struct hw_ctx *ctx, const struct mdev_hardware *hw,
-			size_t j)
+static int set_init(struct hw_ctx *ctx, struct hw_set *set, size_t entries)
 {
-	const struct mdev_parent_desc *p = &hw->parents[j];
+	size_t cap = 16;
+
+	while (cap < 2 * entries)
+		cap *= 2;
+	set->keys = hw_calloc(ctx, cap, sizeof(*set->keys));
+	set->index = hw_calloc(ctx, cap, sizeof(*set->index));
+	set->cap = cap;
+	return set->keys && set->index ? 0 : -ENOMEM;
+}
+
+/* The slot of key, or of the empty place where it would go. */
+static size_t set_slot(const struct hw_set *set, const char *key)
+{
+	size_t i = fnv1a(key) & (set->cap - 1);
+
+	while (set->keys[i] && strcmp(set->keys[i], key))
+		i = (i + 1) & (set->cap - 1);
+	return i;
+}
+
+/* The index stored for key, or -1. */
+static long set_find(const struct hw_set *set, const char *key)
+{
+	size_t i = set_slot(set, key);
+
+	return set->keys[i] ? (long)set->index[i] : -1;
+}
+
+/* Adds key → index unless present (the first parent keeps it). The
+ * caller sized the set for every key, so a free slot always exists. */
+static void set_add(struct hw_set *set, const char *key, size_t index)
+{
+	size_t i = set_slot(set, key);
+
+	if (set->keys[i])
+		return;
+	set->keys[i] = key;
+	set->index[i] = index;
+}
+
+static size_t count_dirs(const struct mdev_hardware *hw)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < hw->n_parents; i++)
+		for (const char *p = hw->parents[i].devpath; *p; p++)
+			n += *p == '/';
+	return n;
+}
+
+static int taken_init(struct hw_ctx *ctx, struct hw_taken *t,
+		      const struct mdev_hardware *hw)
+{
+	t->hw = hw;
+	if (set_init(ctx, &t->names, hw->n_parents) ||
+	    set_init(ctx, &t->paths, hw->n_parents) ||
+	    set_init(ctx, &t->dirs, count_dirs(hw)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Directories above devpath, as arena strings ("a", "a/b" for "a/b/c"),
+ * calling fn on each. */
+static int for_each_dir(struct hw_ctx *ctx, const char *devpath,
+			int (*fn)(struct hw_ctx *, struct hw_taken *,
+				  const char *, size_t),
+			struct hw_taken *t, size_t j)
+{
+	for (const char *p = strchr(devpath, '/'); p; p = strchr(p + 1, '/')) {
+		char *dir = hw_printf(ctx, "%.*s", (int)(p - devpath), devpath);
+		int ret;
+
+		if (!dir)
+			return -ENOMEM;
+		ret = fn(ctx, t, dir, j);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int overlap_error(struct hw_ctx *ctx, const struct mdev_hardware *hw,
+			 size_t j, long i)
+{
 	char path[HW_PATH_MAX];
 	char kpath[HW_PATH_MAX];
 
 	hw_path_index(path, sizeof(path), "parents", j);
-	for (size_t i = 0; i < j; i++) {
-		const struct mdev_parent_desc *q = &hw->parents[i];
+	hw_path_key(kpath, sizeof(kpath), path, "devpath");
+	return hw_error(ctx, kpath, "devpath \"%s\" overlaps \"%s\" of parents[%ld]",
+			hw->parents[j].devpath, hw->parents[i].devpath, i);
+}
 
-		if (!strcmp(p->name, q->name)) {
-			hw_path_key(kpath, sizeof(kpath), path, "name");
-			return hw_error(ctx, kpath,
-					"parent \"%s\" is already defined by "
-					"parents[%zu]",
-					p->name, i);
-		}
-		if (paths_overlap(p->devpath, q->devpath)) {
-			hw_path_key(kpath, sizeof(kpath), path, "devpath");
-			return hw_error(ctx, kpath,
-					"devpath \"%s\" overlaps \"%s\" of "
-					"parents[%zu]",
-					p->devpath, q->devpath, i);
-		}
-	}
+/* A directory above the new devpath j may not be an earlier devpath;
+ * remembered so that no later devpath may be this directory. */
+static int check_dir(struct hw_ctx *ctx, struct hw_taken *t, const char *dir,
+		     size_t j)
+{
+	long i = set_find(&t->paths, dir);
+
+	if (i >= 0)
+		return overlap_error(ctx, t->hw, j, i);
+	set_add(&t->dirs, dir, j);
 	return 0;
+}
+
+static int check_unique(struct hw_ctx *ctx, struct hw_taken *t, size_t j)
+{
+	const struct mdev_hardware *hw = t->hw;
+	const struct mdev_parent_desc *p = &hw->parents[j];
+	char path[HW_PATH_MAX];
+	char kpath[HW_PATH_MAX];
+	long i;
+	int ret;
+
+	hw_path_index(path, sizeof(path), "parents", j);
+	i = set_find(&t->names, p->name);
+	if (i >= 0) {
+		hw_path_key(kpath, sizeof(kpath), path, "name");
+		return hw_error(ctx, kpath,
+				"parent \"%s\" is already defined by "
+				"parents[%ld]",
+				p->name, i);
+	}
+	i = set_find(&t->paths, p->devpath);
+	if (i < 0)
+		i = set_find(&t->dirs, p->devpath);
+	if (i >= 0)
+		return overlap_error(ctx, hw, j, i);
+	ret = for_each_dir(ctx, p->devpath, check_dir, t, j);
+	if (ret)
+		return ret;
+	set_add(&t->names, p->name, j);
+	set_add(&t->paths, p->devpath, j);
+	return 0;
+}
+
+/* What needs all parents: uniqueness, then registration in one scratch
+ * core. */
+static int check_parents(struct hw_ctx *ctx, const struct mdev_hardware *hw)
+{
+	struct mdev_core *scratch;
+	struct hw_taken taken;
+	int ret;
+
+	ret = taken_init(ctx, &taken, hw);
+	for (size_t i = 0; !ret && i < hw->n_parents; i++)
+		ret = check_unique(ctx, &taken, i);
+	if (ret)
+		return ret;
+	scratch = mdev_core_new();
+	if (!scratch) {
+		snprintf(ctx->err, ctx->errlen, "%s: out of memory",
+			 ctx->source);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; !ret && i < hw->n_parents; i++) {
+		char path[HW_PATH_MAX];
+
+		hw_path_index(path, sizeof(path), "parents", i);
+		ret = trial_register(ctx, scratch, path, &hw->parents[i]);
+	}
+	mdev_core_free(scratch);
+	return ret;
 }
 
 static int parse_root(struct hw_ctx *ctx, json_t *root,
@@ -612,11 +761,8 @@ static int parse_root(struct hw_ctx *ctx, json_t *root,
 		if (ret)
 			return ret;
 		hw->n_parents = i + 1;
-		ret = check_unique(ctx, hw, i);
-		if (ret)
-			return ret;
 	}
-	return 0;
+	return check_parents(ctx, hw);
 }
 
 int mdev_hardware_parse(const char *text, size_t len, const char *source,

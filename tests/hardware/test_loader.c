@@ -103,6 +103,10 @@ static char *write_temp(const char *text, size_t len)
 	return path;
 }
 
+static const char siblings[] =
+	"{\"parents\": [{\"driver\": \"mtty\"},"
+	" {\"driver\": \"mdpy\", \"devpath\": \"virtual/mtty/mtty2\"}]}";
+
 static void test_files(void **state)
 {
 	struct mdev_hardware *hw;
@@ -146,6 +150,13 @@ static void test_files(void **state)
 	unlink(path);
 	free(path);
 	free(big);
+
+	/* Devpaths may share a prefix that is not a directory. */
+	assert_int_equal(mdev_hardware_parse(siblings, strlen(siblings),
+					     "t.json", &hw, err, sizeof(err)),
+			 0);
+	assert_int_equal(mdev_hardware_parent_count(hw), 2);
+	mdev_hardware_free(hw);
 
 	/* A message never overruns the caller's buffer. */
 	assert_int_equal(mdev_hardware_parse("[", 1, "t.json", &hw, err, 8),
@@ -235,6 +246,14 @@ static const struct bad_case bad_cases[] = {
 	    "\"devpath\": \"virtual/mtty\"}"),
 	  "hw.json: parents[1].devpath: devpath \"virtual/mtty\" overlaps "
 	  "\"virtual/mtty/mtty\" of parents[0]" },
+	{ P("{\"driver\": \"mtty\"}, {\"driver\": \"mdpy\", "
+	    "\"devpath\": \"virtual/mtty/mtty/sub\"}"),
+	  "hw.json: parents[1].devpath: devpath \"virtual/mtty/mtty/sub\" "
+	  "overlaps \"virtual/mtty/mtty\" of parents[0]" },
+	{ P("{\"driver\": \"mtty\"}, {\"driver\": \"mdpy\"}, "
+	    "{\"driver\": \"mbochs\", \"devpath\": \"virtual/mdpy/mdpy\"}"),
+	  "hw.json: parents[2].devpath: devpath \"virtual/mdpy/mdpy\" "
+	  "overlaps \"virtual/mdpy/mdpy\" of parents[1]" },
 	{ P("{\"driver\": \"mtty\", \"devpath\": \"/sys/x\"}"),
 	  "hw.json: parents[0].devpath: expected a relative path under "
 	  "sys/devices (words without blanks, no \".\" or \"..\"), got "
