@@ -8,6 +8,11 @@ if [ ! -f build-asan/build.ninja ]; then
 	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dtests=enabled
 fi
 ninja -C build-asan
+# The demo's optimized build must compile too (-O2 finds other warnings).
+if [ ! -f build/build.ninja ]; then
+	meson setup build -Dtests=disabled >/dev/null
+fi
+ninja -C build >/dev/null
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 meson test -C build-asan --print-errorlogs --num-processes 2 "$@"
