@@ -10,7 +10,8 @@ if [ ! -f build/build.ninja ]; then
 fi
 ninja -C build >/dev/null
 root=${1:-$PWD/run/demo}
-mkdir -p "$root"
+# mdevctl (ours and upstream) needs its store and callout directories.
+mkdir -p "$root/etc/mdevctl.d/scripts.d/callouts" "$root/etc/mdevctl.d/scripts.d/notifiers"
 root=$(cd "$root" && pwd)
 gvt=$root/sys/class/mdev_bus/0000:00:02.0/mdev_supported_types/i915-GVTg_V5_4
 cat <<MSG
