@@ -107,7 +107,9 @@ typedir() {
 }
 
 avail() {
-	cat "$(typedir "$1" "$2")/available_instances"
+	local v
+	read -r v <"$SYS/class/mdev_bus/$1/mdev_supported_types/$2/available_instances"
+	echo "$v"
 }
 
 # The availability of every type of a parent, as "a/b/c".
