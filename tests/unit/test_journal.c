@@ -330,6 +330,47 @@ static void test_lock_refused(void **state)
 	mdev_journal_close(j2);
 }
 
+/* Another process holds the lock: refused with its pid; once it is killed
+ * (kill -9, no cleanup) the lock is free again. */
+static void test_lock_other_process(void **state)
+{
+	struct mdev_journal *j = NULL;
+	char err[256] = "", want[128], c;
+	int ready[2];
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe(ready), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct mdev_journal *held;
+
+		close(ready[0]);
+		if (mdev_journal_open(state_dir, false, &held, err,
+				      sizeof(err)) < 0)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	assert_int_equal(
+	    mdev_journal_open(state_dir, false, &j, err, sizeof(err)), -EBUSY);
+	snprintf(want, sizeof(want), "in use by another mdevd (pid %ld)",
+		 (long)pid);
+	assert_non_null(strstr(err, want));
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_int_equal(
+	    mdev_journal_open(state_dir, false, &j, err, sizeof(err)), 0);
+	mdev_journal_close(j);
+}
+
 /* RLIMIT_FSIZE makes the journal append short (or EFBIG): the create is
  * vetoed, undone, and the journal is cut back. */
 static void test_write_failure_vetoes(void **state)
@@ -495,6 +536,8 @@ int main(void)
 					    setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_lock_refused, setup_dir,
 					    teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_lock_other_process,
+					    setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_write_failure_vetoes,
 					    setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_absent_parent_dropped,
