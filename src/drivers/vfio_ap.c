@@ -7,16 +7,18 @@
  *
  * Rules kept from the kernel: values are parsed as kstrtoul(buf, 0)
  * (EINVAL when unparsable), a number above the maximum (255 here, as on a
- * machine with APXA) is ENODEV, assigning what is already assigned or
- * unassigning what is not succeeds and changes nothing, and an adapter or
- * domain that would give two devices of the parent a common queue (APQN)
- * fails with EADDRINUSE. Not modelled: the host's queue reservation
- * (EADDRNOTAVAIL) — every queue counts as bound to vfio_ap.
+ * machine with APXA) is ENODEV, and assigning what is already assigned or
+ * unassigning what is not succeeds and changes nothing.
  *
- * The state of a device lives in its driver data and is a function of the
- * sequence of successful stores, so replaying a journal of stores rebuilds
- * it. The core calls every op with its lock held, which also guards the
- * walk over the parent's other devices.
+ * Deliberately not modelled: the host's queue reservation (EADDRNOTAVAIL;
+ * every queue counts as bound to vfio_ap) and the refusal of a queue
+ * (APQN) that another device already holds (EADDRINUSE). The state of a
+ * device lives in its driver data and must be a function of that device's
+ * own successful stores alone: the journal rebuilds devices one at a time,
+ * replaying each device's stores, and a check against the other devices
+ * would then see a different world than the live write did (an assign
+ * that succeeded after another device released the queue could fail on
+ * replay). The core calls every op with its lock held.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -65,39 +67,12 @@ static void bit_clear(uint64_t *mask, unsigned long id)
 	mask[id / 64] &= ~(UINT64_C(1) << (id % 64));
 }
 
-static bool masks_intersect(const uint64_t *a, const uint64_t *b)
-{
-	for (size_t i = 0; i < AP_WORDS; i++)
-		if (a[i] & b[i])
-			return true;
-	return false;
-}
-
 static bool mask_empty(const uint64_t *a)
 {
 	for (size_t i = 0; i < AP_WORDS; i++)
 		if (a[i])
 			return false;
 	return true;
-}
-
-/* The kernel's vfio_ap_mdev_verify_no_sharing: another device of the
- * parent holding one of this matrix's queues. */
-static bool shares_queue(struct mdev_device *self, const struct ap_matrix *m)
-{
-	struct mdev_parent *parent = mdev_device_parent(self);
-
-	for (struct mdev_device *d = mdev_parent_device_first(parent); d;
-	     d = mdev_parent_device_next(d)) {
-		const struct ap_matrix *o = mdev_device_driver_data(d);
-
-		if (d == self || !o)
-			continue;
-		if (masks_intersect(m->apm, o->apm) &&
-		    masks_intersect(m->aqm, o->aqm))
-			return true;
-	}
-	return false;
 }
 
 struct ap_store_attr {
@@ -137,17 +112,10 @@ static int ap_attr_store(struct mdev_device *mdev, const char *attr,
 	if (id > AP_ID_MAX)
 		return -ENODEV;
 	mask = ap_mask(m, a->mask);
-	if (!a->assign) {
+	if (a->assign)
+		bit_set(mask, id);
+	else
 		bit_clear(mask, id);
-		return 0;
-	}
-	if (bit_test(mask, id))
-		return 0;
-	bit_set(mask, id);
-	if (a->mask != AP_ADM && shares_queue(mdev, m)) {
-		bit_clear(mask, id);
-		return -EADDRINUSE;
-	}
 	return 0;
 }
 
