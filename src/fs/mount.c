@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The mount point: a live mdevd already there is refused; a stale FUSE
- * mount left by a crash (stat gives ENOTCONN) is detached; then the FUSE
+ * mount left by a crash (statfs gives ENOTCONN) is detached; then the FUSE
  * session is created and mounted.
  */
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,14 +99,16 @@ static int detach(const char *path)
 int mount_prepare(struct mdevd *d)
 {
 	char fstype[256], source[256];
-	struct stat st;
+	struct statfs sfs;
 
 	/* Stale mounts can be stacked; a few rounds clear them. */
 	for (int round = 0; round < 8; round++) {
 		if (!find_mount(d->mountpoint, fstype, sizeof(fstype), source,
 				sizeof(source)))
 			return 0;
-		if (stat(d->mountpoint, &st) == 0) {
+		/* statfs always reaches the server (stat may be answered
+		 * from the kernel's attribute cache of a dead mount). */
+		if (statfs(d->mountpoint, &sfs) == 0) {
 			if (strcmp(fstype, "fuse.mdevd") != 0)
 				return 0; /* something else: mount on top */
 			const char *pid = strncmp(source, "mdevd-", 6) == 0 ?
