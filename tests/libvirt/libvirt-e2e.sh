@@ -114,6 +114,37 @@ tree_has() { [ -e "/sys/bus/mdev/devices/$1" ]; }
 ctl_active() { mdevctl list | grep -q "^$1 "; }
 ctl_defined() { mdevctl list --defined | grep -q "^$1 "; }
 
+# UUID sets, one per line, sorted: libvirt (active / inactive), the tree,
+# mdevctl (active / defined).
+lv_uuids()
+{
+	vsh nodedev-list --cap mdev "$@" | sed -n 's/^mdev_\([0-9a-f_]\{36\}\).*/\1/p' |
+		tr _ - | sort
+}
+tree_uuids() { ls /sys/bus/mdev/devices | sort; }
+ctl_uuids() { mdevctl list "$@" | awk 'NF { print $1 }' | sort; }
+
+# libvirt, mdevctl and the tree agree: active = tree = mdevctl list;
+# libvirt's inactive = defined but not active.
+all_agree()
+{
+	local active defined
+	active=$(tree_uuids)
+	defined=$(ctl_uuids --defined)
+	[ "$(lv_uuids)" = "$active" ] && [ "$(ctl_uuids)" = "$active" ] &&
+		[ "$(lv_uuids --inactive)" = "$(comm -23 <(echo "$defined") <(echo "$active") | sed '/^$/d')" ]
+}
+
+# The iommu group libvirt reports for the mdev is the tree's, and the
+# group lists the device.
+iommu_agrees()
+{
+	local g
+	g=$(basename "$(readlink "/sys/bus/mdev/devices/$1/iommu_group")")
+	[ -e "/sys/kernel/iommu_groups/$g/devices/$1" ] &&
+		vsh nodedev-dumpxml "$2" | grep -q "<iommuGroup number='$g'/>"
+}
+
 first_type()
 {
 	local t
@@ -166,6 +197,8 @@ check "nodedev-list --tree shows it under $gpu_node" wait_until $T in_tree_under
 check "available_instances dropped in the tree" test \
 	"$(cat /sys/class/mdev_bus/$gpu/mdev_supported_types/$gtype/available_instances)" -lt "$avail_before"
 check "parent's types agree after start" types_agree /sys/class/mdev_bus/$gpu "$gpu_node"
+check "libvirt, mdevctl and the tree agree (1 active)" wait_until $T all_agree
+check "iommu group: libvirt's = the tree's, listing the device" iommu_agrees "$u" "$name"
 check "dumpxml of the mdev names its type and uuid" eval \
 	'vsh nodedev-dumpxml '"$name"' | grep -q "<type id=.'"$gtype"'./>" &&
 	 vsh nodedev-dumpxml '"$name"' | grep -q "<uuid>'"$u"'</uuid>"'
@@ -183,11 +216,13 @@ check "nodedev-destroy $name" vsh nodedev-destroy "$name"
 check "destroyed device left the tree" eval '! tree_has '"$u"
 check "mdevctl no longer lists it active" eval '! ctl_active '"$u"
 check "libvirt shows it inactive" wait_until $T lv_inactive "$u"
+check "libvirt, mdevctl and the tree agree (1 inactive)" wait_until $T all_agree
 check "available_instances restored" test \
 	"$(cat /sys/class/mdev_bus/$gpu/mdev_supported_types/$gtype/available_instances)" -eq "$avail_before"
 check "nodedev-undefine $name" vsh nodedev-undefine "$name"
 check "mdevctl forgot the definition" eval '! ctl_defined '"$u"
 check "libvirt forgot it" wait_until $T lv_absent "$u"
+check "libvirt, mdevctl and the tree agree (none)" wait_until $T all_agree
 
 # transient create
 u=$(uuidgen)
@@ -201,6 +236,7 @@ check "created device is in the tree" tree_has "$u"
 check "mdevctl list shows it" ctl_active "$u"
 check "mdevctl list --defined does not" eval '! ctl_defined '"$u"
 check "libvirt lists it active" lv_active "$u"
+check "libvirt, mdevctl and the tree agree (1 transient)" wait_until $T all_agree
 name=$(lv_mdev_name "$u")
 check "nodedev-destroy $name" vsh nodedev-destroy "$name"
 check "gone from the tree" eval '! tree_has '"$u"

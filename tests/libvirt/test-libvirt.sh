@@ -31,6 +31,6 @@ sed 's|{ "driver": "vfio_ap" }|{ "driver": "vfio_ap" },\n    { "driver": "nvidia
 	"$work/hw-base.json" >"$work/hw-plus.json"
 cp "$work/hw-base.json" "$work/hw.json"
 
-HW="$work/hw.json" WORK="$work" timeout 240 \
+HW="$work/hw.json" WORK="$work" timeout 540 \
 	"$MDEV_SANDBOX" --hardware "$work/hw.json" --root "$work/root" -- \
 	bash "$here/libvirt-e2e.sh"
