@@ -103,6 +103,96 @@ static char *write_temp(const char *text, size_t len)
 	return path;
 }
 
+static void test_json_pci_defaults(void **state)
+{
+	struct mdev_core *core = hw_core(
+		"{\"parents\": ["
+		"{\"driver\": \"json\", \"name\": \"0000:01:00.0\","
+		" \"numa_node\": \"0\", \"types\": [{\"id\": \"acme-1\"}]},"
+		"{\"driver\": \"json\", \"name\": \"0000:00:02.1\","
+		" \"driver_name\": \"i915\", \"types\": [{\"id\": \"i915-x\"}]},"
+		"{\"driver\": \"json\", \"name\": \"0000:02:00.0\","
+		" \"bus\": \"platform\", \"devpath\": \"platform/acc\","
+		" \"types\": [{\"id\": \"acc-1\"}]}]}");
+	struct mdev_parent *p = mdev_parent_find(core, "0000:01:00.0");
+
+	(void)state;
+	assert_string_equal(mdev_parent_bus(p), "pci");
+	assert_string_equal(mdev_parent_bus_attr(p, 0)->value, "0x0000");
+	assert_string_equal(mdev_parent_bus_attr(p, 2)->value, "0x000000");
+	assert_string_equal(mdev_parent_bus_attr(p, 5)->name, "numa_node");
+	assert_string_equal(mdev_parent_bus_attr(p, 5)->value, "0");
+	p = mdev_parent_find(core, "0000:00:02.1");
+	assert_string_equal(mdev_parent_bus_attr(p, 0)->value, "0x8086");
+	assert_string_equal(mdev_parent_driver_name(p), "i915");
+	/* A PCI-looking name on another bus is just a name. */
+	p = mdev_parent_find(core, "0000:02:00.0");
+	assert_string_equal(mdev_parent_bus(p), "platform");
+	assert_string_equal(mdev_parent_devpath(p), "platform/acc");
+	assert_int_equal(mdev_parent_bus_attr_count(p), 0);
+	mdev_core_free(core);
+}
+
+/* Bounds on counts, each with its message. */
+static void test_limits(void **state)
+{
+	struct mdev_hardware *hw;
+	char err[512];
+	char *text;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	fputs("{\"parents\": [", f);
+	for (int i = 0; i < 4097; i++)
+		fprintf(f, "%s{\"driver\": \"mtty\", \"name\": \"m%d\"}",
+			i ? "," : "", i);
+	fputs("]}", f);
+	fclose(f);
+	assert_int_equal(mdev_hardware_parse(text, len, "hw.json", &hw, err,
+					     sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "hw.json: parents: expected at most 4096 "
+				 "parents, got 4097");
+	free(text);
+
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	fputs("{\"parents\": [{\"driver\": \"json\", \"name\": \"j\","
+	      " \"types\": [", f);
+	for (int i = 0; i < 257; i++)
+		fprintf(f, "%s{\"id\": \"t-%d\"}", i ? "," : "", i);
+	fputs("]}]}", f);
+	fclose(f);
+	assert_int_equal(mdev_hardware_parse(text, len, "hw.json", &hw, err,
+					     sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "hw.json: parents[0].types: expected at most "
+				 "256 types, got 257");
+	free(text);
+
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	fputs("{\"parents\": [{\"driver\": \"mtty\", \"bus_attrs\": {", f);
+	for (int i = 0; i < 33; i++)
+		fprintf(f, "%s\"f%d\": \"v\"", i ? "," : "", i);
+	fputs("}}]}", f);
+	fclose(f);
+	assert_int_equal(mdev_hardware_parse(text, len, "hw.json", &hw, err,
+					     sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "hw.json: parents[0].bus_attrs.f32: more than "
+				 "32 bus attributes");
+	free(text);
+
+	/* No error buffer: still refused, nothing written. */
+	assert_int_equal(mdev_hardware_parse("{", 1, "x", &hw, NULL, 0),
+			 -EINVAL);
+	assert_null(hw);
+}
+
 static const char siblings[] =
 	"{\"parents\": [{\"driver\": \"mtty\"},"
 	" {\"driver\": \"mdpy\", \"devpath\": \"virtual/mtty/mtty2\"}]}";
@@ -188,6 +278,8 @@ struct bad_case {
 	const char *message;
 };
 
+#define A10 "aaaaaaaaaa"
+#define A130 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
 #define P(...) "{\"parents\": [" __VA_ARGS__ "]}"
 #define J(...) P("{\"driver\": \"json\", \"name\": \"x\", " __VA_ARGS__ "}")
 #define T(...) J("\"types\": [{\"id\": \"x-1\", " __VA_ARGS__ "}]")
@@ -369,6 +461,68 @@ static const struct bad_case bad_cases[] = {
 	  "hw.json: parents[0].types[0].attrs.name: expected an attribute name "
 	  "without '/' or blanks that is not a standard file of the type "
 	  "directory" },
+	{ P("{\"driver\": \"nvidia\", \"numa_node\": \"one\"}"),
+	  "hw.json: parents[0].numa_node: expected a NUMA node number or -1, "
+	  "got \"one\"" },
+	{ P("{\"driver\": \"nvidia\", \"numa_node\": \" 1\"}"),
+	  "hw.json: parents[0].numa_node: expected a NUMA node number or -1, "
+	  "got \" 1\"" },
+	{ P("{\"driver\": \"nvidia\", \"device\": \"0x\"}"),
+	  "hw.json: parents[0].device: expected a hex number of at most 4 "
+	  "digits (\"0x0000\"), got \"0x\"" },
+	{ P("{\"driver\": \"nvidia\", \"device\": \"1g\"}"),
+	  "hw.json: parents[0].device: expected a hex number of at most 4 "
+	  "digits (\"0x0000\"), got \"1g\"" },
+	{ P("{\"driver\": \"nvidia\", \"device\": [1]}"),
+	  "hw.json: parents[0].device: expected a hex number of at most 4 "
+	  "digits (\"0x0000\"), got an array" },
+	{ P("{\"driver\": \"nvidia\", \"bus_attrs\": [1]}"),
+	  "hw.json: parents[0].bus_attrs: expected an object, got an array" },
+	{ P("{\"driver\": \"mtty\", \"devpath\": \"a/\"}"),
+	  "hw.json: parents[0].devpath: expected a relative path under "
+	  "sys/devices (words without blanks, no \".\" or \"..\"), got "
+	  "\"a/\"" },
+	{ P("{\"driver\": \"mtty\", \"name\": \"q\\\"\\\\x\", \"ports\": false}"),
+	  "hw.json: parents[0].ports: expected a positive integer up to "
+	  "1048576, got false" },
+	{ P("{\"driver\": \"mtty\", \"name\": \"q\\\"\\\\x\"}, "
+	    "{\"driver\": \"mdpy\", \"name\": \"q\\\"\\\\x\"}"),
+	  "hw.json: parents[1].name: parent \"q\"\\x\" is already defined by "
+	  "parents[0]" },
+	{ J("\"pools\": [], \"types\": [{\"id\": \"a\"}]"),
+	  "hw.json: parents[0].pools: expected an object, got an array" },
+	{ J("\"types\": [\"a\"]"),
+	  "hw.json: parents[0].types[0]: expected an object, got \"a\"" },
+	{ T("\"cost\": 1"),
+	  "hw.json: parents[0].types[0].cost: expected an object, got 1" },
+	{ T("\"attrs\": []"),
+	  "hw.json: parents[0].types[0].attrs: expected an object, got an "
+	  "array" },
+	{ T("\"device_attrs\": \"rw\""),
+	  "hw.json: parents[0].types[0].device_attrs: expected an object, got "
+	  "\"rw\"" },
+	{ T("\"device_attrs\": {\"a\": \"rw\"}"),
+	  "hw.json: parents[0].types[0].device_attrs.a: expected an object, got "
+	  "\"rw\"" },
+	{ T("\"device_attrs\": {\"/a\": {\"mode\": \"rw\"}}"),
+	  "hw.json: parents[0].types[0].device_attrs[\"/a\"]: expected "
+	  "\"name\" or \"group/name\" (words without blanks, not a standard "
+	  "device file)" },
+	{ T("\"device_attrs\": {\"remove/a\": {\"mode\": \"rw\"}}"),
+	  "hw.json: parents[0].types[0].device_attrs[\"remove/a\"]: expected "
+	  "\"name\" or \"group/name\" (words without blanks, not a standard "
+	  "device file)" },
+	{ T("\"device_attrs\": {\"a\": {\"mode\": \"rw\", \"default\": 0}}"),
+	  "hw.json: parents[0].types[0].device_attrs.a.default: expected a "
+	  "string, got 0" },
+	{ T("\"id\": \"y\""),
+	  "hw.json: line 1, column 73: duplicate object key near '\"id\"'" },
+	{ J("\"types\": [{\"id\": \"" A130 "\"}]"),
+	  "hw.json: parents[0].types[0].id: expected at most 127 bytes, got "
+	  "130" },
+	{ T("\"name\": \"" A10 A10 A10 A10 "b\\n\""),
+	  "hw.json: parents[0].types[0].name: expected a one-line string, got "
+	  "\"" A10 A10 A10 A10 "...\"" },
 	{ T("\"params\": 5"),
 	  "hw.json: parents[0].types[0].params: expected a string, got 5" },
 };
@@ -400,6 +554,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_driver),
+		cmocka_unit_test(test_json_pci_defaults),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_bad_files),
