@@ -2,6 +2,7 @@
 /* Accounting: pools, per-type and per-parent counters, sharing policies,
  * and a driver's own available op. */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "core_priv.h"
 #include "fake.h"
@@ -262,6 +263,99 @@ static void test_driver_available_op(void **state)
 	AVAIL(core, "d", 0);
 }
 
+/* A model of the accounting rules, computed independently of the core,
+ * checked after every step of a seeded random create/remove walk. */
+struct model {
+	const struct mdev_parent_desc *desc;
+	unsigned count[8];
+};
+
+static unsigned model_available(const struct model *m, size_t ti)
+{
+	const struct mdev_parent_desc *p = m->desc;
+	const struct mdev_type_desc *t = &p->types[ti];
+	unsigned total = 0, best = MDEV_AVAILABLE_UNLIMITED;
+
+	for (size_t i = 0; i < p->n_types; i++)
+		total += m->count[i];
+	if (p->policy == MDEV_POLICY_HOMOGENEOUS && total > m->count[ti])
+		return 0;
+	if (t->max_instances && t->max_instances - m->count[ti] < best)
+		best = t->max_instances - m->count[ti];
+	if (p->max_devices && p->max_devices - total < best)
+		best = p->max_devices - total;
+	for (size_t c = 0; c < t->n_costs; c++) {
+		unsigned long used = 0, total_pool = 0;
+
+		for (size_t k = 0; k < p->n_pools; k++)
+			if (strcmp(p->pools[k].name, t->costs[c].pool) == 0)
+				total_pool = p->pools[k].total;
+		for (size_t i = 0; i < p->n_types; i++)
+			for (size_t k = 0; k < p->types[i].n_costs; k++)
+				if (strcmp(p->types[i].costs[k].pool,
+					   t->costs[c].pool) == 0)
+					used += m->count[i] *
+						p->types[i].costs[k].amount;
+		if ((total_pool - used) / t->costs[c].amount < best)
+			best = (unsigned)((total_pool - used) /
+					  t->costs[c].amount);
+	}
+	return best;
+}
+
+static void random_walk(struct mdev_core *core,
+			const struct mdev_parent_desc *desc)
+{
+	struct mdev_parent *p = fake_register(core, desc);
+	struct model m = {.desc = desc};
+	static unsigned long next = 1; /* UUIDs unique across walks */
+	unsigned seed = 12345;
+
+	for (int step = 0; step < 3000; step++) {
+		size_t ti = (size_t)rand_r(&seed) % desc->n_types;
+		struct mdev_type *t = mdev_parent_type(p, ti);
+		unsigned want = model_available(&m, ti);
+
+		if (rand_r(&seed) % 3 != 0) {
+			int ret = fake_create(t, next++, NULL);
+
+			if (want > 0) {
+				assert_int_equal(ret, 0);
+				m.count[ti]++;
+			} else {
+				assert_true(ret == -ENOSPC || ret == -EUSERS);
+			}
+		} else if (m.count[ti]) {
+			struct mdev_device *d = mdev_type_device_first(t);
+
+			for (int k = rand_r(&seed) % (int)m.count[ti]; k > 0;
+			     k--)
+				d = mdev_type_device_next(d);
+			assert_int_equal(mdev_device_remove(d), 0);
+			m.count[ti]--;
+		}
+		for (size_t i = 0; i < desc->n_types; i++) {
+			struct mdev_type *ty = mdev_parent_type(p, i);
+
+			if (mdev_type_available(ty) != model_available(&m, i))
+				fail_msg("step %d %s: available %u, model %u",
+					 step, mdev_type_id(ty),
+					 mdev_type_available(ty),
+					 model_available(&m, i));
+			assert_int_equal(mdev_type_instances(ty), m.count[i]);
+		}
+	}
+}
+
+static void test_random_walk_matches_model(void **state)
+{
+	random_walk(*state, &gvt_parent);
+	random_walk(*state, &grid_parent);
+	random_walk(*state, &mtty_parent);
+	random_walk(*state, &mbochs_parent);
+	random_walk(*state, &mdpy_parent);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_core, teardown_core)
@@ -274,6 +368,7 @@ int main(void)
 	    T(test_max_devices),
 	    T(test_max_instances_and_unlimited),
 	    T(test_driver_available_op),
+	    T(test_random_walk_matches_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
