@@ -765,6 +765,15 @@ static int parse_root(struct hw_ctx *ctx, json_t *root,
 	return check_parents(ctx, hw);
 }
 
+/* Jansson quotes the offending input in its message, control characters
+ * and all; the message must stay on one line. */
+static void escape_controls(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 int mdev_hardware_parse(const char *text, size_t len, const char *source,
 			struct mdev_hardware **out, char *err, size_t errlen)
 {
@@ -796,6 +805,7 @@ int mdev_hardware_parse(const char *text, size_t len, const char *source,
 	 * nesting at JSON_PARSER_MAX_DEPTH. */
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
+		escape_controls(jerr.text);
 		snprintf(err, errlen, "%s: line %d, column %d: %s", source,
 			 jerr.line, jerr.column, jerr.text);
 		free(hw);

@@ -290,6 +290,8 @@ static const struct bad_case bad_cases[] = {
 	  "hw.json: line 1, column 14: unexpected token near '}'" },
 	{ "{\"parents\": [], \"parents\": []}",
 	  "hw.json: line 1, column 25: duplicate object key near '\"parents\"'" },
+	{ "{\"pa\\\n\": 1}",
+	  "hw.json: line 2, column 0: invalid escape near '\"pa\\?'" },
 	{ "[]", "hw.json: (top level): expected an object "
 		"{\"parents\": [...]}, got an array" },
 	{ "{}", "hw.json: parents: required (a list of parents)" },
