@@ -1,14 +1,20 @@
 #!/bin/bash
-# Bench (not a test): median wall time of `virsh nodedev-create` of an mdev
-# over N runs (default 50) in mdev-sandbox, with Debian's libvirtd. libvirt
-# returns from nodedev-create only when the device's udev "add" event
-# arrives, so this measures mdevctl + mdevd + the uevent path end to end.
-# Printed against the floor measured in the same run: `virsh nodedev-list
-# --cap mdev` (virsh start-up and one RPC round trip).
+# Bench (not a test): `virsh nodedev-create` of an mdev, N runs (default 50),
+# in mdev-sandbox with Debian's libvirtd. libvirt returns from
+# nodedev-create only once the device's udev "add" event arrived, so this
+# measures libvirt -> mdevctl -> mdevd -> uevent -> libvirt end to end.
+#
+# Printed: the median (and max) of
+#   op    virsh's own timing of the command (virsh -t): the API call,
+#         without virsh's process start-up;
+#   wall  the whole `virsh nodedev-create` process;
+# and, measured in the same run as the reference, the same two figures for
+# `virsh nodedev-list --cap mdev` (one RPC round trip, nothing created).
 #
 #   bench/libvirt/nodedev-create.sh [BUILD_DIR] [N]
-# BUILD_DIR defaults to build-release (set up with
-# `meson setup build-release --buildtype=release`), then build.
+# BUILD_DIR: a build with mdev-sandbox, mdevd and mdevctl; default
+# build-release, then build (best: `meson setup build-release
+# --buildtype=release`).
 set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-}
@@ -31,22 +37,41 @@ lv_start "$WORK/libvirt"
 parent=0000:00:02.0
 node=pci_0000_00_02_0
 type=i915-GVTg_V5_8
-ms() { echo $((($(date +%s%N) - $1) / 1000)); }  # microseconds
-median() { sort -n | awk "{ a[NR] = \$1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }"; }
-: >"$WORK/create"; : >"$WORK/floor"
+# Runs virsh -t ARGS; appends the wall time and the command time (ms) to
+# $WORK/$1.wall and $WORK/$1.op.
+timed()
+{
+	local name=$1 t0 t1 out
+	shift
+	t0=$(date +%s%N)
+	out=$(virsh -t -q -c nodedev:///system "$@")
+	t1=$(date +%s%N)
+	echo "$(((t1 - t0) / 1000))" | awk "{ printf \"%.3f\n\", \$1 / 1000 }" >>"$WORK/$name.wall"
+	echo "$out" | sed -n "s/^(Time: \([0-9.]*\) ms)$/\1/p" >>"$WORK/$name.op"
+}
 for i in $(seq "$RUNS"); do
 	u=$(uuidgen)
 	printf "<device><parent>%s</parent><capability type=\"mdev\"><type id=\"%s\"/><uuid>%s</uuid></capability></device>\n" \
 		"$node" "$type" "$u" >"$WORK/x.xml"
-	t=$(date +%s%N); vsh nodedev-list --cap mdev >/dev/null; ms $t >>"$WORK/floor"
-	t=$(date +%s%N); vsh nodedev-create "$WORK/x.xml" >/dev/null; ms $t >>"$WORK/create"
+	timed floor nodedev-list --cap mdev
+	timed create nodedev-create "$WORK/x.xml"
 	[ -e /sys/bus/mdev/devices/$u ] || { echo "device $u missing" >&2; exit 1; }
 	vsh nodedev-destroy "mdev_${u//-/_}_${parent//[:.]/_}" >/dev/null
 done
-c=$(median <"$WORK/create"); f=$(median <"$WORK/floor")
-max=$(sort -n "$WORK/create" | tail -n1)
-awk -v c="$c" -v f="$f" -v m="$max" -v n="$RUNS" "BEGIN {
-	printf \"virsh nodedev-create (mdev, %d runs): median %.1f ms, max %.1f ms (goal <= 100 ms median)\n\", n, c / 1000, m / 1000
-	printf \"floor, virsh nodedev-list --cap mdev:  median %.1f ms\n\", f / 1000
-	printf \"ratio create / floor: %.2f\n\", c / f }"
+stat()  # median and max of a file of numbers
+{
+	sort -n "$1" | awk "{ a[NR] = \$1 } END {
+		m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+		printf \"median %7.1f ms  max %7.1f ms\", m, a[NR] }"
+}
+med() { sort -n "$1" | awk "{ a[NR] = \$1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }"; }
+echo "virsh nodedev-create of an mdev, $RUNS runs (goal: median <= 100 ms):"
+echo "  op   (virsh -t)         $(stat "$WORK/create.op")"
+echo "  wall (whole virsh)      $(stat "$WORK/create.wall")"
+echo "reference, virsh nodedev-list --cap mdev, same run:"
+echo "  op                      $(stat "$WORK/floor.op")"
+echo "  wall                    $(stat "$WORK/floor.wall")"
+awk -v c="$(med "$WORK/create.wall")" -v f="$(med "$WORK/floor.wall")" \
+	"BEGIN { printf \"wall ratio create / nodedev-list: %.2f\n\", c / f }"
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg)"
 '

@@ -56,7 +56,8 @@ lv_start()
 		unix_sock_dir = "/run/libvirt"
 		auth_unix_rw = "none"
 		auth_unix_ro = "none"
-		log_outputs = "2:file:$dir/libvirtd.log"
+		log_outputs = "${LV_LOG_LEVEL:-2}:file:$dir/libvirtd.log"
+		log_filters = "${LV_LOG_FILTERS:-}"
 	EOF
 	LIBVIRT_DRIVER_DIR="$dir/drivers" "$libvirtd" -d -f "$dir/libvirtd.conf" \
 		-p /run/libvirtd.pid || return 1
