@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netlink.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -207,6 +208,52 @@ static void test_seqnum_increases_and_usec_kept(void **state)
 	close(fd);
 }
 
+#define SENDERS 4
+#define SENDS_EACH 50
+
+static void *send_many(void *arg)
+{
+	struct mdev_uevent *ue = arg;
+
+	for (int i = 0; i < SENDS_EACH; i++)
+		if (mdev_uevent_send(ue, "add", "/devices/virtual/mtty/mtty",
+				     "mtty", NULL) < 0)
+			return (void *)1;
+	return NULL;
+}
+
+/* mdevd sends from several FUSE threads: every event arrives, SEQNUMs are
+ * 1..N with none lost or repeated, in the order they arrive. */
+static void test_concurrent_senders(void **state)
+{
+	pthread_t threads[SENDERS];
+	struct mdev_uevent *ue;
+	struct received r;
+	char err[256], text[1024];
+	int fd = listener_open();
+	int rcvbuf = 1 << 20;
+
+	(void)state;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	assert_int_equal(mdev_uevent_open(&ue, err, sizeof(err)), 0);
+	for (int i = 0; i < SENDERS; i++)
+		assert_int_equal(
+		    pthread_create(&threads[i], NULL, send_many, ue), 0);
+	for (int i = 0; i < SENDERS; i++) {
+		void *ret;
+
+		assert_int_equal(pthread_join(threads[i], &ret), 0);
+		assert_null(ret);
+	}
+	for (unsigned long long i = 1; i <= SENDERS * SENDS_EACH; i++) {
+		receive(fd, &r);
+		properties(&r, text, sizeof(text));
+		assert_int_equal(mask_number(text, "SEQNUM="), i);
+	}
+	mdev_uevent_close(ue);
+	close(fd);
+}
+
 static void test_bad_arguments(void **state)
 {
 	const char *no_eq[] = {"NOEQUALS", NULL};
@@ -288,6 +335,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_add_event_on_the_wire),
 	    cmocka_unit_test(test_seqnum_increases_and_usec_kept),
+	    cmocka_unit_test(test_concurrent_senders),
 	    cmocka_unit_test(test_bad_arguments),
 	};
 
