@@ -7,9 +7,9 @@
 # MDEVD must be built without sanitizers (a plain build dir, e.g.
 #   meson setup build-vg -Dtests=disabled && ninja -C build-vg src/fs/mdevd).
 set -eu
+: "${MDEVD:=$(cd "$(dirname "$0")/../.." && pwd)/build-vg/src/fs/mdevd}"
 . "$(dirname "$0")/lib.sh"
 stress_enter_namespace "$@"
-: "${MDEVD:=$REPO/build-vg/src/fs/mdevd}"
 stress_setup
 if ldd "$MDEVD" | grep -q 'libasan\|libubsan'; then
 	fail "$MDEVD is built with sanitizers; valgrind needs a plain build"
@@ -43,12 +43,13 @@ for t in "$ROOT"/sys/class/mdev_bus/*/mdev_supported_types/*; do
 	for f in "$ROOT/sys/bus/mdev/devices/$u"/* "$ROOT/sys/bus/mdev/devices/$u"/*/*; do
 		[ -f "$f" ] || continue
 		cat "$f" >/dev/null 2>&1 || true
-		printf '0x1\n' >"$f" 2>/dev/null || true
+		[ "$(basename "$f")" = remove ] ||
+			{ printf '0x1\n' >"$f"; } 2>/dev/null || true
 	done
 	printf '%s' "$u" >"$t/create" 2>/dev/null && fail "duplicate create accepted"
 	printf 'junk' >"$t/create" 2>/dev/null && fail "junk create accepted"
 	[ $((n % 2)) -eq 0 ] && echo 1 >"$ROOT/sys/bus/mdev/devices/$u/remove"
-	printf 'x' >"$ROOT/sys/bus/mdev/devices/$u/remove" 2>/dev/null || true
+	{ printf 'x' >"$ROOT/sys/bus/mdev/devices/$u/remove"; } 2>/dev/null || true
 done
 echo "valgrind: created on $n types"
 j=$(typedir j0 j-a)
