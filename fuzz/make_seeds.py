@@ -150,3 +150,31 @@ put("fuzz-journal", "damaged", "!C %s 1 mtty mtty-1 00000000\n"
     % (U, U2, U2, U, U, U3, U2, U3))
 put("fuzz-journal", "empty-attr", "C %s 1 0000:65:00.0 nvidia-230\n"
     "A %s nvidia/vgpu_params\n" % (U, U))
+
+# ctl definition files / --jsonfile.
+ctl = {
+    "pretty": json.dumps({"mdev_type": "i915-GVTg_V5_4", "start": "auto",
+                          "attrs": []}, indent=2),
+    "attrs": json.dumps({"mdev_type": "vfio_ap-passthrough",
+                         "start": "manual",
+                         "attrs": [{"assign_adapter": "5"},
+                                   {"assign_domain": "0x47"},
+                                   {"assign_adapter": "6"}]}, indent=2),
+    "compact": '{"mdev_type":"nvidia-230","start":"auto","attrs":[{"nvidia/vgpu_params":"frame_rate_limiter=0"}]}',
+    "non-string-value": '{"mdev_type":"mtty-1","start":"auto","attrs":[{"a":1}]}',
+    "non-string-type": '{"mdev_type":7,"start":"auto"}',
+    "null-start": '{"mdev_type":"mtty-1","start":null}',
+    "no-attrs": '{"mdev_type":"mtty-1","start":"auto"}',
+    "attrs-object": '{"mdev_type":"mtty-1","start":"auto","attrs":{"a":"b"}}',
+    "two-keys": '{"mdev_type":"mtty-1","start":"auto","attrs":[{"a":"b","c":"d"}]}',
+    "escapes": '{"mdev_type":"m\\u00e9\\ud83d\\ude00\\n","start":"auto","attrs":[{"\\u0000":"\\t"}]}',
+    "dup-keys": '{"mdev_type":"a","mdev_type":"b","start":"auto"}',
+    "trailing": '{"mdev_type":"a","start":"auto"} x',
+    "numbers": '{"mdev_type":"a","start":"auto","x":[1e400,-0,0.5e-3,12345678901234567890]}',
+    "deep": '{"mdev_type":"a","start":"auto","x":' + "[" * 200 + "]" * 200 + "}",
+    "bom": "\ufeff{\"mdev_type\":\"a\",\"start\":\"auto\"}",
+    "empty": "",
+    "array": "[]",
+}
+for name, text in ctl.items():
+    put("fuzz-ctl-definition", name, text)

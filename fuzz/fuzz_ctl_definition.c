@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mdevctl's definition parser: the bytes of a definition file / --jsonfile.
+ *
+ *  1. json_parse_serde() then mdev_load_json(), as define --jsonfile and the
+ *     store do. Oracles: a refusal carries a message; an accepted
+ *     definition written back (mdev_to_json + json_pretty, the store's file
+ *     format) parses and loads again to the very same bytes.
+ *  2. The input as a file in a scratch store (ROOT/etc/mdevctl.d/p0/<uuid>)
+ *     listed with store_defined_devices() and formatted as `list -d`,
+ *     `--dumpjson` and `-v` do. Oracle: a definition that (1) accepted is
+ *     listed, one that it refused is not, and nothing crashes.
+ *
+ * The store reports bad files on stderr; stderr is muted while it runs
+ * unless MDEV_FUZZ_VERBOSE is set.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+#define UUID_TEXT "0e5b4d2a-97c5-4f5c-9a4d-3d3c1e0f7a11"
+
+static struct ctl_env env;
+static char file_path[256];
+
+static void setup_once(void)
+{
+	static char root[64];
+	if (root[0])
+		return;
+	snprintf(root, sizeof(root), "/dev/shm/mdev-fuzz-ctl.XXXXXX");
+	if (!mkdtemp(root)) {
+		snprintf(root, sizeof(root), "/tmp/mdev-fuzz-ctl.XXXXXX");
+		if (!mkdtemp(root))
+			abort();
+	}
+	env.root = root;
+	env.config_base = path_join(root, "etc/mdevctl.d");
+	env.mdev_base = path_join(root, "sys/bus/mdev/devices");
+	env.parent_base = path_join(root, "sys/class/mdev_bus");
+	char *etc = path_join(root, "etc");
+	if (mkdir(etc, 0755) || mkdir(env.config_base, 0755))
+		abort();
+	char *p0 = path_join(env.config_base, "p0");
+	if (mkdir(p0, 0755))
+		abort();
+	snprintf(file_path, sizeof(file_path), "%s/%s", p0, UUID_TEXT);
+	free(etc);
+	free(p0);
+}
+
+/* Parses and loads text; returns the store's rendering or NULL. */
+static char *load_and_render(const char *text, size_t len)
+{
+	struct ctl_err e = { 0 };
+	ctl_uuid u;
+	char *msg = NULL;
+	if (uuid_parse_rs(UUID_TEXT, &u, &msg) != 0)
+		abort();
+	struct json_t *root = json_parse_serde(text, len, &e);
+	if (!root) {
+		if (!e.msg || !e.msg[0])
+			abort(); /* refused without a message */
+		err_clear(&e);
+		return NULL;
+	}
+	struct mdev *d = mdev_new(&env, &u);
+	char *out = NULL;
+	if (mdev_load_json(d, "p0", root, &e) == 0) {
+		struct json_t *j = mdev_to_json(d);
+		out = json_pretty(j);
+		json_decref_any(j);
+	} else if (!e.msg || !e.msg[0]) {
+		abort();
+	}
+	err_clear(&e);
+	json_decref_any(root);
+	mdev_free(d);
+	return out;
+}
+
+static size_t list_store(const uint8_t *data, size_t size)
+{
+	int fd = open(file_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd))
+		abort();
+	struct mdev_list l = { 0 };
+	struct ctl_err e = { 0 };
+	if (store_defined_devices(&env, NULL, NULL, &l, &e) != 0)
+		abort();
+	for (int mode = 0; mode < 3; mode++) {
+		char *text = format_list(&l, true, mode == 1, mode == 2, false,
+					 &e);
+		free(text);
+		err_clear(&e);
+	}
+	size_t n = l.n;
+	mdev_list_free(&l);
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > 65536)
+		return 0;
+	setup_once();
+	bool quiet = !getenv("MDEV_FUZZ_VERBOSE");
+	int saved = -1;
+	if (quiet) {
+		fflush(stderr);
+		saved = dup(2);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 2);
+		close(null);
+	}
+	char *first = load_and_render((const char *)data, size);
+	if (first) {
+		char *second = load_and_render(first, strlen(first));
+		if (!second || strcmp(first, second) != 0) {
+			dup2(saved, 2);
+			fprintf(stderr, "round trip differs:\n%s\n---\n%s\n",
+				first, second ? second : "(refused)");
+			abort();
+		}
+		free(second);
+	}
+	size_t listed = list_store(data, size);
+	if (quiet) {
+		fflush(stderr);
+		dup2(saved, 2);
+		close(saved);
+	}
+	if (listed != (first ? 1u : 0u)) {
+		fprintf(stderr, "store listed %zu, parser %s\n", listed,
+			first ? "accepted" : "refused");
+		abort();
+	}
+	free(first);
+	return 0;
+}
