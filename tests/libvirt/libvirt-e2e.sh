@@ -231,7 +231,7 @@ start=$(date +%s%N)
 check "nodedev-create (transient)" vsh nodedev-create "$WORK/create.xml"
 ms=$((($(date +%s%N) - start) / 1000000))
 echo "# nodedev-create took $ms ms"
-check "nodedev-create returned within 5 s (udev event seen)" test $ms -lt 5000
+check "nodedev-create returned within 30 s (udev event seen; without it libvirt waits 60 s)" test $ms -lt 30000
 check "created device is in the tree" tree_has "$u"
 check "mdevctl list shows it" ctl_active "$u"
 check "mdevctl list --defined does not" eval '! ctl_defined '"$u"

@@ -62,7 +62,7 @@ lv_start()
 	LIBVIRT_DRIVER_DIR="$dir/drivers" "$libvirtd" -d -f "$dir/libvirtd.conf" \
 		-p /run/libvirtd.pid || return 1
 	# Up when virsh answers (the socket exists before the driver is ready).
-	wait_until 20 vsh nodedev-list || {
+	wait_until 60 vsh nodedev-list || {
 		echo "libvirtd did not answer; its log:" >&2
 		cat "$dir/libvirtd.log" >&2
 		return 1
