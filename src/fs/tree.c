@@ -692,7 +692,7 @@ static int lookup_dev_dir(struct dev_entry *e, const char *name,
 static int lookup_dev_group(struct dev_entry *e, unsigned first,
 			    const char *name, struct fs_obj *out)
 {
-	size_t gl;
+	size_t gl = 0;
 	const char *g = attr_group(attr_desc_name(e->mdev, first - DF_ATTR0),
 				   &gl);
 	size_t n = mdev_device_attr_count(e->mdev);
@@ -1079,7 +1079,7 @@ static int list_dev_dir(struct fs_tree *t, struct dev_entry *e,
 static int list_dev_group(struct fs_tree *t, struct dev_entry *e,
 			  unsigned first, struct dir_snap *s)
 {
-	size_t gl;
+	size_t gl = 0;
 	const char *g = attr_group(attr_desc_name(e->mdev, first - DF_ATTR0),
 				   &gl);
 	size_t n = mdev_device_attr_count(e->mdev);
