@@ -239,29 +239,22 @@ static size_t put(char *buf, size_t off, const char *key, const char *value)
 	return off + 1;
 }
 
-int mdev_uevent_send(struct mdev_uevent *ue, const char *action,
-		     const char *devpath, const char *subsystem,
-		     const char *const *props)
-{
-	/* ACTION=, DEVPATH=, SUBSYSTEM= plus two numbers and their keys. */
-	char fixed[2][64];
-	struct udev_netlink_header hdr;
-	struct sockaddr_nl dest = {.nl_family = AF_NETLINK,
-				   .nl_groups = 1u << (UDEV_GROUP - 1)};
-	struct iovec iov[2];
-	struct msghdr msg = {0};
-	size_t need, off = 0;
-	int with_usec = !has_key(props, "USEC_INITIALIZED");
-	char *buf;
-	ssize_t sent;
-	int ret = 0;
+/* Room for SEQNUM=<n> and USEC_INITIALIZED=<n>, each with its NUL. */
+#define NUMBERS_SIZE 64
 
-	if (!ue || !action || !*action || !devpath || devpath[0] != '/' ||
+/* Bytes the properties need (an upper bound), or a negative errno for
+ * arguments libudev would reject or a message it would truncate. */
+static ssize_t properties_size(const char *action, const char *devpath,
+			       const char *subsystem, const char *const *props)
+{
+	size_t need;
+
+	if (!action || !*action || !devpath || devpath[0] != '/' ||
 	    !subsystem || !*subsystem)
 		return -EINVAL;
 	need = strlen("ACTION=") + strlen(action) + 1 + strlen("DEVPATH=") +
 	       strlen(devpath) + 1 + strlen("SUBSYSTEM=") + strlen(subsystem) +
-	       1 + sizeof(fixed);
+	       1 + 2 * NUMBERS_SIZE;
 	for (const char *const *p = props; p && *p; p++) {
 		if (!valid_property(*p))
 			return -EINVAL;
@@ -269,44 +262,84 @@ int mdev_uevent_send(struct mdev_uevent *ue, const char *action,
 		if (need > UEVENT_MSG_MAX)
 			return -EMSGSIZE;
 	}
-	if (need + sizeof(hdr) > UEVENT_MSG_MAX)
+	if (need + sizeof(struct udev_netlink_header) > UEVENT_MSG_MAX)
 		return -EMSGSIZE;
-	buf = malloc(need);
-	if (!buf)
-		return -ENOMEM;
+	return (ssize_t)need;
+}
 
-	pthread_mutex_lock(&ue->lock);
-	snprintf(fixed[0], sizeof(fixed[0]), "SEQNUM=%llu", ++ue->seqnum);
-	snprintf(fixed[1], sizeof(fixed[1]), "USEC_INITIALIZED=%llu",
-		 monotonic_usec());
+/* Writes the NUL-separated properties into buf; returns their length. */
+static size_t fill_properties(char *buf, unsigned long long seqnum,
+			      const char *action, const char *devpath,
+			      const char *subsystem, const char *const *props)
+{
+	char number[NUMBERS_SIZE];
+	size_t off = 0;
+
 	off = put(buf, off, "ACTION=", action);
 	off = put(buf, off, "DEVPATH=", devpath);
 	off = put(buf, off, "SUBSYSTEM=", subsystem);
-	off = put(buf, off, fixed[0], NULL);
-	if (with_usec)
-		off = put(buf, off, fixed[1], NULL);
+	snprintf(number, sizeof(number), "SEQNUM=%llu", seqnum);
+	off = put(buf, off, number, NULL);
+	if (!has_key(props, "USEC_INITIALIZED")) {
+		snprintf(number, sizeof(number), "USEC_INITIALIZED=%llu",
+			 monotonic_usec());
+		off = put(buf, off, number, NULL);
+	}
 	for (const char *const *p = props; p && *p; p++)
 		off = put(buf, off, *p, NULL);
+	return off;
+}
 
-	memset(&hdr, 0, sizeof(hdr));
+/* Sends header + properties to udev's multicast group. */
+static int send_message(int fd, const char *subsystem, const char *props,
+			size_t len)
+{
+	struct udev_netlink_header hdr = {
+	    .magic = htonl(UDEV_MAGIC),
+	    .header_size = sizeof(hdr),
+	    .properties_off = sizeof(hdr),
+	    .properties_len = (uint32_t)len,
+	    .filter_subsystem_hash =
+		htonl(mdev_uevent_subsystem_hash(subsystem)),
+	};
+	struct sockaddr_nl dest = {.nl_family = AF_NETLINK,
+				   .nl_groups = 1u << (UDEV_GROUP - 1)};
+	struct iovec iov[2] = {
+	    {.iov_base = &hdr, .iov_len = sizeof(hdr)},
+	    {.iov_base = (void *)props, .iov_len = len},
+	};
+	struct msghdr msg = {.msg_name = &dest,
+			     .msg_namelen = sizeof(dest),
+			     .msg_iov = iov,
+			     .msg_iovlen = 2};
+
 	memcpy(hdr.prefix, "libudev", 8);
-	hdr.magic = htonl(UDEV_MAGIC);
-	hdr.header_size = sizeof(hdr);
-	hdr.properties_off = sizeof(hdr);
-	hdr.properties_len = (uint32_t)off;
-	hdr.filter_subsystem_hash =
-	    htonl(mdev_uevent_subsystem_hash(subsystem));
-
-	iov[0] = (struct iovec){.iov_base = &hdr, .iov_len = sizeof(hdr)};
-	iov[1] = (struct iovec){.iov_base = buf, .iov_len = off};
-	msg.msg_name = &dest;
-	msg.msg_namelen = sizeof(dest);
-	msg.msg_iov = iov;
-	msg.msg_iovlen = 2;
-	sent = sendmsg(ue->fd, &msg, 0);
 	/* ECONNREFUSED: nobody listens on the group, which is not a fault. */
-	if (sent < 0 && errno != ECONNREFUSED)
-		ret = -errno;
+	if (sendmsg(fd, &msg, 0) < 0 && errno != ECONNREFUSED)
+		return -errno;
+	return 0;
+}
+
+int mdev_uevent_send(struct mdev_uevent *ue, const char *action,
+		     const char *devpath, const char *subsystem,
+		     const char *const *props)
+{
+	ssize_t need = properties_size(action, devpath, subsystem, props);
+	size_t len;
+	char *buf;
+	int ret;
+
+	if (!ue)
+		return -EINVAL;
+	if (need < 0)
+		return (int)need;
+	buf = malloc((size_t)need);
+	if (!buf)
+		return -ENOMEM;
+	pthread_mutex_lock(&ue->lock);
+	len = fill_properties(buf, ++ue->seqnum, action, devpath, subsystem,
+			      props);
+	ret = send_message(ue->fd, subsystem, buf, len);
 	pthread_mutex_unlock(&ue->lock);
 	free(buf);
 	return ret;
