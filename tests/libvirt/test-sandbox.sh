@@ -86,6 +86,13 @@ if command -v udevadm >/dev/null; then
 	grep -q "^ACTION=" "$work/mon" || sed 's/^/#   /' "$work/mon"
 fi
 
+if command -v lspci >/dev/null; then
+	"$sbx" -- lspci -nn >"$work/lspci" 2>&1 || true
+	sed 's/^/#   /' "$work/lspci"
+	check "lspci -nn sees the demo GVT-g GPU" grep -q '^00:02\.0 .*\[8086:' "$work/lspci"
+	check "lspci -nn sees the demo NVIDIA GPU" grep -q '^65:00\.0 .*\[10de:' "$work/lspci"
+fi
+
 # --- clean-up when things are killed ---------------------------------------
 set +e
 "$sbx" --root "$work/k1" -- bash -c 'kill -9 $$'
