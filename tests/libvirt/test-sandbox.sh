@@ -69,6 +69,17 @@ check "--root: the next sandbox sees it" eval \
 check "--root: root kept after exit" test -d "$work/keep/sys"
 wait_gone "$work/keep" || true
 
+# --state: mdevd's journal lives there, so active devices come back in a
+# new sandbox with another root but the same state directory.
+u=$(uuidgen)
+"$sbx" --root "$work/s1" --state "$work/state" -- sh -c \
+	"echo $u >/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-1/create"
+check "--state: journal written in the given directory" test -n "$(ls -A "$work/state" 2>/dev/null)"
+check "--state: device active again in a new sandbox" \
+	"$sbx" --root "$work/s2" --state "$work/state" -- test -e "/sys/bus/mdev/devices/$u"
+check "--state: not with a fresh state" eval \
+	'! "$sbx" --root "$work/s3" -- test -e "/sys/bus/mdev/devices/$u"'
+
 if command -v udevadm >/dev/null; then
 	"$sbx" -- bash -c '
 		udevadm monitor --udev --property --subsystem-match=mdev >"$0/mon" 2>&1 &
@@ -122,6 +133,10 @@ wait $spid 2>/dev/null || true
 check "mdev-sandbox SIGKILL: the whole sandbox dies with it" wait_gone "$work/k3"
 
 # --- errors ---------------------------------------------------------------
+set +e
+"$sbx" -- /nonexistent/command 2>"$work/err"; code=$?
+set -e
+check "COMMAND not found: exit 127 naming it" eval 'test $code = 127 && grep -q "/nonexistent/command" "$work/err"'
 set +e
 "$sbx" 2>"$work/err"; code=$?
 set -e
