@@ -21,8 +21,13 @@ stress_enter_namespace() {
 }
 
 # A fresh work dir T (root at $T/root, state at $T/state), removed on exit.
+# "stress_setup tmpfs" puts T on a tmpfs (fsync costs nothing there; the
+# CLI tests fsync every definition).
 stress_setup() {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/mdev-stress.XXXXXX")
+	if [ "${1:-}" = tmpfs ]; then
+		mount -t tmpfs -o size=256m,mode=0755 tmpfs "$T"
+	fi
 	ROOT=$T/root
 	STATE=$T/state
 	mkdir -p "$ROOT" "$STATE"
@@ -41,7 +46,7 @@ stress_cleanup() {
 		tail -60 "$T/mdevd.log" >&2
 	fi
 	# Every mount under $T (the tree, a tmpfs state dir), innermost first.
-	awk -v t="$T/" 'index($2, t) == 1 { print $2 }' /proc/self/mounts |
+	awk -v t="$T" 'index($2 "/", t "/") == 1 { print $2 }' /proc/self/mounts |
 		sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 	rm -rf "$T"
 	exit $rc
@@ -127,4 +132,29 @@ remove_all() {
 # expect_eq WHAT GOT WANT
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+}
+
+# A store for mdevctl under $ROOT (with the script dirs 1.2.0 wants).
+ctl_setup() {
+	mkdir -p "$ROOT/etc/mdevctl.d/scripts.d/callouts" \
+		"$ROOT/etc/mdevctl.d/scripts.d/notifiers"
+	export MDEVCTL_ENV_ROOT=$ROOT
+}
+
+# The bytes mdevctl (1.2.0 and ours) writes for a definition:
+# render_definition TYPE auto|manual [NAME=VALUE...]
+render_definition() {
+	local type=$1 start=$2 first=1 kv
+	shift 2
+	printf '{\n  "mdev_type": "%s",\n  "start": "%s",\n  "attrs": [' "$type" "$start"
+	if [ $# -eq 0 ]; then
+		printf ']\n}'
+		return
+	fi
+	for kv in "$@"; do
+		[ $first -eq 1 ] || printf ','
+		first=0
+		printf '\n    {\n      "%s": "%s"\n    }' "${kv%%=*}" "${kv#*=}"
+	done
+	printf '\n  ]\n}'
 }
