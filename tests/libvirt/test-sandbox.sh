@@ -95,6 +95,25 @@ if command -v udevadm >/dev/null; then
 	check "udev listener saw the mdev add event" grep -q "^UDEV .* add .*/$u (mdev)" "$work/mon"
 	check "udev listener saw the mdev remove event" grep -q "^UDEV .* remove .*/$u (mdev)" "$work/mon"
 	grep -q "^ACTION=" "$work/mon" || sed 's/^/#   /' "$work/mon"
+
+	# A parent registered / unregistered by SIGHUP: "change" events with
+	# MDEV_STATE, on the pci subsystem.
+	echo '{"parents": [{"driver": "mtty"}]}' >"$work/hw1.json"
+	echo '{"parents": [{"driver": "mtty"}, {"driver": "nvidia", "name": "0000:66:00.0"}]}' >"$work/hw2.json"
+	cp "$work/hw1.json" "$work/hw.json"
+	"$sbx" --hardware "$work/hw.json" -- bash -c '
+		udevadm monitor --udev --property --subsystem-match=pci >"$0/pmon" 2>&1 &
+		for _ in $(seq 100); do grep -q "^UDEV - " "$0/pmon" && break; sleep 0.05; done
+		sleep 0.2
+		cp "$0/hw2.json" "$0/hw.json"; kill -HUP $(pidof mdevd)
+		for _ in $(seq 100); do grep -q "^MDEV_STATE=registered" "$0/pmon" && break; sleep 0.05; done
+		cp "$0/hw1.json" "$0/hw.json"; kill -HUP $(pidof mdevd)
+		for _ in $(seq 100); do grep -q "^MDEV_STATE=unregistered" "$0/pmon" && break; sleep 0.05; done
+		kill %1' "$work"
+	check "SIGHUP-added parent: change event with MDEV_STATE=registered" eval \
+		'grep -q "^UDEV .* change .*/0000:66:00.0 (pci)" "$work/pmon" && grep -q "^MDEV_STATE=registered" "$work/pmon"'
+	check "SIGHUP-removed parent: MDEV_STATE=unregistered" grep -q "^MDEV_STATE=unregistered" "$work/pmon"
+	grep -q "^MDEV_STATE=unregistered" "$work/pmon" || sed 's/^/#   /' "$work/pmon"
 fi
 
 if command -v lspci >/dev/null; then
