@@ -1,9 +1,11 @@
 #!/bin/bash
 # Hostile input through mdevctl: each row must fail with a non-zero exit,
 # say why on stderr, and change nothing — in the store or anywhere else
-# under the test root. Then symlink tricks in the store, a full store disk,
-# and callout scripts that must not be run (group/world-writable, not owned
-# by root).
+# under the test root (UUIDs, parent names, attribute names escaping the
+# device directory, non-string / invalid UTF-8 / NUL / deeply nested / huge
+# --jsonfile, a definition too big to read back, a symlinked parent dir).
+# All failing rows are listed before the test fails. (ctl-store.sh has
+# the file symlinks, the full store and the callout permissions.)
 set -eu
 . "$(dirname "$0")/lib.sh"
 stress_enter_namespace "$@"
@@ -108,79 +110,13 @@ fi
 [ -f "$store/mtty/$U2" ] || fail "upper-case UUID not stored lower-case"
 "$MDEVCTL" undefine -u $U2
 
-# Symlinks in the store are never followed for writing.
-ln -s "$T/victim" "$store/mtty/$U2"
-before=$(md5sum <"$T/victim")
-"$MDEVCTL" modify -u $U2 -a >/dev/null 2>&1 || true
-"$MDEVCTL" undefine -u $U2 >/dev/null 2>&1 || true
-[ "$(md5sum <"$T/victim")" = "$before" ] || bad_row symlink "a write followed a symlinked definition"
-rm -f "$store/mtty/$U2"
-ln -s "$T/outside/new" "$store/mtty/$U2"
-"$MDEVCTL" define -u $U2 -p mtty -t mtty-1 >/dev/null 2>&1 || true
-[ ! -e "$T/outside/new" ] || bad_row symlink "define wrote through a dangling symlink"
-rm -f "$store/mtty/$U2"
+# A symlinked parent directory in the store is not followed for writing.
 ln -s "$T/outside" "$store/evil"
 "$MDEVCTL" define -u $U2 -p evil -t mtty-1 >/dev/null 2>&1 || true
 [ -z "$(ls "$T/outside")" ] || bad_row symlink "define wrote through a symlinked parent directory"
 rm -f "$store/evil"
-echo "symlinks: checked (file link replaced not followed, dangling link, linked parent dir)"
+echo "symlinked parent directory: checked"
 
-# A full store: define fails with a clear error, nothing partial, the
-# earlier definitions intact.
-mount -t tmpfs -o size=64k tmpfs "$store"
-mkdir -p "$store/scripts.d/callouts" "$store/scripts.d/notifiers"
-n=0
-while :; do
-	u=$(printf 'f0110000-0000-4000-8000-%012d' $n)
-	nv=$(head -c 3000 /dev/zero | tr '\0' v)
-	if ! "$MDEVCTL" define -u "$u" -p mtty -t mtty-1 2>"$T/err" ||
-		! "$MDEVCTL" modify -u "$u" --addattr=a --value="$nv" 2>>"$T/err"; then
-		break
-	fi
-	n=$((n + 1))
-	[ $n -lt 500 ] || fail "64 KiB store never filled"
-done
-grep -q "No space left on device" "$T/err" || fail "full store: unclear error: $(cat "$T/err")"
-if [ -e "$store/mtty/$u" ]; then
-	# the define went through, the modify did not: the old version stays
-	expect_eq "definition after a refused modify" "$(cat "$store/mtty/$u")" \
-		"$(render_definition mtty-1 manual)"
-	n=$((n + 1))
-fi
-expect_eq "definitions listed on the full store" "$("$MDEVCTL" list -d 2>&1 | grep -c .)" "$n"
-expect_eq "temporary files left" "$(find "$store" -name '.mdevctl.*' | wc -l)" 0
-echo "full store after $n definitions: $(grep -v '^$' "$T/err" | tr '\n' ' ')"
-umount "$store"
-
-# Callout scripts: run only if root-owned and not group/world-writable.
-co=$store/scripts.d/callouts
-cat >"$co/probe" <<SH
-#!/bin/sh
-echo "\$*" >>"$T/callout-ran"
-exit 2
-SH
-try_callout() {
-	rm -f "$T/callout-ran"
-	"$MDEVCTL" modify -u $U -a >/dev/null 2>"$T/err" || true
-	"$MDEVCTL" modify -u $U -m >/dev/null 2>>"$T/err" || true
-}
-chmod 0755 "$co/probe"
-try_callout
-[ -s "$T/callout-ran" ] || fail "a root-owned 0755 callout was not run"
-chmod 0775 "$co/probe"
-try_callout
-[ ! -e "$T/callout-ran" ] || fail "a group-writable callout was run"
-grep -q "probe" "$T/err" || fail "group-writable callout refused silently"
-echo "callout 0775: $(grep probe "$T/err" | head -1)"
-chmod 0757 "$co/probe"
-try_callout
-[ ! -e "$T/callout-ran" ] || fail "a world-writable callout was run"
-chmod 0755 "$co/probe"
-chown 65534:65534 "$co/probe"
-try_callout
-[ ! -e "$T/callout-ran" ] || fail "a callout owned by nobody was run"
-echo "callout owned by nobody: $(grep probe "$T/err" | head -1)"
-rm -f "$co/probe"
 stop_mdevd
 [ $bad_rows -eq 0 ] || fail "$bad_rows hostile inputs were not refused cleanly"
 echo "ctl-hostile: ok"
