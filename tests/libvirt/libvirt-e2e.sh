@@ -82,7 +82,7 @@ for link in /sys/class/mdev_bus/*; do
 		not_ok "parent $p ($path) is not a libvirt node device"
 	fi
 done
-[ ${#parents[@]} -ge 4 ] && ok "${#parents[@]} parents in the tree" ||
+[ ${#parents[@]} -ge 5 ] && ok "${#parents[@]} parents in the tree" ||
 	not_ok "only ${#parents[@]} parents in the tree"
 
 for p in "${parents[@]}"; do
