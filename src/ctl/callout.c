@@ -323,9 +323,11 @@ static const char *first_matching(const struct mdev *d, const char *event,
 				       o) < 0)
 				continue;
 			if (o->status == -1) {
-				log_warn("callout script \"%s\" was terminated "
-					 "by a signal",
-					 s->v[i]);
+				log_warn_mod(
+				    "mdevctl::callouts",
+				    "callout script \"%s\" was terminated "
+				    "by a signal",
+				    s->v[i]);
 				output_free(o);
 				continue;
 			}

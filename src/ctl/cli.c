@@ -380,7 +380,7 @@ static int err_unknown(struct parse *p, const char *arg, bool flaglike,
 	char *u;
 
 	if (is_long) {
-		const char *names[A_COUNT];
+		const char *names[A_COUNT] = {0};
 		struct cand c[A_COUNT];
 		int n = 0, k, ids[A_COUNT];
 		const int *a;
@@ -875,6 +875,8 @@ static int parse_sub(struct parse *p, int argc, char **argv, int *exit_code)
 							? 3
 							: 2;
 					u = xasprintf("-%.*s", (int)n, c);
+					/* clap gives shorts the plain usage */
+					p->norder = 0;
 					err_unknown(p, u, true, false,
 						    exit_code);
 					free(u);

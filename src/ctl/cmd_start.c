@@ -108,7 +108,7 @@ static int start_target(const struct ctl_env *env, const struct ctl_args *a,
 int cmd_start(const struct ctl_env *env, const struct ctl_args *a,
 	      struct ctl_err *e)
 {
-	struct mdev *d;
+	struct mdev *d = NULL;
 	int r;
 
 	if (start_target(env, a, &d, e) < 0)

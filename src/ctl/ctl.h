@@ -60,8 +60,11 @@ void err_clear(struct ctl_err *e);
 /* Rust io::Error's Display: "No such file or directory (os error 2)". */
 char *io_error_text(int errnum);
 
-/* env_logger-compatible warning line: "[<utc> WARN  mdevctl] msg". */
-void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* env_logger-compatible warning line: "[<utc> WARN  <module>] msg", where
+ * module is the Rust module 1.2.0 logs from ("mdevctl", "mdevctl::mdev"). */
+void log_warn_mod(const char *module, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+#define log_warn(...) log_warn_mod("mdevctl", __VA_ARGS__)
 
 /* Reads a whole file (bounded by max bytes); returns 0 or -errno. */
 int read_file(const char *path, size_t max, char **out, size_t *len);

@@ -160,8 +160,9 @@ int mdev_load_json(struct mdev *d, const char *parent, struct json_t *root,
 	const char *s;
 
 	if (d->parent && strcmp(d->parent, parent))
-		log_warn("Overwriting parent for mdev %s: %s => %s",
-			 d->uuid_str, d->parent, parent);
+		log_warn_mod("mdevctl::mdev",
+			     "Overwriting parent for mdev %s: %s => %s",
+			     d->uuid_str, d->parent, parent);
 	mdev_set_parent(d, parent);
 	if (!type || json_is_null(type) || !start || json_is_null(start))
 		return err_set(e, "invalid json");
@@ -169,8 +170,9 @@ int mdev_load_json(struct mdev *d, const char *parent, struct json_t *root,
 		return err_set(e, "invalid json: mdev_type is not a string");
 	s = json_string_value(type);
 	if (d->type && strcmp(d->type, s))
-		log_warn("Overwriting mdev type for mdev %s: %s => %s",
-			 d->uuid_str, d->type, s);
+		log_warn_mod("mdevctl::mdev",
+			     "Overwriting mdev type for mdev %s: %s => %s",
+			     d->uuid_str, d->type, s);
 	mdev_set_type(d, s);
 	d->autostart =
 	    json_is_string(start) && !strcmp(json_string_value(start), "auto");

@@ -274,7 +274,7 @@ void err_clear(struct ctl_err *e)
 	e->ncauses = 0;
 }
 
-void log_warn(const char *fmt, ...)
+void log_warn_mod(const char *module, const char *fmt, ...)
 {
 	const char *lvl = getenv("MDEVCTL_LOG");
 	char ts[32];
@@ -288,7 +288,7 @@ void log_warn(const char *fmt, ...)
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	sb_init(&b);
-	sb_printf(&b, "[%s WARN  mdevctl] ", ts);
+	sb_printf(&b, "[%s WARN  %s] ", ts, module);
 	va_start(ap, fmt);
 	{
 		char *m = vfmt(fmt, ap);

@@ -1,0 +1,102 @@
+# Shared helpers for the mdevctl compatibility tests (sourced, POSIX sh).
+#
+# Two identical trees are built per scenario: one is bound over /sys and
+# /etc/mdevctl.d in a private mount namespace for Debian's mdevctl 1.2.0
+# (which has no root override), the other is handed to ours through
+# MDEVCTL_ENV_ROOT. stdout, stderr, exit status and the resulting files are
+# compared byte for byte.
+
+REAL=${REAL_MDEVCTL:-/usr/bin/mdevctl}
+U1=11111111-2222-3333-4444-555555555555
+U2=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
+UA=aaaaaaaa-2222-3333-4444-555555555555
+U0=00000000-2222-3333-4444-555555555555
+UN=12345678-1234-1234-1234-123456789abc
+
+compat_require() {
+	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
+		echo "SKIP: needs root and unshare"
+		exit 77
+	fi
+	if [ ! -x "$REAL" ]; then
+		echo "SKIP: reference mdevctl ($REAL) not installed"
+		exit 77
+	fi
+	if ! unshare -m true 2>/dev/null; then
+		echo "SKIP: cannot create a mount namespace"
+		exit 77
+	fi
+}
+
+# A static sysfs-like tree: an i915 GPU and mtty, two active devices, three
+# definitions. Plain files stand in for sysfs attributes.
+mk_parent() { # ROOT devpath name
+	mkdir -p "$1/sys/devices/$2/mdev_supported_types"
+	ln -s "../../devices/$2" "$1/sys/class/mdev_bus/$3"
+}
+
+mk_type() { # ROOT devpath type name avail api description
+	_t="$1/sys/devices/$2/mdev_supported_types/$3"
+	mkdir -p "$_t/devices"
+	[ -n "$4" ] && printf '%s\n' "$4" >"$_t/name"
+	printf '%s\n' "$5" >"$_t/available_instances"
+	printf '%s\n' "$6" >"$_t/device_api"
+	[ -n "$7" ] && printf '%b' "$7" >"$_t/description"
+	: >"$_t/create"
+}
+
+mk_dev() { # ROOT devpath uuid type
+	mkdir -p "$1/sys/devices/$2/$3"
+	ln -s "../mdev_supported_types/$4" "$1/sys/devices/$2/$3/mdev_type"
+	: >"$1/sys/devices/$2/$3/remove"
+	ln -s "../../../devices/$2/$3" "$1/sys/bus/mdev/devices/$3"
+}
+
+mk_tree() { # ROOT
+	_r=$1
+	mkdir -p "$_r/sys/class/mdev_bus" "$_r/sys/bus/mdev/devices" \
+		"$_r/etc/mdevctl.d/scripts.d/callouts" \
+		"$_r/etc/mdevctl.d/scripts.d/notifiers"
+	_g=pci0000:00/0000:00:02.0
+	_m=virtual/mtty/mtty
+	mk_parent "$_r" $_g 0000:00:02.0
+	mk_type "$_r" $_g i915-GVTg_V5_4 GVTg_V5_4 2 vfio-pci \
+		'low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\n'
+	mk_type "$_r" $_g i915-GVTg_V5_8 GVTg_V5_8 0 vfio-pci \
+		'low_gm_size: 64MB\nhigh_gm_size: 384MB\n'
+	mk_parent "$_r" $_m mtty
+	mk_type "$_r" $_m mtty-1 "Single port serial" 24 vfio-pci ''
+	mk_type "$_r" $_m mtty-2 "" 12 vfio-pci 'Dual port'
+	mk_dev "$_r" $_g $U1 i915-GVTg_V5_4
+	mk_dev "$_r" $_m $U2 mtty-1
+	mkdir -p "$_r/etc/mdevctl.d/0000:00:02.0" "$_r/etc/mdevctl.d/mtty"
+	printf '{\n  "mdev_type": "i915-GVTg_V5_4",\n  "start": "auto",\n  "attrs": [\n    {\n      "x": "1"\n    },\n    {\n      "a": "2"\n    }\n  ]\n}' \
+		>"$_r/etc/mdevctl.d/0000:00:02.0/$U1"
+	printf '{"mdev_type":"mtty-2","start":"manual"}' \
+		>"$_r/etc/mdevctl.d/mtty/$UA"
+	printf '{"mdev_type":"mtty-1","start":"auto","attrs":[]}' \
+		>"$_r/etc/mdevctl.d/mtty/$U0"
+	printf '{"mdev_type":"mtty-1","start":"auto","attrs":[{"b":"1"}]}' \
+		>"$_r/j1.json"
+	printf '{"mdev_type":"mtty-1",' >"$_r/bad.json"
+}
+
+# Runs the reference on ROOT (cwd ROOT) in a private mount namespace.
+run_real() { # ROOT args...
+	_root=$1
+	shift
+	(cd "$_root" && unshare -m sh -c 'mount --bind "$0/sys" /sys &&
+		mount --bind "$0/etc/mdevctl.d" /etc/mdevctl.d &&
+		r=$1 && shift && exec "$r" "$@"' "$_root" "$REAL" "$@")
+}
+
+run_ours() { # ROOT args...
+	_root=$1
+	shift
+	(cd "$_root" && MDEVCTL_ENV_ROOT=$_root "$MDEVCTL" "$@")
+}
+
+# env_logger stamps warnings with the time; compare without it
+norm_err() {
+	sed -E 's/^\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+Z /[TS /' "$1"
+}
