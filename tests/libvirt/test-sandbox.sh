@@ -152,6 +152,8 @@ wait $spid 2>/dev/null || true
 check "mdev-sandbox SIGKILL: the whole sandbox dies with it" wait_gone "$work/k3"
 
 # --- errors ---------------------------------------------------------------
+chmod 711 "$work"
+mkdir -m 1777 "$work/nobody"
 set +e
 "$sbx" -- /nonexistent/command 2>"$work/err"; code=$?
 set -e
@@ -170,6 +172,15 @@ set +e
 set -e
 check "bad hardware file: exit 125, mdevd's message shown" eval 'test $code = 125 && grep -q "bad.json" "$work/err"'
 sed 's/^/#   /' "$work/err"
+
+if command -v setpriv >/dev/null; then
+	set +e
+	TMPDIR=$work/nobody setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$sbx" -- true 2>"$work/err"; code=$?
+	set -e
+	check "not root: exit 125, says it needs root" eval 'test $code = 125 && grep -q "needs root" "$work/err"'
+	check "... and leaves no temporary root" test -z "$(ls -A "$work/nobody")"
+fi
 
 echo "1..$n"
 exit $fail
