@@ -45,6 +45,8 @@ start_mdevd --uevents --hardware "$T/hw.json"
 U=44444444-0000-4000-8000-000000000001
 create "$(typedir mtty mtty-2)" "$U"
 echo 1 >"$SYS/bus/mdev/devices/$U/remove"
+V=44444444-0000-4000-8000-000000000002
+create "$(typedir 0000:00:02.0 i915-GVTg_V5_8)" "$V"
 printf '{"parents": [%s]}\n' '{"driver": "mtty"}' >"$T/hw.json"
 kill -HUP "$MDEVD_PID"
 wait_events() {
@@ -67,6 +69,10 @@ add      /devices/virtual/mtty/mtty/$U (mdev)
 bind     /devices/virtual/mtty/mtty/$U (mdev)
 unbind   /devices/virtual/mtty/mtty/$U (mdev)
 remove   /devices/virtual/mtty/mtty/$U (mdev)
+add      /devices/pci0000:00/0000:00:02.0/$V (mdev)
+bind     /devices/pci0000:00/0000:00:02.0/$V (mdev)
+unbind   /devices/pci0000:00/0000:00:02.0/$V (mdev)
+remove   /devices/pci0000:00/0000:00:02.0/$V (mdev)
 change   /devices/pci0000:00/0000:00:02.0 (pci)"
 # Properties of the add event and of the parent events.
 awk -v RS= '/ACTION=add/' "$T/events" >"$T/add"
@@ -77,4 +83,4 @@ awk -v RS= '/MDEV_STATE=registered/ && /SUBSYSTEM=pci/' "$T/events" >"$T/reg"
 grep -qx "PCI_SLOT_NAME=0000:00:02.0" "$T/reg" || fail "registered event without PCI keys: $(cat "$T/reg")"
 grep -qx "DRIVER=i915" "$T/reg" || fail "registered event without DRIVER"
 grep -q "MDEV_STATE=unregistered" "$T/events" || fail "no unregistered event"
-ok "add/bind/unbind/remove and parent registered/unregistered events"
+ok "add/bind/unbind/remove, and parent registered/unregistered after its devices are gone"
