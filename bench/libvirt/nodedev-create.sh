@@ -11,14 +11,22 @@
 # and, measured in the same run as the reference, the same two figures for
 # `virsh nodedev-list --cap mdev` (one RPC round trip, nothing created).
 #
-#   bench/libvirt/nodedev-create.sh [BUILD_DIR] [N]
+#   bench/libvirt/nodedev-create.sh [--no-events] [BUILD_DIR] [N]
 # BUILD_DIR: a build with mdev-sandbox, mdevd and mdevctl; default
 # build-release, then build (best: `meson setup build-release
 # --buildtype=release`).
+# --no-events: mdevd without --uevents (one run by default), to show what
+# libvirt does without them: it waits 60 s and fails.
 set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
+no_events=
+if [ "${1:-}" = --no-events ]; then
+	no_events=1
+	shift
+fi
 build=${1:-}
-runs=${2:-50}
+runs=${2:-${no_events:+1}}
+runs=${runs:-50}
 if [ -z "$build" ]; then
 	for b in build-release build; do
 		[ -x "$src/$b/src/fs/mdev-sandbox" ] && { build=$src/$b; break; }
@@ -28,6 +36,17 @@ sbx=${build:+$build/src/fs/mdev-sandbox}
 [ -n "$sbx" ] && [ -x "$sbx" ] || { echo "no mdev-sandbox in ${build:-build-release or build}" >&2; exit 1; }
 work=$(mktemp -d /tmp/mdev-bench-libvirt.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+if [ -n "$no_events" ]; then
+	# mdev-sandbox always asks for events; a wrapper drops the flag.
+	cat >"$work/mdevd" <<-EOF
+		#!/bin/bash
+		args=()
+		for a in "\$@"; do [ "\$a" = --uevents ] || args+=("\$a"); done
+		exec "$(dirname "$sbx")/mdevd" "\${args[@]}"
+	EOF
+	chmod +x "$work/mdevd"
+	export MDEV_SANDBOX_MDEVD=$work/mdevd
+fi
 
 RUNS=$runs WORK=$work LIB="$src/tests/libvirt/libvirt-lib.sh" \
 	"$sbx" --root "$work/root" -- bash -c '
@@ -41,22 +60,27 @@ type=i915-GVTg_V5_8
 # $WORK/$1.wall and $WORK/$1.op.
 timed()
 {
-	local name=$1 t0 t1 out
+	local name=$1 t0 t1 out op rc=0
 	shift
 	t0=$(date +%s%N)
-	out=$(virsh -t -q -c nodedev:///system "$@")
+	out=$(virsh -t -q -c nodedev:///system "$@" 2>&1) || rc=$?
 	t1=$(date +%s%N)
-	echo "$(((t1 - t0) / 1000))" | awk "{ printf \"%.3f\n\", \$1 / 1000 }" >>"$WORK/$name.wall"
-	echo "$out" | sed -n "s/^(Time: \([0-9.]*\) ms)$/\1/p" >>"$WORK/$name.op"
+	wall=$(awk -v ns=$((t1 - t0)) "BEGIN { printf \"%.3f\", ns / 1e6 }")
+	op=$(echo "$out" | sed -n "s/^(Time: \([0-9.]*\) ms)$/\1/p")
+	echo "$wall" >>"$WORK/$name.wall"
+	echo "${op:-$wall}" >>"$WORK/$name.op"   # a failed command prints no timing
+	[ $rc = 0 ] || echo "# virsh $* failed after $wall ms: $(echo "$out" | head -n1)"
+	return $rc
 }
 for i in $(seq "$RUNS"); do
 	u=$(uuidgen)
 	printf "<device><parent>%s</parent><capability type=\"mdev\"><type id=\"%s\"/><uuid>%s</uuid></capability></device>\n" \
 		"$node" "$type" "$u" >"$WORK/x.xml"
 	timed floor nodedev-list --cap mdev
-	timed create nodedev-create "$WORK/x.xml"
+	timed create nodedev-create "$WORK/x.xml" || true
 	[ -e /sys/bus/mdev/devices/$u ] || { echo "device $u missing" >&2; exit 1; }
-	vsh nodedev-destroy "mdev_${u//-/_}_${parent//[:.]/_}" >/dev/null
+	vsh nodedev-destroy "mdev_${u//-/_}_${parent//[:.]/_}" >/dev/null 2>&1 ||
+		echo 1 >/sys/bus/mdev/devices/$u/remove
 done
 stat()  # median and max of a file of numbers
 {
