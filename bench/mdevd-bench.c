@@ -44,8 +44,8 @@ static void write_file(const char *path, const char *buf, size_t len)
 
 static void uuid_of(unsigned long long n, char out[37])
 {
-	snprintf(out, 37, "%08llx-0000-4000-8000-%012llx", (n >> 32) & 0xffffffffULL,
-		 n & 0xffffffffffffULL);
+	snprintf(out, 37, "%08llx-0000-4000-8000-%012llx",
+		 (n >> 32) & 0xffffffffULL, n & 0xffffffffffffULL);
 }
 
 struct paths {
@@ -56,8 +56,8 @@ struct paths {
 };
 
 enum remove_path {
-	VIA_PARENT_DIR,  /* <parent dir>/<uuid>/remove */
-	VIA_BUS,         /* bus/mdev/devices/<uuid>/remove, as mdevctl */
+	VIA_PARENT_DIR,	 /* <parent dir>/<uuid>/remove */
+	VIA_BUS,	 /* bus/mdev/devices/<uuid>/remove, as mdevctl */
 	VIA_MDEV_DESTROY /* <parent dir>/mdev_destroy (the seed's file) */
 };
 
@@ -72,8 +72,8 @@ static double cycles(const struct paths *p, unsigned long long base, int n,
 		write_file(p->create, uuid, 36);
 		switch (via) {
 		case VIA_PARENT_DIR:
-			snprintf(path, sizeof(path), "%s/%s/remove",
-				 p->parent, uuid);
+			snprintf(path, sizeof(path), "%s/%s/remove", p->parent,
+				 uuid);
 			write_file(path, "1", 1);
 			break;
 		case VIA_BUS:
@@ -216,8 +216,9 @@ int main(int argc, char **argv)
 		uuid_of(0x100000000ULL + (unsigned long long)i, uuid);
 		write_file(p.create, uuid, 36);
 	}
-	printf("created %ld devices through the tree in %.1f s (%.1f us each)\n",
-	       devices, (now_us() - t0) / 1e6, (now_us() - t0) / devices);
+	printf(
+	    "created %ld devices through the tree in %.1f s (%.1f us each)\n",
+	    devices, (now_us() - t0) / 1e6, (now_us() - t0) / devices);
 	long rss = rss_kb(pid);
 	printf("mdevd VmRSS: %ld kB = %.1f MB (goal <= 200 MB)\n", rss,
 	       rss / 1024.0);

@@ -92,12 +92,12 @@ static void null_init(void *userdata, struct fuse_conn_info *conn)
 }
 
 static const struct fuse_lowlevel_ops null_ops = {
-	.init = null_init,
-	.lookup = null_lookup,
-	.getattr = null_getattr,
-	.open = null_open,
-	.write = null_write,
-	.release = null_release,
+    .init = null_init,
+    .lookup = null_lookup,
+    .getattr = null_getattr,
+    .open = null_open,
+    .write = null_write,
+    .release = null_release,
 };
 
 int main(int argc, char **argv)
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	char *fargv[] = {argv[0], "-o", "fsname=nullfs,subtype=nullfs", NULL};
 	struct fuse_args args = FUSE_ARGS_INIT(3, fargv);
 	struct fuse_session *se =
-		fuse_session_new(&args, &null_ops, sizeof(null_ops), NULL);
+	    fuse_session_new(&args, &null_ops, sizeof(null_ops), NULL);
 	int ret = 1;
 	if (!se)
 		return 1;

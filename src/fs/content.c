@@ -59,8 +59,8 @@ static int show_parent_uevent(struct mdev_parent *p, char *buf, size_t size)
 static int show_static(struct mdevd *d, const struct fs_node *n, char *buf,
 		       size_t size)
 {
-	const struct mdev_type_desc *td = n->type ? mdev_type_desc(n->type) :
-						    NULL;
+	const struct mdev_type_desc *td =
+	    n->type ? mdev_type_desc(n->type) : NULL;
 	switch (n->role) {
 	case R_PARENT_UEVENT:
 		return show_parent_uevent(n->parent, buf, size);
@@ -70,9 +70,9 @@ static int show_static(struct mdevd *d, const struct fs_node *n, char *buf,
 		pci_config(n->parent, (uint8_t *)buf);
 		return PCI_CONFIG_SIZE;
 	case R_PARENT_BUS_ATTR:
-		return show_line(buf, size,
-				 mdev_parent_bus_attr(n->parent, n->index)
-					 ->value);
+		return show_line(
+		    buf, size,
+		    mdev_parent_bus_attr(n->parent, n->index)->value);
 	case R_TYPE_NAME:
 		return show_line(buf, size, mdev_type_name(n->type));
 	case R_TYPE_DESCRIPTION:
@@ -86,8 +86,7 @@ static int show_static(struct mdevd *d, const struct fs_node *n, char *buf,
 		return show_text(buf, size, "%u\n", td->max_instances);
 	case R_TYPE_REQUIRES_GROUP:
 		return show_line(buf, size,
-				 td->requires_group ? td->requires_group :
-						      "0");
+				 td->requires_group ? td->requires_group : "0");
 	case R_TYPE_PARAMS:
 		return show_line(buf, size, td->params);
 	case R_TYPE_CLASS:
@@ -123,8 +122,8 @@ static int store_uevent(struct mdevd *d, struct mdev_parent *p,
 			struct mdev_device *m, const char *buf, size_t len)
 {
 	static const char *const actions[] = {
-		"add", "remove", "change", "move",
-		"online", "offline", "bind", "unbind",
+	    "add",    "remove",	 "change", "move",
+	    "online", "offline", "bind",   "unbind",
 	};
 	size_t l = 0;
 	while (l < len && buf[l] != ' ' && buf[l] != '\n' && buf[l] != '\0')

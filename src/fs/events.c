@@ -33,10 +33,10 @@ void events_close(struct mdevd *d)
 }
 
 static void send_event(struct mdevd *d, const char *action, const char *devpath,
-		 const char *subsystem, const char *const *props)
+		       const char *subsystem, const char *const *props)
 {
-	int ret = mdev_uevent_send(d->uevent, action, devpath, subsystem,
-				   props);
+	int ret =
+	    mdev_uevent_send(d->uevent, action, devpath, subsystem, props);
 	if (ret < 0)
 		fprintf(stderr, "mdevd: uevent %s %s: %s\n", action, devpath,
 			strerror(-ret));

@@ -40,9 +40,9 @@ static int hook_attr_commit(void *opaque, struct mdev_device *m,
 			    const char *attr, const char *buf, size_t len)
 {
 	struct mdevd *d = opaque;
-	return d->journal ?
-		       mdev_journal_record_attr(d->journal, m, attr, buf, len) :
-		       0;
+	return d->journal
+		   ? mdev_journal_record_attr(d->journal, m, attr, buf, len)
+		   : 0;
 }
 
 static void hook_parent_registered(void *opaque, struct mdev_parent *p)
@@ -50,7 +50,8 @@ static void hook_parent_registered(void *opaque, struct mdev_parent *p)
 	struct mdevd *d = opaque;
 	int err = tree_add_parent(d->tree, p);
 	if (err)
-		fprintf(stderr, "mdevd: parent %s (devpath %s): not shown: %s\n",
+		fprintf(stderr,
+			"mdevd: parent %s (devpath %s): not shown: %s\n",
 			mdev_parent_name(p), mdev_parent_devpath(p),
 			strerror(-err));
 	else if (d->live)
@@ -121,14 +122,14 @@ static void hook_attr_changed(void *opaque, struct mdev_device *m,
 }
 
 static const struct mdev_core_hooks mdevd_hooks = {
-	.device_create_commit = hook_create_commit,
-	.device_remove_commit = hook_remove_commit,
-	.attr_store_commit = hook_attr_commit,
-	.parent_registered = hook_parent_registered,
-	.parent_unregistered = hook_parent_unregistered,
-	.device_created = hook_device_created,
-	.device_removed = hook_device_removed,
-	.attr_changed = hook_attr_changed,
+    .device_create_commit = hook_create_commit,
+    .device_remove_commit = hook_remove_commit,
+    .attr_store_commit = hook_attr_commit,
+    .parent_registered = hook_parent_registered,
+    .parent_unregistered = hook_parent_unregistered,
+    .device_created = hook_device_created,
+    .device_removed = hook_device_removed,
+    .attr_changed = hook_attr_changed,
 };
 
 void lifecycle_install_hooks(struct mdevd *d)
@@ -148,9 +149,9 @@ int lifecycle_sync_tree(struct mdevd *d)
 	mdev_core_lock(d->core);
 	for (struct mdev_parent *p = mdev_parent_first(d->core); p;
 	     p = mdev_parent_next(p)) {
-		int err = tree_has_parent(d->tree, p) ?
-				  0 :
-				  tree_add_parent(d->tree, p);
+		int err = tree_has_parent(d->tree, p)
+			      ? 0
+			      : tree_add_parent(d->tree, p);
 		if (err) {
 			fprintf(stderr,
 				"mdevd: parent %s (devpath %s): not shown: "
@@ -181,9 +182,9 @@ static void flush_invalidations(struct mdevd *d)
 	mdev_core_unlock(d->core);
 	for (size_t i = 0; i < n; i++) {
 		if (d->se)
-			fuse_lowlevel_notify_inval_entry(
-				d->se, list[i].dir, list[i].name,
-				strlen(list[i].name));
+			fuse_lowlevel_notify_inval_entry(d->se, list[i].dir,
+							 list[i].name,
+							 strlen(list[i].name));
 		free(list[i].name);
 	}
 	free(list);
@@ -266,7 +267,7 @@ static int register_one(struct mdevd *d, const struct mdev_parent_desc *desc,
 			char *err, size_t errlen)
 {
 	struct known_parent *k =
-		realloc(d->known, (d->n_known + 1) * sizeof(*k));
+	    realloc(d->known, (d->n_known + 1) * sizeof(*k));
 	if (!k)
 		return -ENOMEM;
 	d->known = k;
@@ -300,8 +301,8 @@ int lifecycle_register_all(struct mdevd *d, const struct mdev_hardware *hw,
 			   char *err, size_t errlen)
 {
 	for (size_t i = 0; i < mdev_hardware_parent_count(hw); i++) {
-		int ret = register_one(d, mdev_hardware_parent(hw, i), err,
-				       errlen);
+		int ret =
+		    register_one(d, mdev_hardware_parent(hw, i), err, errlen);
 		if (ret < 0)
 			return ret;
 	}
@@ -328,7 +329,7 @@ static void run_on_register(struct mdevd *d, const char *parent)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-						POSIX_SPAWN_SETSIGDEF);
+					    POSIX_SPAWN_SETSIGDEF);
 	pid_t pid;
 	int err = posix_spawn(&pid, "/bin/sh", NULL, &attr, argv, environ);
 	posix_spawnattr_destroy(&attr);
@@ -375,8 +376,8 @@ void lifecycle_announce_all(struct mdevd *d)
 	free(names);
 }
 
-static const struct mdev_parent_desc *
-hw_find(const struct mdev_hardware *hw, const char *name)
+static const struct mdev_parent_desc *hw_find(const struct mdev_hardware *hw,
+					      const char *name)
 {
 	for (size_t i = 0; i < mdev_hardware_parent_count(hw); i++)
 		if (strcmp(mdev_hardware_parent(hw, i)->name, name) == 0)
@@ -415,7 +416,8 @@ void lifecycle_reload(struct mdevd *d)
 	/* Gone or changed parents go first (their devices with them), so a
 	 * changed parent can come back under the same name. */
 	for (size_t i = 0; i < d->n_known;) {
-		if (known_unchanged(&d->known[i], hw_find(hw, d->known[i].name))) {
+		if (known_unchanged(&d->known[i],
+				    hw_find(hw, d->known[i].name))) {
 			i++;
 			continue;
 		}
@@ -430,7 +432,7 @@ void lifecycle_reload(struct mdevd *d)
 	flush_invalidations(d);
 	for (size_t i = 0; i < mdev_hardware_parent_count(hw); i++) {
 		const struct mdev_parent_desc *desc =
-			mdev_hardware_parent(hw, i);
+		    mdev_hardware_parent(hw, i);
 		if (is_known(d, desc->name))
 			continue;
 		if (register_one(d, desc, err, sizeof(err)) < 0) {

@@ -95,13 +95,14 @@ static int resolve_paths(struct mdevd *d)
 		err = mkdir_p(d->opt.state_dir);
 		d->state_dir = err ? NULL : realpath(d->opt.state_dir, NULL);
 	} else {
-		d->state_dir = join(strcmp(d->root, "/") ? d->root : "",
-				    "var/lib/mdevd");
+		d->state_dir =
+		    join(strcmp(d->root, "/") ? d->root : "", "var/lib/mdevd");
 		err = d->state_dir ? mkdir_p(d->state_dir) : -ENOMEM;
 	}
 	if (err || !d->state_dir || !d->mountpoint) {
 		fprintf(stderr, "mdevd: state directory %s: %s\n",
-			d->opt.state_dir ? d->opt.state_dir : "ROOT/var/lib/mdevd",
+			d->opt.state_dir ? d->opt.state_dir
+					 : "ROOT/var/lib/mdevd",
 			strerror(err ? -err : errno));
 		return -1;
 	}

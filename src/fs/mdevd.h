@@ -43,10 +43,10 @@ struct pending_inval {
 
 struct mdevd {
 	struct mdevd_options opt;
-	char *root;        /* absolute */
-	char *mountpoint;  /* ROOT/sys */
-	char *hardware;    /* absolute path, NULL = demo */
-	char *state_dir;   /* absolute */
+	char *root;	  /* absolute */
+	char *mountpoint; /* ROOT/sys */
+	char *hardware;	  /* absolute path, NULL = demo */
+	char *state_dir;  /* absolute */
 	struct mdev_core *core;
 	struct fs_tree *tree;
 	struct fuse_session *se;
@@ -96,10 +96,9 @@ void lifecycle_free(struct mdevd *d);
 
 /* events.c: no-ops without --uevents. */
 int events_open(struct mdevd *d);
-void events_device(struct mdevd *d, struct mdev_device *m,
-		   const char *action);
-void events_parent(struct mdevd *d, struct mdev_parent *p,
-		   const char *action, const char *mdev_state);
+void events_device(struct mdevd *d, struct mdev_device *m, const char *action);
+void events_parent(struct mdevd *d, struct mdev_parent *p, const char *action,
+		   const char *mdev_state);
 void events_close(struct mdevd *d);
 
 /* mount.c */

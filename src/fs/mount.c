@@ -111,9 +111,9 @@ int mount_prepare(struct mdevd *d)
 		if (statfs(d->mountpoint, &sfs) == 0) {
 			if (strcmp(fstype, "fuse.mdevd") != 0)
 				return 0; /* something else: mount on top */
-			const char *pid = strncmp(source, "mdevd-", 6) == 0 ?
-						  source + 6 :
-						  "?";
+			const char *pid = strncmp(source, "mdevd-", 6) == 0
+					      ? source + 6
+					      : "?";
 			fprintf(stderr,
 				"mdevd: %s is already served by mdevd pid %s\n",
 				d->mountpoint, pid);

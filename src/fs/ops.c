@@ -216,8 +216,8 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		/* An open file whose object is gone: ENODEV, as kernfs
 		 * answers for a deactivated node. */
 		err = tree_resolve(d->tree, ino, &o) ? -ENODEV : 0;
-		int len = err ? err :
-				content_show(d, &o, of->data, sizeof(of->data));
+		int len =
+		    err ? err : content_show(d, &o, of->data, sizeof(of->data));
 		mdev_core_unlock(d->core);
 		if (len < 0) {
 			of->valid = false;
@@ -320,9 +320,8 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		st.st_ino = snap->ents[i].ino;
 		st.st_mode = DTTOIF(snap->ents[i].dtype);
 		size_t need = fuse_add_direntry(
-			req, buf + used, size - used,
-			snap->names + snap->ents[i].name_off, &st,
-			(off_t)(i + 1));
+		    req, buf + used, size - used,
+		    snap->names + snap->ents[i].name_off, &st, (off_t)(i + 1));
 		if (need > size - used)
 			break;
 		used += need;
@@ -344,18 +343,18 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino,
 }
 
 const struct fuse_lowlevel_ops mdevd_ops = {
-	.init = op_init,
-	.lookup = op_lookup,
-	.forget = op_forget,
-	.forget_multi = op_forget_multi,
-	.getattr = op_getattr,
-	.setattr = op_setattr,
-	.readlink = op_readlink,
-	.open = op_open,
-	.read = op_read,
-	.write = op_write,
-	.release = op_release,
-	.opendir = op_opendir,
-	.readdir = op_readdir,
-	.releasedir = op_releasedir,
+    .init = op_init,
+    .lookup = op_lookup,
+    .forget = op_forget,
+    .forget_multi = op_forget_multi,
+    .getattr = op_getattr,
+    .setattr = op_setattr,
+    .readlink = op_readlink,
+    .open = op_open,
+    .read = op_read,
+    .write = op_write,
+    .release = op_release,
+    .opendir = op_opendir,
+    .readdir = op_readdir,
+    .releasedir = op_releasedir,
 };

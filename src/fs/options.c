@@ -16,17 +16,17 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"foreground", no_argument, NULL, 'f'},
-	{"hardware", required_argument, NULL, OPT_HARDWARE},
-	{"state", required_argument, NULL, OPT_STATE},
-	{"reset", no_argument, NULL, OPT_RESET},
-	{"allow-other", no_argument, NULL, OPT_ALLOW_OTHER},
-	{"on-register", required_argument, NULL, OPT_ON_REGISTER},
-	{"uevents", no_argument, NULL, OPT_UEVENTS},
-	{"print-demo", no_argument, NULL, OPT_PRINT_DEMO},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+    {"foreground", no_argument, NULL, 'f'},
+    {"hardware", required_argument, NULL, OPT_HARDWARE},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"reset", no_argument, NULL, OPT_RESET},
+    {"allow-other", no_argument, NULL, OPT_ALLOW_OTHER},
+    {"on-register", required_argument, NULL, OPT_ON_REGISTER},
+    {"uevents", no_argument, NULL, OPT_UEVENTS},
+    {"print-demo", no_argument, NULL, OPT_PRINT_DEMO},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 void mdevd_usage(FILE *out)
@@ -112,8 +112,7 @@ int mdevd_options_parse(int argc, char **argv, struct mdevd_options *o)
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "mdevd: %s\nTry 'mdevd --help'.\n",
-			optind >= argc ? "missing ROOT" :
-					 "too many arguments");
+			optind >= argc ? "missing ROOT" : "too many arguments");
 		return 2;
 	}
 	o->root = argv[optind];

@@ -15,9 +15,9 @@ enum mdevd_action {
 
 struct mdevd_options {
 	enum mdevd_action action;
-	const char *root;       /* as given */
-	const char *hardware;   /* NULL = the embedded demo */
-	const char *state_dir;  /* NULL = ROOT/var/lib/mdevd */
+	const char *root;      /* as given */
+	const char *hardware;  /* NULL = the embedded demo */
+	const char *state_dir; /* NULL = ROOT/var/lib/mdevd */
 	const char *on_register;
 	bool foreground;
 	bool reset;

@@ -26,8 +26,8 @@
 #define EXP_LNKSTA 0x12
 
 /* The parent's bus attribute as a number (hex with or without 0x). */
-static unsigned long bus_attr_num(const struct mdev_parent *p,
-				  const char *name, unsigned long dflt)
+static unsigned long bus_attr_num(const struct mdev_parent *p, const char *name,
+				  unsigned long dflt)
 {
 	size_t n = mdev_parent_bus_attr_count(p);
 	for (size_t i = 0; i < n; i++) {
@@ -41,8 +41,7 @@ static unsigned long bus_attr_num(const struct mdev_parent *p,
 	return dflt;
 }
 
-static size_t append(char *buf, size_t size, size_t len, const char *fmt,
-		     ...)
+static size_t append(char *buf, size_t size, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	if (len >= size)
@@ -70,10 +69,11 @@ size_t pci_uevent(const struct mdev_parent *p, char *buf, size_t size,
 	len = append(buf, size, len, "PCI_ID=%04lX:%04lX\n", vendor, device);
 	len = append(buf, size, len, "PCI_SUBSYS_ID=%04lX:%04lX\n", sv, sd);
 	len = append(buf, size, len, "PCI_SLOT_NAME=%s\n", mdev_parent_name(p));
-	len = append(buf, size, len,
-		     "MODALIAS=pci:v%08lXd%08lXsv%08lXsd%08lXbc%02lXsc%02lXi%02lX\n",
-		     vendor, device, sv, sd, (cls >> 16) & 0xff,
-		     (cls >> 8) & 0xff, cls & 0xff);
+	len = append(
+	    buf, size, len,
+	    "MODALIAS=pci:v%08lXd%08lXsv%08lXsd%08lXbc%02lXsc%02lXi%02lX\n",
+	    vendor, device, sv, sd, (cls >> 16) & 0xff, (cls >> 8) & 0xff,
+	    cls & 0xff);
 	return len;
 }
 

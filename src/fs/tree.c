@@ -44,12 +44,12 @@ static const struct {
 	const char *name;
 	mode_t mode;
 } dev_fixed[DF_FIXED_COUNT] = {
-	[DF_REMOVE] = {"remove", S_IFREG | 0200},
-	[DF_UEVENT] = {"uevent", S_IFREG | 0644},
-	[DF_MDEV_TYPE] = {"mdev_type", S_IFLNK | 0777},
-	[DF_IOMMU_GROUP] = {"iommu_group", S_IFLNK | 0777},
-	[DF_DRIVER] = {"driver", S_IFLNK | 0777},
-	[DF_SUBSYSTEM] = {"subsystem", S_IFLNK | 0777},
+    [DF_REMOVE] = {"remove", S_IFREG | 0200},
+    [DF_UEVENT] = {"uevent", S_IFREG | 0644},
+    [DF_MDEV_TYPE] = {"mdev_type", S_IFLNK | 0777},
+    [DF_IOMMU_GROUP] = {"iommu_group", S_IFLNK | 0777},
+    [DF_DRIVER] = {"driver", S_IFLNK | 0777},
+    [DF_SUBSYSTEM] = {"subsystem", S_IFLNK | 0777},
 };
 
 /* ------------------------------------------------------------ node table */
@@ -86,8 +86,8 @@ static void hash_insert(struct fs_tree *t, uint32_t slot)
 static void hash_remove(struct fs_tree *t, uint32_t slot)
 {
 	struct fs_node *n = &t->nodes[slot];
-	uint32_t *pp = &t->buckets[name_hash(n->up, n->name) &
-				   (t->n_buckets - 1)];
+	uint32_t *pp =
+	    &t->buckets[name_hash(n->up, n->name) & (t->n_buckets - 1)];
 	while (*pp != slot)
 		pp = &t->nodes[*pp].hash_next;
 	*pp = n->hash_next;
@@ -271,17 +271,17 @@ struct fs_tree *tree_new(struct mdev_core *core, time_t mtime)
 
 	t->slot_class = add_dir(t, ROOT_SLOT, "class", R_DIR, NULL);
 	t->slot_class_mdev_bus =
-		add_dir(t, t->slot_class, "mdev_bus", R_DIR, NULL);
+	    add_dir(t, t->slot_class, "mdev_bus", R_DIR, NULL);
 	t->slot_bus = add_dir(t, ROOT_SLOT, "bus", R_DIR, NULL);
 	uint32_t mdev = add_dir(t, t->slot_bus, "mdev", R_DIR, NULL);
 	t->slot_bus_mdev_devices =
-		add_dir(t, mdev, "devices", R_BUS_MDEV_DEVICES, NULL);
+	    add_dir(t, mdev, "devices", R_BUS_MDEV_DEVICES, NULL);
 	uint32_t drivers = add_dir(t, mdev, "drivers", R_DIR, NULL);
 	uint32_t vfio = add_dir(t, drivers, "vfio_mdev", R_DIR, NULL);
 	t->slot_devices = add_dir(t, ROOT_SLOT, "devices", R_DIR, NULL);
 	uint32_t kernel = add_dir(t, ROOT_SLOT, "kernel", R_DIR, NULL);
 	t->slot_iommu_groups =
-		add_dir(t, kernel, "iommu_groups", R_IOMMU_GROUPS, NULL);
+	    add_dir(t, kernel, "iommu_groups", R_IOMMU_GROUPS, NULL);
 	if (!t->slot_class_mdev_bus || !t->slot_bus_mdev_devices || !vfio ||
 	    !t->slot_devices || !t->slot_iommu_groups) {
 		tree_free(t);
@@ -340,15 +340,15 @@ static int add_type(struct fs_tree *t, uint32_t types, struct mdev_type *ty,
 		enum node_role role;
 		mode_t perm;
 	} files[] = {
-		{"create", R_TYPE_CREATE, 0200},
-		{"name", R_TYPE_NAME, 0444},
-		{"description", R_TYPE_DESCRIPTION, 0444},
-		{"device_api", R_TYPE_DEVICE_API, 0444},
-		{"available_instances", R_TYPE_AVAILABLE, 0444},
-		{"max_instances", R_TYPE_MAX_INSTANCES, 0444},
-		{"requires_group", R_TYPE_REQUIRES_GROUP, 0444},
-		{"params", R_TYPE_PARAMS, 0444},
-		{"class", R_TYPE_CLASS, 0444},
+	    {"create", R_TYPE_CREATE, 0200},
+	    {"name", R_TYPE_NAME, 0444},
+	    {"description", R_TYPE_DESCRIPTION, 0444},
+	    {"device_api", R_TYPE_DEVICE_API, 0444},
+	    {"available_instances", R_TYPE_AVAILABLE, 0444},
+	    {"max_instances", R_TYPE_MAX_INSTANCES, 0444},
+	    {"requires_group", R_TYPE_REQUIRES_GROUP, 0444},
+	    {"params", R_TYPE_PARAMS, 0444},
+	    {"class", R_TYPE_CLASS, 0444},
 	};
 	uint32_t dir = add_dir(t, types, mdev_type_id(ty), R_TYPE_DIR, p);
 	if (!dir)
@@ -396,7 +396,8 @@ static int add_bus_links(struct fs_tree *t, struct tree_parent *tp)
 
 	if (!bus || !good_component(bus))
 		return 0;
-	if (strcmp(bus, "virtual") == 0 && strncmp(devpath, "virtual/", 8) == 0) {
+	if (strcmp(bus, "virtual") == 0 &&
+	    strncmp(devpath, "virtual/", 8) == 0) {
 		/* devices/virtual/<class>/<name>: a class device. */
 		char cls[NAME_MAX + 1];
 		const char *c = devpath + 8, *slash = strchr(c, '/');
@@ -411,9 +412,9 @@ static int add_bus_links(struct fs_tree *t, struct tree_parent *tp)
 		if (!add_link(t, cdir, name, tp->dir_path, p))
 			return -EEXIST;
 		snprintf(target, sizeof(target), "class/%s", cls);
-		return add_link(t, tp->dir_slot, "subsystem", target, p) ?
-			       0 :
-			       -ENOMEM;
+		return add_link(t, tp->dir_slot, "subsystem", target, p)
+			   ? 0
+			   : -ENOMEM;
 	}
 	uint32_t bdir = ensure_dir(t, t->slot_bus, bus);
 	uint32_t bdevs = bdir ? ensure_dir(t, bdir, "devices") : 0;
@@ -484,7 +485,7 @@ static int build_parent(struct fs_tree *t, struct tree_parent *tp)
 	if (!add_link(t, t->slot_class_mdev_bus, name, tp->dir_path, p))
 		return -EEXIST;
 	tp->types_slot =
-		add_dir(t, tp->dir_slot, "mdev_supported_types", R_DIR, p);
+	    add_dir(t, tp->dir_slot, "mdev_supported_types", R_DIR, p);
 	if (!tp->types_slot)
 		return -ENOMEM;
 	for (size_t i = 0; i < mdev_parent_type_count(p); i++) {
@@ -506,9 +507,9 @@ static int build_parent(struct fs_tree *t, struct tree_parent *tp)
 	/* Bus attributes that clash with a file above are not shown. */
 	size_t n = mdev_parent_bus_attr_count(p);
 	for (size_t i = 0; i < n && i <= UINT16_MAX; i++) {
-		uint32_t s = add_file(t, tp->dir_slot,
-				      mdev_parent_bus_attr(p, i)->name,
-				      R_PARENT_BUS_ATTR, 0444, p);
+		uint32_t s =
+		    add_file(t, tp->dir_slot, mdev_parent_bus_attr(p, i)->name,
+			     R_PARENT_BUS_ATTR, 0444, p);
 		if (s)
 			t->nodes[s].index = (uint16_t)i;
 	}
@@ -538,8 +539,7 @@ int tree_add_parent(struct fs_tree *t, struct mdev_parent *p)
 		return 0;
 	if (t->n_parents == t->cap_parents) {
 		size_t cap = t->cap_parents ? t->cap_parents * 2 : 8;
-		struct tree_parent *np =
-			realloc(t->parents, cap * sizeof(*np));
+		struct tree_parent *np = realloc(t->parents, cap * sizeof(*np));
 		if (!np)
 			return -ENOMEM;
 		t->parents = np;
@@ -693,8 +693,8 @@ static int lookup_dev_group(struct dev_entry *e, unsigned first,
 			    const char *name, struct fs_obj *out)
 {
 	size_t gl = 0;
-	const char *g = attr_group(attr_desc_name(e->mdev, first - DF_ATTR0),
-				   &gl);
+	const char *g =
+	    attr_group(attr_desc_name(e->mdev, first - DF_ATTR0), &gl);
 	size_t n = mdev_device_attr_count(e->mdev);
 	for (size_t i = first - DF_ATTR0; i < n && i + DF_ATTR0 <= INDEX_MASK;
 	     i++) {
@@ -857,8 +857,7 @@ double tree_entry_timeout(const struct fs_obj *o)
 	}
 }
 
-static int put_link(char *buf, size_t size, unsigned levels,
-		    const char *target)
+static int put_link(char *buf, size_t size, unsigned levels, const char *target)
 {
 	size_t need = levels * 3 + strlen(target);
 	if (need + 1 > size)
@@ -875,7 +874,7 @@ int tree_readlink(struct fs_tree *t, const struct fs_obj *o, char *buf,
 	char target[LINK_MAX_LEN];
 	struct mdev_device *d = o->dev ? o->dev->mdev : NULL;
 	struct tree_parent *tp =
-		d ? find_parent(t, mdev_device_parent(d)) : NULL;
+	    d ? find_parent(t, mdev_device_parent(d)) : NULL;
 	const char *uuid = d ? mdev_device_name(d) : NULL;
 	unsigned depth = tp ? tp->depth + 1 : 0; /* of the device dir */
 
@@ -1080,8 +1079,8 @@ static int list_dev_group(struct fs_tree *t, struct dev_entry *e,
 			  unsigned first, struct dir_snap *s)
 {
 	size_t gl = 0;
-	const char *g = attr_group(attr_desc_name(e->mdev, first - DF_ATTR0),
-				   &gl);
+	const char *g =
+	    attr_group(attr_desc_name(e->mdev, first - DF_ATTR0), &gl);
 	size_t n = mdev_device_attr_count(e->mdev);
 	struct fs_obj o;
 	for (size_t i = first - DF_ATTR0; i < n && i + DF_ATTR0 <= INDEX_MASK;
@@ -1103,8 +1102,8 @@ int tree_list(struct fs_tree *t, const struct fs_obj *dir,
 	uint64_t self = tree_ino(dir);
 
 	if (snap_add(snap, self, S_IFDIR, ".", 1) ||
-	    snap_add(snap, dir->kind == OK_STATIC ? t->nodes[dir->slot].up :
-						     self,
+	    snap_add(snap,
+		     dir->kind == OK_STATIC ? t->nodes[dir->slot].up : self,
 		     S_IFDIR, "..", 2))
 		return -ENOMEM;
 	switch (dir->kind) {
@@ -1121,7 +1120,7 @@ int tree_list(struct fs_tree *t, const struct fs_obj *dir,
 		return snap_obj(t, snap, &o, "devices", 7);
 	case OK_GRP_DEVICES:
 		for (struct dev_entry *e =
-			     devmap_find_group(&t->devmap, dir->dev->group);
+			 devmap_find_group(&t->devmap, dir->dev->group);
 		     e; e = devmap_next_in_group(e)) {
 			set_dev(&o, OK_GRP_LINK, 0, e);
 			if (snap_obj(t, snap, &o, mdev_device_name(e->mdev),

@@ -24,13 +24,13 @@
 
 /* What a static node is, which decides its content and its children. */
 enum node_role {
-	R_DIR,              /* plain directory, static children only */
-	R_LINK,             /* symlink with a fixed target */
-	R_PARENT_DIR,       /* a parent: static children + device dirs */
-	R_TYPE_DIR,         /* mdev_supported_types/<id> */
-	R_TYPE_DEVICES,     /* <id>/devices: a link per device of the type */
+	R_DIR,		    /* plain directory, static children only */
+	R_LINK,		    /* symlink with a fixed target */
+	R_PARENT_DIR,	    /* a parent: static children + device dirs */
+	R_TYPE_DIR,	    /* mdev_supported_types/<id> */
+	R_TYPE_DEVICES,	    /* <id>/devices: a link per device of the type */
 	R_BUS_MDEV_DEVICES, /* bus/mdev/devices: a link per device */
-	R_IOMMU_GROUPS,     /* kernel/iommu_groups: a dir per group */
+	R_IOMMU_GROUPS,	    /* kernel/iommu_groups: a dir per group */
 	R_PARENT_DESTROY,
 	R_PARENT_UEVENT,
 	R_PARENT_CONFIG,
@@ -48,11 +48,11 @@ enum node_role {
 };
 
 struct fs_node {
-	char *name;   /* NULL once dead */
-	char *target; /* R_LINK */
+	char *name;		    /* NULL once dead */
+	char *target;		    /* R_LINK */
 	struct mdev_parent *parent; /* owner; NULL = lives forever */
 	struct mdev_type *type;
-	uint32_t up;        /* containing directory */
+	uint32_t up;	    /* containing directory */
 	uint32_t hash_next; /* (up, name) chain */
 	uint16_t role;
 	uint16_t index;
@@ -61,14 +61,14 @@ struct fs_node {
 
 enum obj_kind {
 	OK_STATIC,
-	OK_DEV_DIR,     /* devices/<devpath>/<uuid> */
-	OK_DEV_FILE,    /* index: enum dev_file or DF_ATTR0 + attribute */
-	OK_DEV_GROUP,   /* attribute group dir; index: its first attribute */
-	OK_BUS_LINK,    /* bus/mdev/devices/<uuid> */
-	OK_TYPE_LINK,   /* mdev_supported_types/<id>/devices/<uuid> */
-	OK_GRP_DIR,     /* kernel/iommu_groups/<N> */
+	OK_DEV_DIR,	/* devices/<devpath>/<uuid> */
+	OK_DEV_FILE,	/* index: enum dev_file or DF_ATTR0 + attribute */
+	OK_DEV_GROUP,	/* attribute group dir; index: its first attribute */
+	OK_BUS_LINK,	/* bus/mdev/devices/<uuid> */
+	OK_TYPE_LINK,	/* mdev_supported_types/<id>/devices/<uuid> */
+	OK_GRP_DIR,	/* kernel/iommu_groups/<N> */
 	OK_GRP_DEVICES, /* kernel/iommu_groups/<N>/devices */
-	OK_GRP_LINK,    /* kernel/iommu_groups/<N>/devices/<uuid> */
+	OK_GRP_LINK,	/* kernel/iommu_groups/<N>/devices/<uuid> */
 };
 
 enum dev_file {
@@ -86,7 +86,7 @@ enum dev_file {
 struct fs_obj {
 	enum obj_kind kind;
 	unsigned index;
-	uint32_t slot;         /* OK_STATIC */
+	uint32_t slot;	       /* OK_STATIC */
 	struct dev_entry *dev; /* every other kind */
 };
 
