@@ -43,11 +43,10 @@ static int write_config(struct mdev *d, void *ctx, struct ctl_err *e)
 }
 
 /* define of an active device asks a callout script for its attributes */
-static int define_fn(struct mdev *d, void *ctx, struct ctl_err *e)
+static int define_get_attrs(struct mdev *d, struct ctl_err *e)
 {
 	struct json_t *attrs = NULL;
 
-	(void)ctx;
 	if (d->active) {
 		if (callout_get_attributes(d, &attrs, e) < 0)
 			return -1;
@@ -70,7 +69,7 @@ static int define_fn(struct mdev *d, void *ctx, struct ctl_err *e)
 				return -1;
 		}
 	}
-	return store_write(d, e);
+	return 0;
 }
 
 static void dbg_path(struct sbuf *b, const char *p)
@@ -160,7 +159,11 @@ int cmd_define(const struct ctl_env *env, const struct ctl_args *a,
 		goto fail;
 	}
 go:
-	r = callout_invoke(d, ACT_DEFINE, define_fn, NULL, e);
+	/* 1.2.0 asks for an active device's attributes before the pre
+	 * callout */
+	r = define_get_attrs(d, e);
+	if (r == 0)
+		r = callout_invoke(d, ACT_DEFINE, write_config, NULL, e);
 	if (r == 0 && !a->has_uuid)
 		printf("%s\n", d->uuid_str);
 	mdev_free(d);
@@ -197,8 +200,6 @@ int cmd_undefine(const struct ctl_env *env, const struct ctl_args *a,
 
 		/* 1.2.0 ignores per-device failures here */
 		callout_invoke(l.v[i], ACT_UNDEFINE, undefine_fn, NULL, &ie);
-		if (ie.msg)
-			err_print(&ie);
 		err_clear(&ie);
 	}
 	mdev_list_free(&l);

@@ -100,3 +100,21 @@ run_ours() { # ROOT args...
 norm_err() {
 	sed -E 's/^\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+Z /[TS /' "$1"
 }
+
+# A callout/notifier script that records its arguments and stdin in
+# etc/mdevctl.d/<log>, prints MSG on stderr and exits with RC, or with
+# PRE_RC for the pre event. Paths are relative to the script so the same
+# script works under / (reference) and under ROOT (ours).
+mk_script() { # DIR NAME LOG RC PRE_RC [MSG]
+	mkdir -p "$1"
+	cat >"$1/$2" <<SCRIPT
+#!/bin/sh
+d=\$(cd "\$(dirname "\$0")/../.." && pwd)
+printf '%s\\n' "$2 \$*" >>"\$d/$3"
+case "\$*" in *"-e get"*) ;; *) cat >>"\$d/$3"; echo >>"\$d/$3" ;; esac
+[ -n "${6:-}" ] && echo "${6:-}" >&2
+case "\$*" in *"-e pre"*) exit $5 ;; esac
+exit $4
+SCRIPT
+	chmod 755 "$1/$2"
+}
