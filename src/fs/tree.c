@@ -438,6 +438,26 @@ static int add_bus_links(struct fs_tree *t, struct tree_parent *tp)
 	return 0;
 }
 
+/* PCI parents share IOMMU group 0, a number the core never gives a
+ * device (its groups count from 1), so the parents' group cannot collide
+ * with the fresh group of every mdev. The group lists its devices. */
+#define PARENT_IOMMU_GROUP "0"
+
+static int add_parent_group(struct fs_tree *t, struct tree_parent *tp)
+{
+	struct mdev_parent *p = tp->parent;
+	uint32_t g = ensure_dir(t, t->slot_iommu_groups, PARENT_IOMMU_GROUP);
+	uint32_t devs = g ? ensure_dir(t, g, "devices") : 0;
+	if (!devs)
+		return -ENOMEM;
+	if (!add_link(t, devs, mdev_parent_name(p), tp->dir_path, p))
+		return -EEXIST;
+	if (!add_link(t, tp->dir_slot, "iommu_group",
+		      "kernel/iommu_groups/" PARENT_IOMMU_GROUP, p))
+		return -ENOMEM;
+	return 0;
+}
+
 /* Creates the intermediate directories of devpath; returns the slot of
  * the directory that will hold the parent and the last component. */
 static uint32_t walk_devpath(struct fs_tree *t, const char *devpath,
@@ -501,9 +521,14 @@ static int build_parent(struct fs_tree *t, struct tree_parent *tp)
 	if (err)
 		return err;
 	const char *bus = mdev_parent_bus(p);
-	if (bus && strcmp(bus, "pci") == 0 &&
-	    !add_file(t, tp->dir_slot, "config", R_PARENT_CONFIG, 0644, p))
-		return -ENOMEM;
+	if (bus && strcmp(bus, "pci") == 0) {
+		if (!add_file(t, tp->dir_slot, "config", R_PARENT_CONFIG, 0644,
+			      p))
+			return -ENOMEM;
+		err = add_parent_group(t, tp);
+		if (err)
+			return err;
+	}
 	/* Bus attributes that clash with a file above are not shown. */
 	size_t n = mdev_parent_bus_attr_count(p);
 	for (size_t i = 0; i < n && i <= UINT16_MAX; i++) {

@@ -60,6 +60,13 @@ mode "$P/uevent" 644
 mode "$P/config" 644
 link "$P/subsystem" ../../../bus/pci
 link "$P/driver" ../../../bus/pci/drivers/nvidia
+# PCI parents share IOMMU group 0 (mdevs get groups from 1 on).
+link "$P/iommu_group" ../../../kernel/iommu_groups/0
+expect "group 0 members" "$(ls "$SYS/kernel/iommu_groups/0/devices" | tr '\n' ' ')" \
+	"0000:00:02.0 0000:65:00.0 "
+link "$SYS/kernel/iommu_groups/0/devices/0000:65:00.0" \
+	../../../../devices/pci0000:65/0000:65:00.0
+[ ! -e "$SYS/devices/virtual/mtty/mtty/iommu_group" ] || fail "mtty has an iommu_group"
 content "$P/uevent" "DRIVER=nvidia
 PCI_CLASS=30200
 PCI_ID=10DE:1EB8
@@ -158,7 +165,7 @@ link "$SYS/kernel/iommu_groups/$group/devices/$U" \
 	"../../../../devices/pci0000:65/0000:65:00.0/$U"
 expect "bus listing" "$(ls "$SYS/bus/mdev/devices")" "$U"
 expect "type devices listing" "$(ls "$T4/devices")" "$U"
-expect "groups listing" "$(ls "$SYS/kernel/iommu_groups")" "$group"
+expect "groups listing" "$(ls "$SYS/kernel/iommu_groups" | tr '\n' ' ')" "0 $group "
 expect "remove through the bus link" "$(readlink -f "$SYS/bus/mdev/devices/$U/remove")" "$D/remove"
 content "$T4/available_instances" 7
 ok "device directory, links, iommu group"
@@ -169,7 +176,7 @@ create "$T4" "$U2"
 g2=$(basename "$(readlink "$P/$U2/iommu_group")")
 [ "$g2" != "$group" ] || fail "two devices share iommu group $group"
 expect "groups" "$(ls "$SYS/kernel/iommu_groups" | sort -n | tr '\n' ' ')" \
-	"$(printf '%s\n' "$group" "$g2" | sort -n | tr '\n' ' ')"
+	"$(printf '%s\n' 0 "$group" "$g2" | sort -n | tr '\n' ' ')"
 
 # Removal takes everything with it.
 expect "remove" "$(echo 1 | wr "$D/remove")" "OK 2"
