@@ -8,12 +8,14 @@
  *  - --on-register commands.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <fuse_lowlevel.h>
 
 #include "hardware.h"
@@ -330,8 +332,17 @@ static void run_on_register(struct mdevd *d, const char *parent)
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
 					    POSIX_SPAWN_SETSIGDEF);
+	/* Output goes to mdevd's stderr (its log): a child must not hold
+	 * the stdout of whoever started mdevd, or `$(mdevd ROOT)` would wait
+	 * for it. */
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+					 O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
 	pid_t pid;
-	int err = posix_spawn(&pid, "/bin/sh", NULL, &attr, argv, environ);
+	int err = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	free(script);
 	if (err) {

@@ -88,6 +88,14 @@ expect "on-register calls" "$(sort "$T/registered" | tr '\n' ' ')" \
 	"0000:00:02.0 0000:65:00.0 matrix mtty "
 ok "--on-register CMD <parent> for every parent"
 
+# A slow hook does not hold up `$(mdevd ROOT)`: hooks write to mdevd's
+# stderr, not to the caller's stdout.
+SECONDS=0
+start_mdevd --on-register "sleep 20; echo hook-done"
+[ $SECONDS -lt 15 ] || fail "mdevd's start-up waited for --on-register"
+stop_mdevd
+ok "--on-register does not hold the caller's stdout"
+
 # --- foreground mode and SIGINT
 "$MDEVD" -f --state "$STATE" "$ROOT" >"$T/fg.out" 2>>"$LOG" &
 fg=$!
