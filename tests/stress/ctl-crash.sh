@@ -1,5 +1,7 @@
 #!/bin/bash
-# kill -9 of mdevctl at random moments during define / modify / undefine:
+# kill -9 of mdevctl during define / modify / undefine — every other round
+# at a random moment (0-300 ms), else the moment its temporary file appears
+# in the parent's directory (between write and rename):
 # after each kill the definition file is exactly the old version or exactly
 # the new one (absent counts as a version for define and undefine), never
 # empty or partial; `mdevctl list -d` reports nothing broken and lists no
@@ -11,7 +13,9 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 stress_enter_namespace "$@"
 rounds=${1:-300}
-stress_setup tmpfs
+# On the real disk: fsync takes long enough there for kills to land
+# between the temporary file and the rename.
+stress_setup
 ctl_setup
 mkdir -p "$ROOT/sys/class/mdev_bus" "$ROOT/sys/bus/mdev/devices"
 store=$ROOT/etc/mdevctl.d
@@ -19,7 +23,7 @@ u=c4a50000-0000-4000-8000-000000000001
 f=$store/p0/$u
 # the model: defined, type, start, attrs
 defined=0 type=t-1 start=manual attrs=()
-old_seen=0 new_seen=0 mismatches=0
+old_seen=0 new_seen=0 mid=0 leftover=0 mismatches=0
 render() { render_definition "$type" "$start" "${attrs[@]}"; }
 
 for round in $(seq 1 "$rounds"); do
@@ -46,8 +50,14 @@ for round in $(seq 1 "$rounds"); do
 	fi
 	"$MDEVCTL" "${cmd[@]}" >/dev/null 2>&1 &
 	pid=$!
-	sleep "0.$(printf '%03d' $((RANDOM % 300)))"
-	kill -KILL $pid 2>/dev/null || true
+	if [ $((round % 2)) -eq 0 ]; then
+		# the moment its temporary file appears: between write and rename
+		[ "$("$RACER" killon "$store/p0" $pid 3000)" = mid-write ] &&
+			mid=$((mid + 1))
+	else
+		sleep "0.$(printf '%03d' $((RANDOM % 300)))"
+		kill -KILL $pid 2>/dev/null || true
+	fi
 	wait $pid 2>/dev/null || true
 	if [ -e "$f" ]; then got=$(cat "$f"); else got=ABSENT; fi
 	if [ "$got" = "$old" ]; then
@@ -82,7 +92,11 @@ for round in $(seq 1 "$rounds"); do
 		echo "round $round: list -d shows $lines devices, want $defined" >&2
 		break
 	}
+	# A kill between write and rename leaves the temporary file: it was
+	# not listed above; clear it so killon only sees the next one.
+	n=$(find "$store" -name '.*' -type f ! -name .lock | wc -l)
+	leftover=$((leftover + n))
+	find "$store" -name '.*' -type f ! -name .lock -delete
 done
-leftover=$(find "$store" -name '.*' -type f ! -name .lock | wc -l)
-echo "ctl-crash: rounds=$round kills-before=$old_seen kills-after=$new_seen leftover-temp-files=$leftover mismatches=$mismatches"
+echo "ctl-crash: rounds=$round killed-mid-write=$mid old-version=$old_seen new-version=$new_seen leftover-temp-files=$leftover mismatches=$mismatches"
 [ $mismatches -eq 0 ] || fail "a definition was torn"

@@ -29,6 +29,12 @@
  *	One open + one write() of all of stdin + close, like a sysfs writer;
  *	prints "0" or the errno's name (EINVAL, ENOSPC, ...). Exit 0 either way.
  *
+ *   racer killon DIR PID [MS]
+ *	Watches DIR and sends SIGKILL to PID the moment a new hidden file
+ *	(a temporary file, ".lock" excepted) appears in it, or after MS
+ *	milliseconds (default 2000). Prints "mid-write" or "timeout". For
+ *	killing a writer between its temporary file and the rename.
+ *
  *   racer verify [-w BASELINE_OUT] -s TYPEDIR:POOL... ROOT MODEL...
  *	Checks the tree against the models: every acknowledged device is
  *	present with its type and last acknowledged cfg value, nothing
@@ -817,6 +823,49 @@ static int cmd_write(const char *path)
 	return 0;
 }
 
+/* -------------------------------------------------------------- killon */
+
+static bool has_temp_file(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool found = false;
+	while (d && !found && (e = readdir(d)))
+		found = e->d_name[0] == '.' && strcmp(e->d_name, ".") &&
+			strcmp(e->d_name, "..") && strcmp(e->d_name, ".lock");
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Running (not gone, not a zombie waiting for its parent's wait). */
+static bool running(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return false;
+	const char *paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+}
+
+static int cmd_killon(const char *dir, pid_t pid, double ms)
+{
+	double end = now() + ms / 1000;
+	while (now() < end) {
+		if (has_temp_file(dir)) {
+			kill(pid, SIGKILL);
+			printf("mid-write\n");
+			return 0;
+		}
+		if (!running(pid))
+			break; /* it finished first */
+	}
+	kill(pid, SIGKILL);
+	printf("timeout\n");
+	return 0;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static int usage(void)
@@ -875,6 +924,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	char **rest = argv + optind;
 	int n_rest = argc - optind;
+	if (!strcmp(cmd, "killon"))
+		return n_rest >= 2 ? cmd_killon(rest[0], (pid_t)atoi(rest[1]),
+						n_rest > 2 ? atof(rest[2]) : 2000) :
+				     usage();
 	if (!strcmp(cmd, "write"))
 		return n_rest == 1 ? cmd_write(rest[0]) : usage();
 	if (!strcmp(cmd, "verify"))
