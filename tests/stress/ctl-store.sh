@@ -33,6 +33,29 @@ ln -s "$T/outside/new" "$store/mtty/$U2"
 rm -f "$store/mtty/$U2"
 echo "symlinked definitions: never followed for writing"
 
+# Hostile files in the store: a 64 MB definition, binary junk, a deeply
+# nested one, a directory named like a UUID. Each is reported as
+# "<path>: <reason>", the good definition is still listed, reading is
+# bounded (a few seconds at most).
+U3=0bad0000-0000-4000-8000-000000000003
+U4=0bad0000-0000-4000-8000-000000000004
+U5=0bad0000-0000-4000-8000-000000000005
+U6=0bad0000-0000-4000-8000-000000000006
+head -c 67108864 /dev/zero | tr '\0' ' ' >"$store/mtty/$U3"
+head -c 4096 /dev/urandom >"$store/mtty/$U4"
+{ head -c 100000 /dev/zero | tr '\0' '['; } >"$store/mtty/$U5"
+mkdir "$store/mtty/$U6"
+rc=0
+timeout 20 "$MDEVCTL" list -d >"$T/out" 2>"$T/err" || rc=$?
+[ $rc -lt 124 ] || fail "list -d over hostile store files: exit $rc"
+grep -q "^$U " "$T/out" || fail "the good definition is not listed next to bad files"
+for u in $U3 $U4 $U5; do
+	grep -q "$u" "$T/err" || fail "bad file $u not reported: $(cat "$T/err")"
+done
+grep -q "$U3\|$U4\|$U5" "$T/out" && fail "a bad file was listed as a device"
+echo "hostile store files: reported, good one listed: $(grep -c . "$T/err") lines on stderr"
+rm -rf "$store/mtty/$U3" "$store/mtty/$U4" "$store/mtty/$U5" "$store/mtty/$U6"
+
 # A full store: define fails with a clear error, nothing partial, the
 # earlier definitions intact.
 mount -t tmpfs -o size=64k tmpfs "$store"
