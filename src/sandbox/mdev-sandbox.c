@@ -211,20 +211,14 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *state = NULL, *root = NULL;
+	const char *state = NULL, *root = NULL, *hardware = NULL;
 	int c;
 
 	/* '+': stop at COMMAND, whose own options are not ours. */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
-			sb->hardware = realpath(optarg, NULL);
-			if (!sb->hardware)
-				die("--hardware %s: %s", optarg,
-				    strerror(errno));
-			if (access(sb->hardware, R_OK) < 0)
-				die("--hardware %s: %s", optarg,
-				    strerror(errno));
+			hardware = optarg;
 			break;
 		case 's':
 			state = optarg;
@@ -246,6 +240,13 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 		exit(EXIT_SANDBOX);
 	}
 	sb->command = argv + optind;
+
+	if (hardware) {
+		/* Absolute: mdevd changes directory when it daemonizes. */
+		sb->hardware = realpath(hardware, NULL);
+		if (!sb->hardware || access(sb->hardware, R_OK) < 0)
+			die("--hardware %s: %s", hardware, strerror(errno));
+	}
 
 	if (root) {
 		sb->root = absolute_dir(root, "--root");
