@@ -382,7 +382,7 @@ static void setup_environment(const struct sandbox *sb)
 		     path && *path ? path : "/usr/sbin:/usr/bin:/sbin:/bin") <
 	    0)
 		die("out of memory");
-	/* libudev refuses a syspath that is not on a real sysfs without. */
+	/* Without it libudev refuses every syspath not on a real sysfs. */
 	if (setenv("SYSTEMD_DEVICE_VERIFY_SYSFS", "0", 1) < 0 ||
 	    setenv("PATH", newpath, 1) < 0 ||
 	    setenv("MDEV_SANDBOX_ROOT", sb->root, 1) < 0)
