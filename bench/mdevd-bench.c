@@ -7,8 +7,8 @@
  *
  * 1. CYCLES create+remove cycles through the tree (open+write+close of
  *    `create`, then of the device's `remove`) against 2*CYCLES
- *    open+write+close of nullfs's file, alternating in rounds; prints
- *    us/op and the ratio (goal <= 1.5).
+ *    open+write+close of nullfs's file, alternating in blocks of 50
+ *    cycles; prints us/op and the median block ratio (goal <= 1.5).
  * 2. DEVICES creates through the tree, then mdevd's VmRSS, the time to
  *    read the whole sys/bus/mdev/devices directory, and the cycle cost at
  *    DEVICES devices against the cost at 0 (must not grow).
@@ -22,8 +22,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#define ROUNDS 7
 
 static double now_us(void)
 {
@@ -111,21 +109,36 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
-/* Median over rounds of: cycle us, null us, and their ratio. */
+/* The two sides alternate in blocks of BLOCK cycles (a few ms each), so
+ * that load from elsewhere on the machine lands on both alike; reported:
+ * median cycle us, median nullfs us per op, median of the blocks' ratios
+ * (cycle / two nullfs ops). */
+#define BLOCK 50
+
 static void compare(const struct paths *p, unsigned long long *base, int n,
 		    enum remove_path via, double *cyc, double *nul,
 		    double *ratio)
 {
-	double c[ROUNDS], z[ROUNDS], r[ROUNDS];
-	for (int i = 0; i < ROUNDS; i++) {
-		z[i] = null_ops(p, 2 * n);
-		c[i] = cycles(p, *base, n, via);
-		*base += (unsigned long long)n;
+	int blocks = n / BLOCK > 0 ? n / BLOCK : 1;
+	double *c = calloc((size_t)blocks, sizeof(*c));
+	double *z = calloc((size_t)blocks, sizeof(*z));
+	double *r = calloc((size_t)blocks, sizeof(*r));
+	if (!c || !z || !r) {
+		perror("mdevd-bench");
+		exit(1);
+	}
+	for (int i = 0; i < blocks; i++) {
+		z[i] = null_ops(p, 2 * BLOCK);
+		c[i] = cycles(p, *base, BLOCK, via);
+		*base += BLOCK;
 		r[i] = c[i] / (2 * z[i]);
 	}
-	*cyc = median(c, ROUNDS);
-	*nul = median(z, ROUNDS);
-	*ratio = median(r, ROUNDS);
+	*cyc = median(c, blocks);
+	*nul = median(z, blocks);
+	*ratio = median(r, blocks);
+	free(c);
+	free(z);
+	free(r);
 }
 
 static long rss_kb(const char *pid)
@@ -193,8 +206,8 @@ int main(int argc, char **argv)
 	null_ops(&p, 200);
 
 	printf("== create+remove cycle vs 2 x open+write+close on nullfs "
-	       "(median of %d rounds of %d)\n",
-	       ROUNDS, n);
+	       "(%d cycles in blocks of %d, alternating; medians)\n",
+	       n, BLOCK);
 	compare(&p, &base, n, VIA_PARENT_DIR, &cyc0, &nul0, &r0);
 	printf("remove via <parent>/<uuid>/remove:  cycle %7.1f us, nullfs op "
 	       "%6.1f us, ratio %.2f (goal <= 1.5)\n",
