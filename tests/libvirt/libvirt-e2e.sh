@@ -242,6 +242,36 @@ check "nodedev-destroy $name" vsh nodedev-destroy "$name"
 check "gone from the tree" eval '! tree_has '"$u"
 check "gone from libvirt" wait_until $T lv_absent "$u"
 
+# vendor attributes: libvirt's <attr> -> mdevctl definition -> written to
+# the device's sysfs attribute on start
+nv=0000:65:00.0
+if [ -n "${parent_name[$nv]:-}" ]; then
+	u=$(uuidgen)
+	cat >"$WORK/attr.xml" <<-EOF
+		<device>
+		  <parent>${parent_name[$nv]}</parent>
+		  <capability type='mdev'>
+		    <type id='$(first_type $nv)'/>
+		    <uuid>$u</uuid>
+		    <attr name='nvidia/vgpu_params' value='frame_rate_limiter=0'/>
+		  </capability>
+		</device>
+	EOF
+	check "nodedev-define with an <attr>" vsh nodedev-define "$WORK/attr.xml"
+	check "definition file holds the attribute" \
+		grep -q '"nvidia/vgpu_params": "frame_rate_limiter=0"' "/etc/mdevctl.d/$nv/$u"
+	wait_until $T lv_inactive "$u" || true
+	name=$(lv_mdev_name "$u")
+	check "nodedev-start applies it to sysfs" eval \
+		'vsh nodedev-start '"$name"' >/dev/null &&
+		 test "$(cat /sys/bus/mdev/devices/'"$u"'/nvidia/vgpu_params)" = frame_rate_limiter=0'
+	check "dumpxml of the running device shows the attr" wait_until $T eval \
+		'vsh nodedev-dumpxml '"$name"' | grep -q "<attr name=.nvidia/vgpu_params. value=.frame_rate_limiter=0./>"'
+	vsh nodedev-destroy "$name" >/dev/null || true
+	vsh nodedev-undefine "$name" >/dev/null || true
+	check "attr device destroyed and undefined" wait_until $T lv_absent "$u"
+fi
+
 # every other parent: a transient device on its first type
 for p in "${parents[@]}"; do
 	[ "$p" = "$gpu" ] && continue
