@@ -75,10 +75,17 @@ static void scan_dir(const char *dir, struct script_set *s, bool sorted)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
+		char *p;
+
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		p = path_join(dir, de->d_name);
+		if (!trusted(p)) {
+			free(p);
+			continue;
+		}
 		s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-		s->v[s->n++] = path_join(dir, de->d_name);
+		s->v[s->n++] = p;
 	}
 	closedir(d);
 	if (sorted && s->n > 1)
@@ -317,8 +324,6 @@ static const char *first_matching(const struct mdev *d, const char *event,
 		struct script_set *s = &cache.callouts[k];
 
 		for (i = 0; i < s->n; i++) {
-			if (!trusted(s->v[i]))
-				continue;
 			if (run_script(s->v[i], d, event, action, state, in,
 				       o) < 0)
 				continue;
@@ -396,8 +401,6 @@ static void notify(struct mdev *d, enum callout_action act, const char *state)
 		struct script_set *s = &cache.notifiers[k];
 
 		for (i = 0; i < s->n; i++) {
-			if (!trusted(s->v[i]))
-				continue;
 			if (run_script(s->v[i], d, "notify", action_names[act],
 				       state, in, &o) == 0)
 				output_free(&o);
