@@ -14,19 +14,10 @@
 #include <stdint.h>
 #include "libmdev.h"
 
-/* Names of a device the kernel has looked up (so it may cache them). */
-enum dev_cached {
-	CACHED_DEV_DIR = 1, /* <parent>/<uuid> */
-	CACHED_BUS = 2,	    /* bus/mdev/devices/<uuid> */
-	CACHED_TYPE = 4,    /* <type>/devices/<uuid> */
-	CACHED_GROUP = 8,   /* kernel/iommu_groups/<N> */
-};
-
 struct dev_entry {
 	uint64_t serial;
 	struct mdev_device *mdev;
 	unsigned group;
-	unsigned cached; /* enum dev_cached bits */
 	struct dev_entry *next_serial;
 	struct dev_entry *next_ptr;
 	struct dev_entry *next_group;

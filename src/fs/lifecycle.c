@@ -110,7 +110,6 @@ static void hook_device_removed(void *opaque, struct mdev_device *m)
 	if (d->live) {
 		events_device(d, m, "unbind");
 		events_device(d, m, "remove");
-		tree_device_names(d->tree, m, janitor_queue, d);
 	}
 	devmap_remove(tree_devmap(d->tree), m);
 }

@@ -271,7 +271,6 @@ static int open_state(struct mdevd *d, struct mdev_hardware **hw)
 static void teardown(struct mdevd *d)
 {
 	d->live = false;
-	janitor_stop(d);
 	mount_stop(d);
 	if (d->core)
 		lifecycle_remove_hooks(d);
@@ -302,10 +301,6 @@ static int serve(struct mdevd *d, struct mdev_hardware **hw, int ready_fd)
 	}
 	if (mount_start(d) < 0)
 		return 1;
-	if (janitor_start(d) < 0) {
-		fputs("mdevd: cannot start the janitor thread\n", stderr);
-		return 1;
-	}
 	d->live = true;
 	main_thread = pthread_self();
 	lifecycle_announce_all(d);

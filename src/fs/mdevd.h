@@ -7,7 +7,6 @@
  *   lifecycle.c core hooks: journal, tree upkeep, events; SIGHUP reload;
  *               --on-register commands
  *   events.c    udev events (--uevents)
- *   janitor.c   drops the kernel's cached names of removed devices
  *   mount.c     stale and live mounts, the FUSE session
  *   mdevd.c     start-up order, daemonizing, signals
  */
@@ -24,7 +23,6 @@
 #include "tree.h"
 
 struct fuse_session;
-struct janitor;
 struct fuse_lowlevel_ops;
 struct mdev_journal;
 struct mdev_uevent;
@@ -61,8 +59,6 @@ struct mdevd {
 	/* Filled by hooks under the core lock; flushed without it. */
 	struct pending_inval *inval;
 	size_t n_inval, cap_inval;
-	/* janitor.c: drops the kernel's names of removed devices. */
-	struct janitor *janitor;
 	/* --on-register children not reaped yet. */
 	pid_t *children;
 	size_t n_children, cap_children;
@@ -97,11 +93,6 @@ void lifecycle_reload(struct mdevd *d);
 void lifecycle_announce_all(struct mdevd *d);
 void lifecycle_reap(struct mdevd *d);
 void lifecycle_free(struct mdevd *d);
-
-/* janitor.c */
-int janitor_start(struct mdevd *d);
-void janitor_queue(void *mdevd, uint64_t dir, const char *name);
-void janitor_stop(struct mdevd *d);
 
 /* events.c: no-ops without --uevents. */
 int events_open(struct mdevd *d);

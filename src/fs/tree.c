@@ -331,38 +331,6 @@ bool tree_has_parent(const struct fs_tree *t, const struct mdev_parent *p)
 	return find_parent(t, p) != NULL;
 }
 
-void tree_device_names(struct fs_tree *t, const struct mdev_device *m,
-		       void (*fn)(void *, uint64_t, const char *), void *opaque)
-{
-	const char *uuid = mdev_device_name(m);
-	struct mdev_type *type = mdev_device_type(m);
-	struct tree_parent *tp = find_parent(t, mdev_device_parent(m));
-	char group[16];
-
-	struct dev_entry *e = devmap_find_ptr(&t->devmap, m);
-
-	/* Only names the kernel was given can be in its caches. */
-	if (!e)
-		return;
-	if (e->cached & CACHED_BUS)
-		fn(opaque, t->slot_bus_mdev_devices, uuid);
-	if (e->cached & CACHED_GROUP) {
-		snprintf(group, sizeof(group), "%u", e->group);
-		fn(opaque, t->slot_iommu_groups, group);
-	}
-	if (!tp)
-		return;
-	if (e->cached & CACHED_DEV_DIR)
-		fn(opaque, tp->dir_slot, uuid);
-	if (e->cached & CACHED_TYPE) {
-		uint32_t tdir =
-		    find_child(t, tp->types_slot, mdev_type_id(type));
-		uint32_t devs = tdir ? find_child(t, tdir, "devices") : 0;
-		if (devs)
-			fn(opaque, devs, uuid);
-	}
-}
-
 static int add_type(struct fs_tree *t, uint32_t types, struct mdev_type *ty,
 		    struct mdev_parent *p)
 {
@@ -799,21 +767,18 @@ static int lookup_static(struct fs_tree *t, uint32_t dir, const char *name,
 		e = device_by_name(t, name);
 		if (!e || mdev_device_parent(e->mdev) != n->parent)
 			return -ENOENT;
-		e->cached |= CACHED_DEV_DIR;
 		set_dev(out, OK_DEV_DIR, 0, e);
 		return 0;
 	case R_TYPE_DEVICES:
 		e = device_by_name(t, name);
 		if (!e || mdev_device_type(e->mdev) != n->type)
 			return -ENOENT;
-		e->cached |= CACHED_TYPE;
 		set_dev(out, OK_TYPE_LINK, 0, e);
 		return 0;
 	case R_BUS_MDEV_DEVICES:
 		e = device_by_name(t, name);
 		if (!e)
 			return -ENOENT;
-		e->cached |= CACHED_BUS;
 		set_dev(out, OK_BUS_LINK, 0, e);
 		return 0;
 	case R_IOMMU_GROUPS:
@@ -822,7 +787,6 @@ static int lookup_static(struct fs_tree *t, uint32_t dir, const char *name,
 		e = devmap_find_group(&t->devmap, group);
 		if (!e)
 			return -ENOENT;
-		e->cached |= CACHED_GROUP;
 		set_dev(out, OK_GRP_DIR, 0, e);
 		return 0;
 	default:

@@ -123,13 +123,6 @@ void tree_remove_parent(struct fs_tree *t, const struct mdev_parent *parent,
 				      const char *name),
 			void *opaque);
 bool tree_has_parent(const struct fs_tree *t, const struct mdev_parent *p);
-/* Calls fn(opaque, dir inode, name) for every directory entry that names
- * the device: <parent>/<uuid>, bus/mdev/devices/<uuid>, the type's
- * devices/<uuid> and kernel/iommu_groups/<N>. */
-void tree_device_names(struct fs_tree *t, const struct mdev_device *m,
-		       void (*fn)(void *opaque, uint64_t dir,
-				  const char *name),
-		       void *opaque);
 
 /* -ENOENT if the inode's object is gone. */
 int tree_resolve(struct fs_tree *t, uint64_t ino, struct fs_obj *o);
