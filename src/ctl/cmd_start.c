@@ -12,6 +12,12 @@ static int start_fn(struct mdev *d, void *ctx, struct ctl_err *e)
 	return sysfs_start(d, e);
 }
 
+static int start_batch_fn(struct mdev *d, void *ctx, struct ctl_err *e)
+{
+	(void)ctx;
+	return sysfs_start_batch(d, e);
+}
+
 static int stop_fn(struct mdev *d, void *ctx, struct ctl_err *e)
 {
 	(void)ctx;
@@ -146,8 +152,11 @@ int cmd_start_parent(const struct ctl_env *env, const char *parent,
 
 		if (!l.v[i]->autostart)
 			continue;
-		if (callout_invoke(l.v[i], ACT_START, start_fn, NULL, &se) <
-		    0) {
+		/* without callouts, creation is batched (same checks) */
+		if (callout_invoke(l.v[i], ACT_START,
+				   callout_none_installed(env) ? start_batch_fn
+							       : start_fn,
+				   NULL, &se) < 0) {
 			/* 1.2.0 logs each error of the chain as a warning */
 			log_warn("%s", se.msg);
 			for (k = 0; k < se.ncauses; k++)

@@ -198,6 +198,20 @@ int sysfs_active_devices(const struct ctl_env *env, const ctl_uuid *uuid,
 			 const char *parent, struct mdev_list *out,
 			 struct ctl_err *e);
 int sysfs_start(struct mdev *d, struct ctl_err *e);
+int sysfs_write_attrs(struct mdev *d, struct ctl_err *e);
+int sysfs_find_parent_dir(const struct mdev *d, char **out, struct ctl_err *e);
+int sysfs_read_avail(const char *tdir, char **out);
+int sysfs_parse_i32(const char *s, long *out, struct ctl_err *e);
+/* The active index (sysfs_index.c): built once per process. */
+size_t sysfs_index_count(const struct ctl_env *env);
+void sysfs_index_entry(size_t i, ctl_uuid *u, const char **parent,
+		       const char **type);
+bool sysfs_index_lookup(const struct ctl_env *env, const ctl_uuid *u,
+			const char **parent, const char **type);
+void sysfs_index_warn_bad(const struct ctl_env *env);
+int sysfs_load_indexed(struct mdev *d);
+/* start-parent-mdevs without callouts: batched create. */
+int sysfs_start_batch(struct mdev *d, struct ctl_err *e);
 int sysfs_stop(struct mdev *d, struct ctl_err *e);
 
 struct mdev_type_info {

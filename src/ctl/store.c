@@ -78,10 +78,7 @@ static struct mdev *load_one(const struct ctl_env *env, const char *parent,
 		return NULL;
 	}
 	json_decref_any(j);
-	if (sysfs_load(d, &e) < 0) {
-		report(path, e.msg);
-		err_clear(&e);
-	}
+	sysfs_load_indexed(d);
 	return d;
 }
 

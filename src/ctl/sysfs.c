@@ -121,37 +121,26 @@ int sysfs_active_devices(const struct ctl_env *env, const ctl_uuid *uuid,
 			 const char *parent, struct mdev_list *out,
 			 struct ctl_err *e)
 {
-	DIR *dir = opendir(env->mdev_base);
-	struct dirent *de;
+	size_t i, n = sysfs_index_count(env);
 
 	(void)e;
-	if (!dir)
-		return 0;
-	while ((de = readdir(dir))) {
-		struct ctl_err le = {0};
+	sysfs_index_warn_bad(env);
+	for (i = 0; i < n; i++) {
+		const char *p, *t;
 		struct mdev *d;
 		ctl_uuid u;
 
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (uuid_parse_rs(de->d_name, &u, NULL) < 0) {
-			log_warn("Can't determine uuid for file '%s'",
-				 de->d_name);
-			continue;
-		}
-		if (uuid && uuid_cmp(uuid, &u))
+		sysfs_index_entry(i, &u, &p, &t);
+		if ((uuid && uuid_cmp(uuid, &u)) ||
+		    (parent && strcmp(parent, p)))
 			continue;
 		d = mdev_new(env, &u);
-		if (sysfs_load(d, &le) < 0 || !d->active ||
-		    (parent && strcmp(parent, d->parent))) {
-			err_clear(&le);
-			mdev_free(d);
-			continue;
-		}
+		mdev_set_parent(d, p);
+		mdev_set_type(d, t);
+		d->active = true;
 		load_definition(d);
 		mdev_list_add(out, d);
 	}
-	closedir(dir);
 	mdev_list_sort(out);
 	return 0;
 }
@@ -173,17 +162,40 @@ static char *trim(char *s)
 	return s;
 }
 
+/* A sysfs attribute shows its whole value in the first read (at most a
+ * page), so one read() does; a second one would be another round trip on
+ * a FUSE tree. Longer files (static test trees) are read to the end. */
 static int read_trimmed(const char *dir, const char *name, char **out)
 {
-	char *p = path_join(dir, name), *text;
-	size_t len;
-	int r = read_file(p, 1 << 20, &text, &len);
+	char *p = path_join(dir, name), buf[8192];
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
 	free(p);
-	if (r < 0)
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		int r = -errno;
+
+		close(fd);
 		return r;
-	*out = xstrdup(trim(text));
-	free(text);
+	}
+	if ((size_t)n == sizeof(buf) - 1) {
+		struct sbuf b;
+
+		sb_init(&b);
+		sb_addn(&b, buf, (size_t)n);
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			sb_addn(&b, buf, (size_t)n);
+		close(fd);
+		*out = xstrdup(trim(b.s));
+		sb_free(&b);
+		return 0;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*out = xstrdup(trim(buf));
 	return 0;
 }
 
@@ -195,7 +207,7 @@ static int errno_err(struct ctl_err *e, int neg)
 }
 
 /* Rust's i32::from_str error texts. */
-static int parse_i32(const char *s, long *out, struct ctl_err *e)
+int sysfs_parse_i32(const char *s, long *out, struct ctl_err *e)
 {
 	const char *p = s;
 	long long v = 0;
@@ -237,7 +249,7 @@ static int load_type(const char *parent, const char *tdir, const char *tname,
 	r = read_trimmed(tdir, "available_instances", &avail);
 	if (r < 0)
 		return errno_err(e, r);
-	r = parse_i32(avail, &t->available, e);
+	r = sysfs_parse_i32(avail, &t->available, e);
 	free(avail);
 	if (r < 0)
 		return -1;
@@ -317,8 +329,17 @@ int sysfs_types(const struct ctl_env *env, const char *parent,
 			continue;
 		if (parent && strcmp(parent, pe->d_name))
 			continue;
-		tdir = path_join3(env->parent_base, pe->d_name,
-				  "mdev_supported_types");
+		{
+			/* resolve the class link once: walking through it
+			 * again for every file costs a readlink each time */
+			char *link = path_join(env->parent_base, pe->d_name);
+			char *real = realpath(link, NULL);
+
+			tdir = path_join(real ? real : link,
+					 "mdev_supported_types");
+			free(real);
+			free(link);
+		}
 		td = opendir(tdir);
 		if (!td) {
 			r = errno_err(e, -errno);
@@ -333,7 +354,8 @@ int sysfs_types(const struct ctl_env *env, const char *parent,
 			if (te->d_name[0] == '.')
 				continue;
 			one = path_join(tdir, te->d_name);
-			if (stat(one, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			if (te->d_type != DT_DIR &&
+			    (stat(one, &st) < 0 || !S_ISDIR(st.st_mode))) {
 				free(one);
 				continue;
 			}
@@ -382,7 +404,7 @@ static int write_text(const char *path, const char *text)
 }
 
 /* 1.2.0's find_parent_dir, including the capitalization hint. */
-static int find_parent_dir(const struct mdev *d, char **out, struct ctl_err *e)
+int sysfs_find_parent_dir(const struct mdev *d, char **out, struct ctl_err *e)
 {
 	char *path = path_join(d->env->parent_base, d->parent);
 	struct stat st;
@@ -436,7 +458,7 @@ static int create(struct mdev *d, struct ctl_err *e)
 			err_set(e, "Device already exists");
 		goto out;
 	}
-	if (find_parent_dir(d, &pdir, e) < 0)
+	if (sysfs_find_parent_dir(d, &pdir, e) < 0)
 		goto out;
 	types = path_join(pdir, "mdev_supported_types");
 	if (stat(types, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -458,7 +480,7 @@ static int create(struct mdev *d, struct ctl_err *e)
 		goto out;
 	}
 	r = -1;
-	if (parse_i32(avail, &n, e) < 0)
+	if (sysfs_parse_i32(avail, &n, e) < 0)
 		goto out;
 	if (n == 0) {
 		err_set(e, "No available instances of %s on %s", d->type,
@@ -507,12 +529,22 @@ static int write_attr(const struct mdev *d, const char *name, const char *value,
 	return 0;
 }
 
+int sysfs_read_avail(const char *tdir, char **out)
+{
+	return read_trimmed(tdir, "available_instances", out);
+}
+
 int sysfs_start(struct mdev *d, struct ctl_err *e)
+{
+	if (create(d, e) < 0)
+		return -1;
+	return sysfs_write_attrs(d, e);
+}
+
+int sysfs_write_attrs(struct mdev *d, struct ctl_err *e)
 {
 	size_t i;
 
-	if (create(d, e) < 0)
-		return -1;
 	for (i = 0; i < d->nattrs; i++) {
 		if (write_attr(d, d->attrs[i].name, d->attrs[i].value, e) < 0) {
 			struct ctl_err se = {0};

@@ -1,0 +1,182 @@
+#!/bin/sh
+# mdevctl benchmark: ours vs Debian's mdevctl 1.2.0 on the same mdevd tree.
+#
+# State: 100 json-driver parents x 4 types, 2,000 definitions, 1,000 active.
+# Both tools run inside the same private mount namespace with the tree bound
+# over /sys and the store over /etc/mdevctl.d (the reference has no root
+# override), so they pay the same path costs. Prints per-command medians,
+# speed ratios (goal >= 2x) and peak-RSS ratios (goal <= 0.5), then
+# start-parent-mdevs over 1,000 auto definitions (goal >= 5x).
+#
+# usage: bench/ctl/run.sh [BUILD_DIR]   (a non-sanitized build is fair;
+#        default build-ctl-rel, configured here if missing)
+# env:   RUNS (default 7), REAL_MDEVCTL (default /usr/bin/mdevctl)
+set -eu
+cd "$(dirname "$0")/../.."
+B=${1:-build-ctl-rel}
+RUNS=${RUNS:-7}
+REAL=${REAL_MDEVCTL:-/usr/bin/mdevctl}
+if [ ! -f "$B/build.ninja" ]; then
+	meson setup "$B" --buildtype=release -Dtests=disabled >/dev/null
+fi
+ninja -C "$B" src/ctl/mdevctl src/fs/mdevd bench/ctl/peakrss >/dev/null
+OURS=$(pwd)/$B/src/ctl/mdevctl
+MDEVD=$(pwd)/$B/src/fs/mdevd
+PEAK=$(pwd)/$B/bench/ctl/peakrss
+[ -x "$REAL" ] || { echo "reference $REAL missing" >&2; exit 1; }
+
+W=$(mktemp -d /tmp/mdevctl-bench.XXXXXX)
+MPID=""
+cleanup() {
+	[ -n "$MPID" ] && kill "$MPID" 2>/dev/null
+	sleep 0.3
+	mountpoint -q "$W/root/sys" 2>/dev/null && umount -l "$W/root/sys"
+	rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+
+NP=100
+# hardware: 100 parents x 4 types, plus one roomy parent for autostart
+{
+	printf '{"parents":['
+	p=0
+	while [ $p -lt $NP ]; do
+		[ $p -gt 0 ] && printf ','
+		printf '{"driver":"json","name":"bench%03d","pools":{"slots":64},"types":[' $p
+		t=0
+		for n in a b c d; do
+			[ $t -gt 0 ] && printf ','
+			printf '{"id":"bench-%s","name":"Bench %s","description":"type %s\\nline two","cost":{"slots":%d}}' $n $n $n $((t + 1))
+			t=$((t + 1))
+		done
+		printf ']}'
+		p=$((p + 1))
+	done
+	printf ',{"driver":"json","name":"autoparent","pools":{"slots":4096},"types":[{"id":"auto-a","cost":{"slots":1}}]}'
+	printf ']}\n'
+} >"$W/hw.json"
+
+start_mdevd() {
+	"$MDEVD" --reset --hardware "$W/hw.json" --state "$W/state" "$W/root" \
+		>"$W/mdevd.log" 2>&1
+	MPID=$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' "$W/mdevd.log")
+}
+stop_mdevd() {
+	kill "$MPID"
+	i=0
+	while mountpoint -q "$W/root/sys" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	MPID=""
+}
+
+mkdir -p "$W/root/etc/mdevctl.d/scripts.d/callouts" \
+	"$W/root/etc/mdevctl.d/scripts.d/notifiers"
+start_mdevd
+
+# 2,000 definitions (20 per parent), the first 10 per parent active
+echo "generating state..."
+p=0
+while [ $p -lt $NP ]; do
+	par=$(printf 'bench%03d' $p)
+	mkdir -p "$W/root/etc/mdevctl.d/$par"
+	d=0
+	while [ $d -lt 20 ]; do
+		u=$(printf 'be0c0000-%04x-4000-8000-%012x' $p $d)
+		t=$(echo a b c d | cut -d' ' -f$((d % 4 + 1)))
+		printf '{\n  "mdev_type": "bench-%s",\n  "start": "manual",\n  "attrs": [\n    {\n      "k": "%d"\n    }\n  ]\n}' \
+			$t $d >"$W/root/etc/mdevctl.d/$par/$u"
+		if [ $d -lt 10 ]; then
+			printf '%s' "$u" >"$W/root/sys/class/mdev_bus/$par/mdev_supported_types/bench-$t/create"
+		fi
+		d=$((d + 1))
+	done
+	p=$((p + 1))
+done
+echo "active: $(ls "$W/root/sys/bus/mdev/devices" | wc -l), defined: $(find "$W/root/etc/mdevctl.d" -type f | wc -l)"
+
+# Runs the reference and ours alternately RUNS times each inside one
+# namespace (so load from elsewhere hits both alike); prints
+# "ref_median_ns ref_max_rss ours_median_ns ours_max_rss".
+measure() { # args...
+	unshare -m sh -c '
+		W=$1; PEAK=$2; RUNS=$3; REAL=$4; OURS=$5; shift 5
+		mount --bind "$W/root/sys" /sys
+		mount --bind "$W/root/etc/mdevctl.d" /etc/mdevctl.d
+		i=0
+		while [ $i -lt "$RUNS" ]; do
+			echo "r $("$PEAK" "$REAL" "$@")"
+			echo "o $("$PEAK" "$OURS" "$@")"
+			i=$((i + 1))
+		done' sh "$W" "$PEAK" "$RUNS" "$REAL" "$OURS" "$@" >"$W/m.txt"
+	if awk '$4 != 0 { bad = 1 } END { exit !bad }' "$W/m.txt"; then
+		echo "command failed: $*" >&2
+		exit 1
+	fi
+	for k in r o; do
+		grep "^$k " "$W/m.txt" | sort -k2 -n | awk -v n="$RUNS" '
+			NR == int((n + 1) / 2) { t = $2 }
+			{ if ($3 > r) r = $3 } END { printf "%s %s ", t, r }'
+	done
+	echo
+}
+
+# the outputs must agree before their speed is compared
+for args in "list" "list -d" "list --dumpjson" "types" "types --dumpjson"; do
+	# shellcheck disable=SC2086
+	unshare -m sh -c 'mount --bind "$1/root/sys" /sys &&
+		mount --bind "$1/root/etc/mdevctl.d" /etc/mdevctl.d &&
+		shift && "$@"' sh "$W" "$REAL" $args >"$W/real.out"
+	# shellcheck disable=SC2086
+	unshare -m sh -c 'mount --bind "$1/root/sys" /sys &&
+		mount --bind "$1/root/etc/mdevctl.d" /etc/mdevctl.d &&
+		shift && "$@"' sh "$W" "$OURS" $args >"$W/ours.out"
+	cmp -s "$W/real.out" "$W/ours.out" ||
+		{ echo "outputs differ for '$args'" >&2; exit 1; }
+done
+
+printf '%-22s %12s %12s %8s %10s %10s %8s\n' command "1.2.0 ms" "ours ms" speedup \
+	"1.2.0 KiB" "ours KiB" "RSS"
+for args in "list" "list -d" "list --dumpjson" "types" "types --dumpjson"; do
+	# shellcheck disable=SC2086
+	set -- $(measure $args)
+	awk -v c="$args" -v rt="$1" -v rr="$2" -v ot="$3" -v orr="$4" 'BEGIN {
+		printf "%-22s %12.1f %12.1f %7.1fx %10d %10d %8.2f\n", c,
+			rt / 1e6, ot / 1e6, rt / ot, rr, orr, orr / rr }'
+done
+
+# start-parent-mdevs over 1,000 auto definitions on one parent
+run_spm() { # tool tag: appends "tag ns" to spm.txt
+	stop_mdevd
+	start_mdevd
+	unshare -m sh -c 'mount --bind "$1/root/sys" /sys &&
+		mount --bind "$1/root/etc/mdevctl.d" /etc/mdevctl.d &&
+		"$2" "$3" start-parent-mdevs autoparent' sh "$W" "$PEAK" "$1" |
+		awk -v t="$2" '{ print t, $1 }' >>"$W/spm.txt"
+	n=$(ls "$W/root/sys/bus/mdev/devices" | wc -l)
+	[ "$n" -ge 1000 ] || { echo "only $n devices after start-parent-mdevs" >&2; exit 1; }
+}
+mkdir -p "$W/root/etc/mdevctl.d/autoparent"
+d=0
+while [ $d -lt 1000 ]; do
+	printf '{\n  "mdev_type": "auto-a",\n  "start": "auto",\n  "attrs": []\n}' \
+		>"$W/root/etc/mdevctl.d/autoparent/$(printf 'a0700000-0000-4000-8000-%012x' $d)"
+	d=$((d + 1))
+done
+# restarting mdevd with --reset drops the 1,000 actives of the first phase,
+# so after start-parent-mdevs exactly the 1,000 auto devices (+0) exist
+SPM_ROUNDS=${SPM_ROUNDS:-3}
+: >"$W/spm.txt"
+i=0
+while [ $i -lt "$SPM_ROUNDS" ]; do
+	run_spm "$REAL" r
+	run_spm "$OURS" o
+	i=$((i + 1))
+done
+med() { grep "^$1 " "$W/spm.txt" | sort -k2 -n | awk -v n="$SPM_ROUNDS" 'NR == int((n + 1) / 2) { print $2 }'; }
+rt=$(med r)
+ot=$(med o)
+echo "start-parent-mdevs over 1,000 auto definitions:"
+awk -v rt="$rt" -v ot="$ot" 'BEGIN { printf "  1.2.0 %.1f ms, ours %.1f ms, speedup %.1fx\n",
+	rt / 1e6, ot / 1e6, rt / ot }'
