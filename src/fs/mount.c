@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The mount point: a live mdevd already there is refused; a stale FUSE
- * mount left by a crash (statfs gives ENOTCONN) is detached; then the FUSE
- * session is created and mounted.
+ * mount left by a crash (statfs gives ENOTCONN, or never answers) is
+ * detached; then the FUSE session is created and mounted.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fuse_lowlevel.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mdevd.h"
@@ -96,10 +98,67 @@ static int detach(const char *path)
 	return 0;
 }
 
+/* Whether pid names a process that is running (not a zombie). */
+static bool process_running(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the state follows the last ')'. */
+	const char *paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+}
+
+/* statfs in a child that is killed after STALE_STATFS_SECONDS: a daemon
+ * killed while its kernel connection was wedged (a thread stuck in an
+ * uninterruptible notification) leaves a mount whose requests are never
+ * answered, and a plain statfs would hang this start-up forever.
+ * Returns 0 (answered), -ENOTCONN (dead) or -ETIMEDOUT (wedged). */
+#define STALE_STATFS_SECONDS 5
+
+static int statfs_bounded(const char *path)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		struct statfs sfs;
+		_exit(statfs(path, &sfs) == 0 ? 0 : errno == ENOTCONN ? 1 : 2);
+	}
+	for (int i = 0; i < STALE_STATFS_SECONDS * 20; i++) {
+		int status;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+				return 0;
+			return WIFEXITED(status) && WEXITSTATUS(status) == 1
+				   ? -ENOTCONN
+				   : -EIO;
+		}
+		struct timespec pause = {0, 50 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -ETIMEDOUT;
+}
+
+/* The pid in an mdevd mount's source ("mdevd-PID"), 0 if none. */
+static pid_t mount_owner(const char *fstype, const char *source)
+{
+	if (strcmp(fstype, "fuse.mdevd") != 0 ||
+	    strncmp(source, "mdevd-", 6) != 0)
+		return 0;
+	return (pid_t)atoi(source + 6);
+}
+
 int mount_prepare(struct mdevd *d)
 {
 	char fstype[256], source[256];
-	struct statfs sfs;
 
 	/* Stale mounts can be stacked; a few rounds clear them. */
 	for (int round = 0; round < 8; round++) {
@@ -108,7 +167,17 @@ int mount_prepare(struct mdevd *d)
 			return 0;
 		/* statfs always reaches the server (stat may be answered
 		 * from the kernel's attribute cache of a dead mount). */
-		if (statfs(d->mountpoint, &sfs) == 0) {
+		pid_t owner = mount_owner(fstype, source);
+		int state = statfs_bounded(d->mountpoint);
+		if (state == -ETIMEDOUT && owner > 0 &&
+		    process_running(owner)) {
+			fprintf(stderr,
+				"mdevd: %s is served by mdevd pid %d, which "
+				"does not answer\n",
+				d->mountpoint, (int)owner);
+			return -EBUSY;
+		}
+		if (state == 0) {
 			if (strcmp(fstype, "fuse.mdevd") != 0)
 				return 0; /* something else: mount on top */
 			const char *pid = strncmp(source, "mdevd-", 6) == 0
@@ -119,7 +188,7 @@ int mount_prepare(struct mdevd *d)
 				d->mountpoint, pid);
 			return -EBUSY;
 		}
-		if (errno != ENOTCONN)
+		if (state != -ENOTCONN && state != -ETIMEDOUT)
 			return 0;
 		int err = detach(d->mountpoint);
 		if (err) {

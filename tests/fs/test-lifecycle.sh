@@ -65,6 +65,20 @@ expect "same state exit" "$rc" 1
 [ -e "$SYS/bus/mdev/devices/$U1" ] || fail "first mdevd's tree broken"
 ok "second mdevd refused (same ROOT, same state dir)"
 
+# A daemon that does not answer (stopped) is not taken for a stale mount,
+# and the second mdevd does not hang on it.
+kill -STOP "$MDEVD_PID"
+rc=0
+SECONDS=0
+timeout 60 "$MDEVD" --state "$T/state2" "$ROOT" >"$T/out" 2>"$T/err" || rc=$?
+kill -CONT "$MDEVD_PID"
+expect "stopped mdevd: second mdevd exit" "$rc" 1
+expect "stopped mdevd: message" "$(cat "$T/err")" \
+	"mdevd: $SYS is served by mdevd pid $MDEVD_PID, which does not answer"
+[ $SECONDS -lt 30 ] || fail "second mdevd took $SECONDS s"
+[ -e "$SYS/bus/mdev/devices/$U1" ] || fail "first mdevd's tree broken after STOP/CONT"
+ok "a stopped mdevd: refused after a bounded wait, not detached"
+
 # --- SIGTERM unmounts and journals no removals; --reset starts empty
 stop_mdevd
 start_mdevd
