@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <glob.h>
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
@@ -40,6 +41,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +51,10 @@
 #define EXIT_SANDBOX 125
 /* How long leftover processes get between SIGTERM and SIGKILL. */
 #define STOP_GRACE_MS 3000
+/* How long libvirtd may take to open its socket (--libvirt). */
+#define LIBVIRTD_START_MS 30000
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct sandbox {
 	const char *hardware; /* absolute, or NULL for the demo */
@@ -58,6 +64,8 @@ struct sandbox {
 	char *mdevd; /* absolute paths of the executables */
 	char *mdevctl;
 	char *mdevctl_dir;
+	char *libvirtd;	      /* --libvirt: the daemon, or NULL */
+	char *nodedev_driver; /* and its node-device driver module */
 	char **command;
 };
 
@@ -71,6 +79,14 @@ static void die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	_exit(EXIT_SANDBOX);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static char *xstrdup(const char *s)
@@ -94,7 +110,7 @@ static char *path_join(const char *dir, const char *name)
 static void usage(FILE *out)
 {
 	fputs("Usage: mdev-sandbox [--hardware FILE] [--state DIR] "
-	      "[--root DIR] -- COMMAND [ARGS...]\n"
+	      "[--root DIR] [--libvirt] -- COMMAND [ARGS...]\n"
 	      "Runs COMMAND in private mount, network and PID namespaces "
 	      "where mdevd's\n"
 	      "tree is /sys, ROOT/etc/mdevctl.d is /etc/mdevctl.d, /run is "
@@ -109,7 +125,10 @@ static void usage(FILE *out)
 	      "  --root DIR       keep the tree's root, the store and the "
 	      "state in DIR\n"
 	      "                   (default: a temporary directory removed "
-	      "at exit)\n",
+	      "at exit)\n"
+	      "  --libvirt        also start libvirtd (node-device driver "
+	      "only) and set\n"
+	      "                   LIBVIRT_DEFAULT_URI=nodedev:///system\n",
 	      out);
 }
 
@@ -202,16 +221,57 @@ static char *absolute_dir(const char *path, const char *what)
 	return abs;
 }
 
+/* --- --libvirt: libvirtd with only the node-device driver -------------- */
+
+/* The first existing match of a glob pattern, or NULL. */
+static char *first_match(const char *pattern)
+{
+	glob_t g;
+	char *found = NULL;
+
+	if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+		found = xstrdup(g.gl_pathv[0]);
+	globfree(&g);
+	return found;
+}
+
+/* Debian puts libvirtd in /usr/sbin and its driver modules under the
+ * multiarch libdir; other layouts are tried too. */
+static void find_libvirt(struct sandbox *sb)
+{
+	static const char *const daemons[] = {"/usr/sbin/libvirtd",
+					      "/usr/local/sbin/libvirtd",
+					      "/usr/bin/libvirtd"};
+	static const char *const drivers[] = {
+	    "/usr/lib/*/libvirt/connection-driver/libvirt_driver_nodedev.so",
+	    "/usr/lib64/libvirt/connection-driver/libvirt_driver_nodedev.so",
+	    "/usr/lib/libvirt/connection-driver/libvirt_driver_nodedev.so",
+	    "/usr/local/lib*/libvirt/connection-driver/"
+	    "libvirt_driver_nodedev.so"};
+
+	for (size_t i = 0; !sb->libvirtd && i < ARRAY_SIZE(daemons); i++)
+		if (is_executable(daemons[i]))
+			sb->libvirtd = xstrdup(daemons[i]);
+	for (size_t i = 0; !sb->nodedev_driver && i < ARRAY_SIZE(drivers); i++)
+		sb->nodedev_driver = first_match(drivers[i]);
+	if (!sb->libvirtd || !sb->nodedev_driver)
+		die("--libvirt: %s not found (Debian: apt-get install "
+		    "libvirt-daemon libvirt-clients)",
+		    sb->libvirtd ? "libvirt_driver_nodedev.so" : "libvirtd");
+}
+
 static void parse_args(int argc, char **argv, struct sandbox *sb)
 {
 	static const struct option opts[] = {
 	    {"hardware", required_argument, NULL, 'w'},
 	    {"state", required_argument, NULL, 's'},
 	    {"root", required_argument, NULL, 'r'},
+	    {"libvirt", no_argument, NULL, 'l'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *state = NULL, *root = NULL, *hardware = NULL;
+	bool libvirt = false;
 	int c;
 
 	/* '+': stop at COMMAND, whose own options are not ours. */
@@ -225,6 +285,9 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 			break;
 		case 'r':
 			root = optarg;
+			break;
+		case 'l':
+			libvirt = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -241,6 +304,8 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 	}
 	sb->command = argv + optind;
 
+	if (libvirt)
+		find_libvirt(sb);
 	if (hardware) {
 		/* Absolute: mdevd changes directory when it daemonizes. */
 		sb->hardware = realpath(hardware, NULL);
@@ -268,19 +333,52 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 		sb->state = path_join(sb->root, "state");
 }
 
+/* ROOT/libvirt: a driver directory holding only the node-device driver
+ * (libvirtd loads every module of LIBVIRT_DRIVER_DIR) and a configuration
+ * whose sockets live in the sandbox's private /run. */
+static void prepare_libvirt(const struct sandbox *sb)
+{
+	char *dir = path_join(sb->root, "libvirt/drivers");
+	char *link = path_join(dir, "libvirt_driver_nodedev.so");
+	char *conf = path_join(sb->root, "libvirt/libvirtd.conf");
+	FILE *f;
+
+	mkdir_p(dir, 0755);
+	if (unlink(link) < 0 && errno != ENOENT)
+		die("%s: %s", link, strerror(errno));
+	if (symlink(sb->nodedev_driver, link) < 0)
+		die("symlink %s: %s", link, strerror(errno));
+	f = fopen(conf, "we");
+	if (!f)
+		die("%s: %s", conf, strerror(errno));
+	fprintf(f,
+		"unix_sock_dir = \"/run/libvirt\"\n"
+		"auth_unix_rw = \"none\"\n"
+		"auth_unix_ro = \"none\"\n"
+		"log_outputs = \"2:file:%s/libvirt/libvirtd.log\"\n",
+		sb->root);
+	if (fclose(f) != 0)
+		die("%s: %s", conf, strerror(errno));
+	free(dir);
+	free(link);
+	free(conf);
+}
+
 static void prepare_root(const struct sandbox *sb)
 {
 	static const char *const dirs[] = {"sys",
 					   "etc/mdevctl.d/scripts.d/callouts",
 					   "etc/mdevctl.d/scripts.d/notifiers"};
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		char *p = path_join(sb->root, dirs[i]);
 
 		mkdir_p(p, 0755);
 		free(p);
 	}
 	mkdir_p(sb->state, 0700);
+	if (sb->libvirtd)
+		prepare_libvirt(sb);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type,
@@ -474,6 +572,62 @@ static void mount_private_dirs(const struct sandbox *sb)
 	free(store);
 }
 
+/* True once a connect() to the UNIX socket at path succeeds. */
+static bool socket_answers(const char *path)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+	close(fd);
+	return ok;
+}
+
+/* libvirtd -d returns before it accepts connections: wait until its socket
+ * does (bounded), so COMMAND's first virsh finds it. */
+static void start_libvirtd(const struct sandbox *sb)
+{
+	char *drivers = path_join(sb->root, "libvirt/drivers");
+	char *conf = path_join(sb->root, "libvirt/libvirtd.conf");
+	long long deadline = now_ms() + LIBVIRTD_START_MS;
+	struct timespec tick = {.tv_nsec = 20 * 1000 * 1000};
+	pid_t pid = fork();
+	int code;
+
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		default_signals();
+		if (setenv("LIBVIRT_DRIVER_DIR", drivers, 1) < 0)
+			_exit(127);
+		execl(sb->libvirtd, "libvirtd", "-d", "-f", conf, "-p",
+		      "/run/libvirtd.pid", (char *)NULL);
+		fprintf(stderr, "mdev-sandbox: exec %s: %s\n", sb->libvirtd,
+			strerror(errno));
+		_exit(127);
+	}
+	code = wait_child(pid);
+	if (code != 0)
+		die("libvirtd exited with status %d (log: %s/libvirt/"
+		    "libvirtd.log)",
+		    code, sb->root);
+	while (!socket_answers("/run/libvirt/libvirt-sock")) {
+		if (now_ms() > deadline)
+			die("libvirtd did not open /run/libvirt/libvirt-sock "
+			    "within %d s (log: %s/libvirt/libvirtd.log)",
+			    LIBVIRTD_START_MS / 1000, sb->root);
+		nanosleep(&tick, NULL);
+	}
+	if (setenv("LIBVIRT_DEFAULT_URI", "nodedev:///system", 1) < 0)
+		die("setenv: %s", strerror(errno));
+	free(drivers);
+	free(conf);
+}
+
 static int run_command(const struct sandbox *sb)
 {
 	pid_t pid = fork();
@@ -499,18 +653,12 @@ static int session(const struct sandbox *sb)
 	setup_environment(sb);
 	start_mdevd(sb);
 	mount_private_dirs(sb);
+	if (sb->libvirtd)
+		start_libvirtd(sb);
 	return run_command(sb);
 }
 
 /* --- init: PID 1 of the sandbox ---------------------------------------- */
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Reaps everything; true once no process is left in the namespace. */
 static bool reap_all(void)
@@ -674,6 +822,8 @@ int main(int argc, char **argv)
 	free(sb.mdevd);
 	free(sb.mdevctl);
 	free(sb.mdevctl_dir);
+	free(sb.libvirtd);
+	free(sb.nodedev_driver);
 	free((char *)sb.hardware);
 	return code;
 }

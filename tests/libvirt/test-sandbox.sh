@@ -123,6 +123,20 @@ if command -v lspci >/dev/null; then
 	check "lspci -nn sees the demo NVIDIA GPU" grep -q '^65:00\.0 .*\[10de:' "$work/lspci"
 fi
 
+# --libvirt: libvirtd (node-device driver only) is up before COMMAND runs
+if [ -x /usr/sbin/libvirtd ] && command -v virsh >/dev/null; then
+	set +e
+	"$sbx" --libvirt --root "$work/lv" -- sh -c \
+		'echo "uri=$LIBVIRT_DEFAULT_URI"; virsh -q nodedev-list --tree' >"$work/lv.out" 2>"$work/lv.err"
+	code=$?
+	set -e
+	sed 's/^/#   /' "$work/lv.out"
+	check "--libvirt: virsh answers at once, exit 0" test $code = 0
+	check "--libvirt: LIBVIRT_DEFAULT_URI=nodedev:///system" grep -qx "uri=nodedev:///system" "$work/lv.out"
+	check "--libvirt: the tree lists the demo GPU" grep -q "pci_0000_00_02_0" "$work/lv.out"
+	check "--libvirt: libvirtd stopped with the sandbox" wait_gone "$work/lv"
+fi
+
 # --- clean-up when things are killed ---------------------------------------
 set +e
 "$sbx" --root "$work/k1" -- bash -c 'kill -9 $$'
