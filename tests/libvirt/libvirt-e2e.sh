@@ -30,6 +30,18 @@ check()
 
 T=10 # seconds any libvirt reaction may take
 
+# Devices that exist before libvirtd starts reach it through libudev's
+# enumeration of /sys, not through events: one per parent.
+declare -A pre_existing
+for link in /sys/class/mdev_bus/*; do
+	for t in "$link"/mdev_supported_types/*/; do
+		[ "$(cat "$t/available_instances")" -gt 0 ] || continue
+		u=$(uuidgen)
+		echo "$u" >"$t/create" && pre_existing[$u]=${link##*/}
+		break
+	done
+done
+
 lv_start "$WORK/libvirt"
 ok "libvirtd started with the node-device driver only"
 
@@ -171,6 +183,19 @@ mdev_xml()
 		</device>
 	EOF
 }
+
+for u in "${!pre_existing[@]}"; do
+	p=${pre_existing[$u]}
+	check "device made before libvirtd started is under ${parent_name[$p]:-$p} in --tree" \
+		in_tree_under "$u" "${parent_name[$p]:-none}"
+done
+check "libvirt, mdevctl and the tree agree (${#pre_existing[@]} pre-existing)" all_agree
+for u in "${!pre_existing[@]}"; do
+	echo 1 >"/sys/bus/mdev/devices/$u/remove"
+done
+for u in "${!pre_existing[@]}"; do
+	check "pre-existing device removed through sysfs leaves libvirt" wait_until $T lv_absent "$u"
+done
 
 # --- lifecycle through libvirt ----------------------------------------------
 
