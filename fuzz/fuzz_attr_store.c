@@ -26,23 +26,23 @@
 
 /* Drivers the demo lacks, so their attribute code is reached too. */
 static const char extra_hardware[] =
-	"{\"parents\":["
-	"{\"name\":\"mbochs\",\"driver\":\"mbochs\"},"
-	"{\"name\":\"mdpy\",\"driver\":\"mdpy\"},"
-	"{\"name\":\"fuzz-json\",\"driver\":\"json\",\"pools\":{\"slots\":8},"
-	"\"types\":[{\"id\":\"fuzz-a\",\"device_api\":\"vfio-pci\","
-	"\"cost\":{\"slots\":1},\"device_attrs\":{"
-	"\"rw\":{\"mode\":\"rw\",\"default\":\"x\"},"
-	"\"ro\":{\"mode\":\"ro\",\"default\":\"y\"},"
-	"\"wo\":{\"mode\":\"wo\"},"
-	"\"grp/val\":{\"mode\":\"rw\",\"default\":\"\"}}}]}]}";
+    "{\"parents\":["
+    "{\"name\":\"mbochs\",\"driver\":\"mbochs\"},"
+    "{\"name\":\"mdpy\",\"driver\":\"mdpy\"},"
+    "{\"name\":\"fuzz-json\",\"driver\":\"json\",\"pools\":{\"slots\":8},"
+    "\"types\":[{\"id\":\"fuzz-a\",\"device_api\":\"vfio-pci\","
+    "\"cost\":{\"slots\":1},\"device_attrs\":{"
+    "\"rw\":{\"mode\":\"rw\",\"default\":\"x\"},"
+    "\"ro\":{\"mode\":\"ro\",\"default\":\"y\"},"
+    "\"wo\":{\"mode\":\"wo\"},"
+    "\"grp/val\":{\"mode\":\"rw\",\"default\":\"\"}}}]}]}";
 
 static int register_all(struct mdev_core *core, struct mdev_hardware *hw)
 {
 	char err[512];
 	for (size_t i = 0; i < mdev_hardware_parent_count(hw); i++)
-		if (mdev_parent_register(core, mdev_hardware_parent(hw, i), NULL,
-					 err, sizeof(err)) != 0) {
+		if (mdev_parent_register(core, mdev_hardware_parent(hw, i),
+					 NULL, err, sizeof(err)) != 0) {
 			fprintf(stderr, "register: %s\n", err);
 			return -1;
 		}
@@ -58,9 +58,9 @@ static struct mdev_core *demo_core(void)
 		abort();
 	}
 	/* The extra file is optional: skip it if the drivers reject it. */
-	if (!extra && mdev_hardware_parse(extra_hardware,
-					  sizeof(extra_hardware) - 1, "extra",
-					  &extra, err, sizeof(err)) != 0) {
+	if (!extra &&
+	    mdev_hardware_parse(extra_hardware, sizeof(extra_hardware) - 1,
+				"extra", &extra, err, sizeof(err)) != 0) {
 		static int warned;
 		if (!warned++)
 			fprintf(stderr, "extra hardware skipped: %s\n", err);
@@ -79,7 +79,7 @@ static size_t create_one_per_type(struct mdev_core *core,
 	for (struct mdev_parent *p = mdev_parent_first(core); p;
 	     p = mdev_parent_next(p))
 		for (size_t t = 0; t < mdev_parent_type_count(p); t++) {
-			uuid_t u = { 0 };
+			uuid_t u = {0};
 			u[0] = 0xa7;
 			u[15] = (unsigned char)n;
 			if (n < MAX_DEVICES &&
@@ -104,8 +104,7 @@ static void show_and_check(struct mdev_device *mdev,
 	free(buf);
 }
 
-static void store_named(struct mdev_device *mdev, const uint8_t *v,
-			size_t len)
+static void store_named(struct mdev_device *mdev, const uint8_t *v, size_t len)
 {
 	char *name = malloc(len + 1);
 	if (!name)
@@ -122,13 +121,14 @@ static void store_named(struct mdev_device *mdev, const uint8_t *v,
 	free(name);
 }
 
-static void store_one(struct mdev_device *mdev, unsigned sel,
-		      const uint8_t *v, size_t len)
+static void store_one(struct mdev_device *mdev, unsigned sel, const uint8_t *v,
+		      size_t len)
 {
 	size_t n_attrs = mdev_device_attr_count(mdev);
 	if (n_attrs == 0)
 		return;
-	const struct mdev_attr_desc *a = mdev_device_attr_desc(mdev, sel % n_attrs);
+	const struct mdev_attr_desc *a =
+	    mdev_device_attr_desc(mdev, sel % n_attrs);
 	int rc = mdev_device_attr_store(mdev, a->name, (const char *)v, len);
 	if (a->mode == MDEV_ATTR_RO && rc != -EACCES)
 		abort();

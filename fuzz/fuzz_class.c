@@ -41,8 +41,9 @@ static void check_fb_length(const char *s)
 		abort();
 	/* The value must be n * unit exactly; one that overflows must have
 	 * been refused. */
-	uint64_t unit = s[n - 1] == 'K' ? 1ULL << 10 :
-			s[n - 1] == 'M' ? 1ULL << 20 : 1ULL << 30;
+	uint64_t unit = s[n - 1] == 'K'	  ? 1ULL << 10
+			: s[n - 1] == 'M' ? 1ULL << 20
+					  : 1ULL << 30;
 	errno = 0;
 	uint64_t count = strtoull(s, NULL, 10), want;
 	if (errno == ERANGE || __builtin_mul_overflow(count, unit, &want) ||
@@ -99,11 +100,11 @@ static void check_class(char *buf, size_t len)
 		n_kv++;
 	}
 	struct mdev_type_desc type = {
-		.id = "fuzz-1",
-		.device_api = "vfio-pci",
-		.class_name = n > 0 && f[0][0] ? f[0] : NULL,
-		.class_attrs = kv,
-		.n_class_attrs = n_kv,
+	    .id = "fuzz-1",
+	    .device_api = "vfio-pci",
+	    .class_name = n > 0 && f[0][0] ? f[0] : NULL,
+	    .class_attrs = kv,
+	    .n_class_attrs = n_kv,
 	};
 	char err[256];
 	memset(err, 'X', sizeof(err));

@@ -55,8 +55,7 @@ static struct mdev_device *nth_device(struct mdev_core *core, unsigned n)
 	return d;
 }
 
-static unsigned long device_cost(const struct mdev_device *d,
-				 const char *pool)
+static unsigned long device_cost(const struct mdev_device *d, const char *pool)
 {
 	const struct mdev_type_desc *t = mdev_type_desc(mdev_device_type(d));
 	unsigned long sum = 0;
@@ -66,7 +65,8 @@ static unsigned long device_cost(const struct mdev_device *d,
 	return sum;
 }
 
-static void check_pools(struct mdev_parent *p, const struct mdev_parent_desc *pd)
+static void check_pools(struct mdev_parent *p,
+			const struct mdev_parent_desc *pd)
 {
 	for (size_t i = 0; i < pd->n_pools; i++) {
 		unsigned long free_amount, total, used = 0;
@@ -78,7 +78,8 @@ static void check_pools(struct mdev_parent *p, const struct mdev_parent_desc *pd
 		     d = mdev_parent_device_next(d))
 			used += device_cost(d, pd->pools[i].name);
 		if (total - free_amount != used) {
-			fprintf(stderr, "pool %s/%s: total %lu free %lu used %lu\n",
+			fprintf(stderr,
+				"pool %s/%s: total %lu free %lu used %lu\n",
 				mdev_parent_name(p), pd->pools[i].name, total,
 				free_amount, used);
 			abort();
@@ -117,7 +118,8 @@ static void check_type(struct mdev_core *core, struct mdev_type *t)
 		abort();
 	}
 	if (rc == 0) {
-		if (mdev_device_remove(d) != 0 || mdev_type_available(t) != avail)
+		if (mdev_device_remove(d) != 0 ||
+		    mdev_type_available(t) != avail)
 			abort();
 	} else if (rc != -EUSERS && rc != -ENOSPC) {
 		abort();
@@ -136,7 +138,7 @@ static void check_core(struct mdev_core *core)
 	     p = mdev_parent_next(p)) {
 		for (size_t i = 0; i < mdev_hardware_parent_count(demo); i++) {
 			const struct mdev_parent_desc *pd =
-				mdev_hardware_parent(demo, i);
+			    mdev_hardware_parent(demo, i);
 			if (!strcmp(pd->name, mdev_parent_name(p)))
 				check_pools(p, pd);
 		}
@@ -148,13 +150,14 @@ static void check_core(struct mdev_core *core)
 static void toggle_parent(struct mdev_core *core, unsigned n)
 {
 	const struct mdev_parent_desc *pd =
-		mdev_hardware_parent(demo, n % mdev_hardware_parent_count(demo));
+	    mdev_hardware_parent(demo, n % mdev_hardware_parent_count(demo));
 	char err[256];
 	if (mdev_parent_find(core, pd->name)) {
 		if (mdev_parent_unregister(core, pd->name) != 0 ||
 		    mdev_parent_find(core, pd->name))
 			abort();
-	} else if (mdev_parent_register(core, pd, NULL, err, sizeof(err)) != 0) {
+	} else if (mdev_parent_register(core, pd, NULL, err, sizeof(err)) !=
+		   0) {
 		abort();
 	}
 }
@@ -171,7 +174,7 @@ static void apply(struct mdev_core *core, unsigned op, unsigned arg,
 		break;
 	case 1:
 		if ((t = nth_type(core, arg))) {
-			uuid_t u = { 0x11 };
+			uuid_t u = {0x11};
 			memcpy(u + 8, seq, sizeof(*seq));
 			(*seq)++;
 			char text[37];
@@ -191,7 +194,8 @@ static void apply(struct mdev_core *core, unsigned op, unsigned arg,
 			const char *name = mdev_device_name(d);
 			uuid_t u;
 			mdev_device_uuid(d, u);
-			if (mdev_parent_destroy_write(mdev_device_parent(d), name,
+			if (mdev_parent_destroy_write(mdev_device_parent(d),
+						      name,
 						      strlen(name)) != 0 ||
 			    mdev_device_find(core, u))
 				abort();

@@ -58,7 +58,7 @@ static void setup_once(void)
 /* Parses and loads text; returns the store's rendering or NULL. */
 static char *load_and_render(const char *text, size_t len)
 {
-	struct ctl_err e = { 0 };
+	struct ctl_err e = {0};
 	ctl_uuid u;
 	char *msg = NULL;
 	if (uuid_parse_rs(UUID_TEXT, &u, &msg) != 0)
@@ -90,13 +90,13 @@ static size_t list_store(const uint8_t *data, size_t size)
 	int fd = open(file_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd))
 		abort();
-	struct mdev_list l = { 0 };
-	struct ctl_err e = { 0 };
+	struct mdev_list l = {0};
+	struct ctl_err e = {0};
 	if (store_defined_devices(&env, NULL, NULL, &l, &e) != 0)
 		abort();
 	for (int mode = 0; mode < 3; mode++) {
-		char *text = format_list(&l, true, mode == 1, mode == 2, false,
-					 &e);
+		char *text =
+		    format_list(&l, true, mode == 1, mode == 2, false, &e);
 		free(text);
 		err_clear(&e);
 	}

@@ -33,7 +33,8 @@ static void exercise_device(struct mdev_device *mdev)
 	size_t n = mdev_device_attr_count(mdev);
 	for (size_t i = 0; i < n; i++) {
 		const struct mdev_attr_desc *a = mdev_device_attr_desc(mdev, i);
-		int len = mdev_device_attr_show(mdev, a->name, buf, sizeof(buf));
+		int len =
+		    mdev_device_attr_show(mdev, a->name, buf, sizeof(buf));
 		if (len >= 0 && (size_t)len != strlen(buf))
 			abort();
 	}
@@ -45,7 +46,7 @@ static void exercise_type(struct mdev_type *type, unsigned *seq)
 	if (!d || !mdev_type_id(type) || !mdev_type_name(type))
 		abort();
 	unsigned avail = mdev_type_available(type);
-	uuid_t u = { 0 };
+	uuid_t u = {0};
 	u[0] = 0xf0;
 	memcpy(u + 12, seq, sizeof(*seq));
 	(*seq)++;
@@ -88,8 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  &parent, err, sizeof(err));
 		if (rc != 0) {
 			/* The parser promised a fully validated file. */
-			fprintf(stderr, "accepted file failed to register: %s\n",
-				err);
+			fprintf(stderr,
+				"accepted file failed to register: %s\n", err);
 			abort();
 		}
 	}

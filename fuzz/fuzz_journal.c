@@ -70,7 +70,8 @@ static void write_journal(const uint8_t *data, size_t size)
 		if (!nl)
 			fwrite(data, 1, n, f); /* torn tail */
 		else if (n > 0 && data[0] == '!')
-			fprintf(f, "%.*s\n", (int)(n - 1), (const char *)data + 1);
+			fprintf(f, "%.*s\n", (int)(n - 1),
+				(const char *)data + 1);
 		else
 			fprintf(f, "%.*s %08" PRIx32 "\n", (int)n,
 				(const char *)data, fnv1a(data, n));
@@ -123,7 +124,8 @@ static char *state_of(struct mdev_core *core)
 static void check_pools(struct mdev_core *core)
 {
 	for (size_t i = 0; i < mdev_hardware_parent_count(demo); i++) {
-		const struct mdev_parent_desc *pd = mdev_hardware_parent(demo, i);
+		const struct mdev_parent_desc *pd =
+		    mdev_hardware_parent(demo, i);
 		struct mdev_parent *p = mdev_parent_find(core, pd->name);
 		for (size_t k = 0; p && k < pd->n_pools; k++) {
 			unsigned long free_amount, total;

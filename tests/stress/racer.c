@@ -227,7 +227,7 @@ static int collect(int fd, int procs, struct tally *sum)
 static int create_worker(int idx, void *arg)
 {
 	struct race *r = arg;
-	struct tally t = { 0 };
+	struct tally t = {0};
 	unsigned seed = (unsigned)getpid() * 2654435761u + (unsigned)idx;
 	char path[PATH_MAX], text[40];
 	for (int i = 0; i < r->iters; i++) {
@@ -295,7 +295,7 @@ static void uuid_of(int i, char *text)
 static int churn_worker(int idx, void *arg)
 {
 	struct race *r = arg;
-	struct tally t = { 0 };
+	struct tally t = {0};
 	unsigned seed = (unsigned)getpid() * 2246822519u + (unsigned)idx;
 	char path[PATH_MAX], text[40];
 	for (int i = 0; i < r->iters; i++) {
@@ -376,8 +376,8 @@ struct dev {
 	int type;     /* index into the TYPEDIR list */
 	bool present; /* acknowledged state */
 	enum pending pending;
-	char value[VALUE_MAX];	 /* acknowledged cfg value */
-	char pvalue[VALUE_MAX];	 /* value of a pending write */
+	char value[VALUE_MAX];	/* acknowledged cfg value */
+	char pvalue[VALUE_MAX]; /* value of a pending write */
 };
 
 struct model {
@@ -400,7 +400,7 @@ static struct dev *model_add(struct model *m)
 	return d;
 }
 
-static const char *pending_name[] = { "-", "create", "remove", "attr" };
+static const char *pending_name[] = {"-", "create", "remove", "attr"};
 
 /* One line per device: uuid type present pending value pvalue; values are
  * written as "=" + text so an empty value is a field too. */
@@ -458,8 +458,7 @@ static double now(void)
 }
 
 /* One random operation; returns its result (0 or -errno). */
-static int load_step(struct load *l, struct model *m, unsigned *seed,
-		     int *seq)
+static int load_step(struct load *l, struct model *m, unsigned *seed, int *seq)
 {
 	char path[PATH_MAX], buf[VALUE_MAX + 2];
 	unsigned what = rnd(seed, 10);
@@ -492,8 +491,9 @@ static int load_step(struct load *l, struct model *m, unsigned *seed,
 		}
 		return rc;
 	} else if (what < 7) { /* remove */
-		snprintf(path, sizeof(path), "%s/sys/bus/mdev/devices/%s/remove",
-			 l->r.root, d->uuid);
+		snprintf(path, sizeof(path),
+			 "%s/sys/bus/mdev/devices/%s/remove", l->r.root,
+			 d->uuid);
 		rc = write_file(path, "1\n", 2);
 		if (rc == 0) {
 			if (!d->present) {
@@ -531,8 +531,8 @@ static int load_step(struct load *l, struct model *m, unsigned *seed,
 static int load_worker(int idx, void *arg)
 {
 	struct load *l = arg;
-	struct model base = { 0 }, m = { 0 };
-	struct tally t = { 0 };
+	struct model base = {0}, m = {0};
+	struct tally t = {0};
 	unsigned seed = (unsigned)getpid() * 3266489917u + (unsigned)idx;
 	int seq = idx * 1000000;
 	if (l->baseline && model_load(&base, l->baseline) == 0)
@@ -675,9 +675,8 @@ static void verify_dev(const char *root, const struct typespec *types,
 }
 
 /* Devices the models do not know must not exist. */
-static int verify_extra(const char *root, const struct model *m,
-			FILE *baseline, const struct typespec *types,
-			int n_types)
+static int verify_extra(const char *root, const struct model *m, FILE *baseline,
+			const struct typespec *types, int n_types)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/sys/bus/mdev/devices", root);
@@ -738,7 +737,7 @@ static void verify_pools(const struct typespec *types, int n_types)
 static int cmd_verify(const char *root, char **models, int n_models,
 		      char **specs, int n_specs, const char *baseline_out)
 {
-	struct model m = { 0 };
+	struct model m = {0};
 	struct typespec types[MAX_TYPES];
 	for (int i = 0; i < n_specs; i++) {
 		types[i].dir = specs[i];
@@ -776,13 +775,26 @@ static const char *errno_name(int err)
 		int err;
 		const char *name;
 	} names[] = {
-		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { EUSERS, "EUSERS" },
-		{ EEXIST, "EEXIST" }, { ENOENT, "ENOENT" }, { ENODEV, "ENODEV" },
-		{ EACCES, "EACCES" }, { EPERM, "EPERM" }, { EAGAIN, "EAGAIN" },
-		{ EIO, "EIO" }, { EISDIR, "EISDIR" }, { ENOTDIR, "ENOTDIR" },
-		{ EROFS, "EROFS" }, { ENOSYS, "ENOSYS" }, { ERANGE, "ERANGE" },
-		{ E2BIG, "E2BIG" }, { EFBIG, "EFBIG" }, { ENOTCONN, "ENOTCONN" },
-		{ ENAMETOOLONG, "ENAMETOOLONG" }, { EBUSY, "EBUSY" },
+	    {EINVAL, "EINVAL"},
+	    {ENOSPC, "ENOSPC"},
+	    {EUSERS, "EUSERS"},
+	    {EEXIST, "EEXIST"},
+	    {ENOENT, "ENOENT"},
+	    {ENODEV, "ENODEV"},
+	    {EACCES, "EACCES"},
+	    {EPERM, "EPERM"},
+	    {EAGAIN, "EAGAIN"},
+	    {EIO, "EIO"},
+	    {EISDIR, "EISDIR"},
+	    {ENOTDIR, "ENOTDIR"},
+	    {EROFS, "EROFS"},
+	    {ENOSYS, "ENOSYS"},
+	    {ERANGE, "ERANGE"},
+	    {E2BIG, "E2BIG"},
+	    {EFBIG, "EFBIG"},
+	    {ENOTCONN, "ENOTCONN"},
+	    {ENAMETOOLONG, "ENAMETOOLONG"},
+	    {EBUSY, "EBUSY"},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].err == err)
@@ -881,8 +893,8 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	const char *cmd = argv[1];
-	struct load l = { .r = { .procs = 8, .iters = 1000, .n_uuids = 4 },
-			  .seconds = 3600 };
+	struct load l = {.r = {.procs = 8, .iters = 1000, .n_uuids = 4},
+			 .seconds = 3600};
 	const char *baseline_out = NULL;
 	char *specs[MAX_TYPES];
 	int n_specs = 0, c;
@@ -925,14 +937,15 @@ int main(int argc, char **argv)
 	char **rest = argv + optind;
 	int n_rest = argc - optind;
 	if (!strcmp(cmd, "killon"))
-		return n_rest >= 2 ? cmd_killon(rest[0], (pid_t)atoi(rest[1]),
-						n_rest > 2 ? atof(rest[2]) : 2000) :
-				     usage();
+		return n_rest >= 2
+			   ? cmd_killon(rest[0], (pid_t)atoi(rest[1]),
+					n_rest > 2 ? atof(rest[2]) : 2000)
+			   : usage();
 	if (!strcmp(cmd, "write"))
 		return n_rest == 1 ? cmd_write(rest[0]) : usage();
 	if (!strcmp(cmd, "verify"))
-		return n_rest < 1 ? usage() :
-				    cmd_verify(rest[0], rest + 1, n_rest - 1,
+		return n_rest < 1 ? usage()
+				  : cmd_verify(rest[0], rest + 1, n_rest - 1,
 					       specs, n_specs, baseline_out);
 	if (!strcmp(cmd, "create")) {
 		l.r.types = rest;
