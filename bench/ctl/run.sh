@@ -63,10 +63,10 @@ start_mdevd() {
 }
 stop_mdevd() {
 	kill "$MPID"
-	i=0
-	while mountpoint -q "$W/root/sys" && [ $i -lt 100 ]; do
+	_w=0
+	while mountpoint -q "$W/root/sys" && [ $_w -lt 100 ]; do
 		sleep 0.1
-		i=$((i + 1))
+		_w=$((_w + 1))
 	done
 	MPID=""
 }
@@ -168,11 +168,11 @@ done
 # so after start-parent-mdevs exactly the 1,000 auto devices (+0) exist
 SPM_ROUNDS=${SPM_ROUNDS:-3}
 : >"$W/spm.txt"
-i=0
-while [ $i -lt "$SPM_ROUNDS" ]; do
+round=0
+while [ $round -lt "$SPM_ROUNDS" ]; do
 	run_spm "$REAL" r
 	run_spm "$OURS" o
-	i=$((i + 1))
+	round=$((round + 1))
 done
 med() { grep "^$1 " "$W/spm.txt" | sort -k2 -n | awk -v n="$SPM_ROUNDS" 'NR == int((n + 1) / 2) { print $2 }'; }
 rt=$(med r)
