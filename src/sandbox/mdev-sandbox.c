@@ -488,6 +488,34 @@ static void setup_environment(const struct sandbox *sb)
 	free(newpath);
 }
 
+/* mdevd runs --on-register through sh -c: "'<mdevctl>' start-parent-mdevs"
+ * with the path single-quoted, so a build tree under a directory with
+ * spaces or quotes still works. */
+static char *on_register_command(const char *mdevctl)
+{
+	static const char tail[] = " start-parent-mdevs";
+	size_t quotes = 0, n = 0;
+	char *cmd;
+
+	for (const char *p = mdevctl; *p; p++)
+		quotes += *p == '\'';
+	cmd = malloc(strlen(mdevctl) + 3 * quotes + 2 + sizeof(tail));
+	if (!cmd)
+		die("out of memory");
+	cmd[n++] = '\'';
+	for (const char *p = mdevctl; *p; p++) {
+		if (*p == '\'') {
+			memcpy(cmd + n, "'\\''", 4); /* close, \', reopen */
+			n += 4;
+		} else {
+			cmd[n++] = *p;
+		}
+	}
+	cmd[n++] = '\'';
+	memcpy(cmd + n, tail, sizeof(tail));
+	return cmd;
+}
+
 /* mdevd daemonizes and its first process exits once the tree is mounted;
  * the daemon is reparented to our init. */
 static void start_mdevd(const struct sandbox *sb)
@@ -498,8 +526,7 @@ static void start_mdevd(const struct sandbox *sb)
 	pid_t pid;
 	int code;
 
-	if (asprintf(&on_register, "%s start-parent-mdevs", sb->mdevctl) < 0)
-		die("out of memory");
+	on_register = on_register_command(sb->mdevctl);
 	argv[n++] = sb->mdevd;
 	argv[n++] = "--uevents";
 	argv[n++] = "--on-register";
@@ -518,6 +545,15 @@ static void start_mdevd(const struct sandbox *sb)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		default_signals();
+		/* mdevd runs --on-register for the first parents before we
+		 * bind the tree over /sys and the store over /etc/mdevctl.d:
+		 * point mdevctl at them through ROOT instead. */
+		if (setenv("MDEVCTL_ENV_ROOT", sb->root, 1) < 0)
+			_exit(127);
+		/* COMMAND's stdout is the sandbox's: mdevd's messages (it
+		 * prints where it serves) go to stderr. */
+		if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(127);
 		execv(sb->mdevd, (char *const *)argv);
 		fprintf(stderr, "mdev-sandbox: exec %s: %s\n", sb->mdevd,
 			strerror(errno));
@@ -602,7 +638,8 @@ static void start_libvirtd(const struct sandbox *sb)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		default_signals();
-		if (setenv("LIBVIRT_DRIVER_DIR", drivers, 1) < 0)
+		if (setenv("LIBVIRT_DRIVER_DIR", drivers, 1) < 0 ||
+		    dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 			_exit(127);
 		execl(sb->libvirtd, "libvirtd", "-d", "-f", conf, "-p",
 		      "/run/libvirtd.pid", (char *)NULL);

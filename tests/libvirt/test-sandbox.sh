@@ -69,6 +69,17 @@ check "--root: the next sandbox sees it" eval \
 check "--root: root kept after exit" test -d "$work/keep/sys"
 wait_gone "$work/keep" || true
 
+check "stdout carries COMMAND's output only" test "$("$sbx" -- echo hello 2>/dev/null)" = hello
+
+# Autostart when the sandbox starts (a "boot"): mdevd's --on-register runs
+# mdevctl start-parent-mdevs for every parent it registers.
+ua=$(uuidgen)
+"$sbx" --root "$work/auto" -- mdevctl define --uuid "$ua" --parent 0000:65:00.0 \
+	--type "$("$sbx" -- ls /sys/class/mdev_bus/0000:65:00.0/mdev_supported_types | head -n1)" --auto
+check "--auto definition started when the next sandbox starts" \
+	"$sbx" --root "$work/auto" -- sh -c \
+	"for i in \$(seq 100); do test -e /sys/bus/mdev/devices/$ua && exit 0; sleep 0.05; done; exit 1"
+
 # --state: mdevd's journal lives there, so active devices come back in a
 # new sandbox with another root but the same state directory.
 u=$(uuidgen)
