@@ -176,7 +176,11 @@ struct json_t *json_parse_serde(const char *text, size_t len,
 				struct ctl_err *e);
 /* {"mdev_type":..,"start":..,"attrs":[..]} */
 struct json_t *mdev_to_json(const struct mdev *d);
-/* serde_json::to_string_pretty / to_string equivalents. */
+/* serde_json::to_string_pretty / to_string equivalents (serde's layout
+ * and escaping, which differ from jansson's printer for control
+ * characters). */
+void json_serde_string(struct sbuf *b, const char *s, size_t n);
+void json_serde_write(struct sbuf *b, struct json_t *j, int level, bool pretty);
 char *json_pretty(struct json_t *j);
 char *json_compact(struct json_t *j);
 void json_decref_any(struct json_t *j);

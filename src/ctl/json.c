@@ -484,20 +484,164 @@ struct json_t *json_parse_serde(const char *text, size_t len, struct ctl_err *e)
 	return NULL;
 }
 
+/* serde_json's string escaping: quote, backslash and control characters
+ * (\b \f \n \r \t, else \u00xx in lower-case hex); all else verbatim. */
+void json_serde_string(struct sbuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	sb_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char u[6];
+
+		switch (c) {
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\b':
+			esc = "\\b";
+			break;
+		case '\f':
+			esc = "\\f";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		default:
+			if (c >= 0x20)
+				continue;
+		}
+		sb_addn(b, s + run, i - run);
+		run = i + 1;
+		if (esc) {
+			sb_add(b, esc);
+		} else {
+			memcpy(u, "\\u00", 4);
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			sb_addn(b, u, 6);
+		}
+	}
+	sb_addn(b, s + run, n - run);
+	sb_addc(b, '"');
+}
+
+static void indent(struct sbuf *b, int level)
+{
+	int i;
+
+	for (i = 0; i < level; i++)
+		sb_add(b, "  ");
+}
+
+/* serde_json's to_string_pretty (pretty) or to_string layout. */
+void json_serde_write(struct sbuf *b, struct json_t *j, int level, bool pretty)
+{
+	const char *k;
+	size_t i, n;
+	json_t *v;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		if (!json_object_size(j)) {
+			sb_add(b, "{}");
+			return;
+		}
+		sb_addc(b, '{');
+		n = 0;
+		json_object_foreach(j, k, v)
+		{
+			if (n++)
+				sb_addc(b, ',');
+			if (pretty) {
+				sb_addc(b, '\n');
+				indent(b, level + 1);
+			}
+			json_serde_string(b, k, strlen(k));
+			sb_add(b, pretty ? ": " : ":");
+			json_serde_write(b, v, level + 1, pretty);
+		}
+		if (pretty) {
+			sb_addc(b, '\n');
+			indent(b, level);
+		}
+		sb_addc(b, '}');
+		return;
+	case JSON_ARRAY:
+		if (!json_array_size(j)) {
+			sb_add(b, "[]");
+			return;
+		}
+		sb_addc(b, '[');
+		json_array_foreach(j, i, v)
+		{
+			if (i)
+				sb_addc(b, ',');
+			if (pretty) {
+				sb_addc(b, '\n');
+				indent(b, level + 1);
+			}
+			json_serde_write(b, v, level + 1, pretty);
+		}
+		if (pretty) {
+			sb_addc(b, '\n');
+			indent(b, level);
+		}
+		sb_addc(b, ']');
+		return;
+	case JSON_STRING:
+		json_serde_string(b, json_string_value(j),
+				  json_string_length(j));
+		return;
+	case JSON_INTEGER:
+		sb_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+		return;
+	case JSON_REAL: {
+		char *t = json_dumps(j, JSON_ENCODE_ANY);
+
+		sb_add(b, t ? t : "null");
+		free(t);
+		return;
+	}
+	case JSON_TRUE:
+		sb_add(b, "true");
+		return;
+	case JSON_FALSE:
+		sb_add(b, "false");
+		return;
+	default:
+		sb_add(b, "null");
+	}
+}
+
 char *json_pretty(struct json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-				    JSON_ENCODE_ANY);
+	struct sbuf b;
 
-	return s ? s : xstrdup("null");
+	sb_init(&b);
+	json_serde_write(&b, j, 0, true);
+	return sb_steal(&b);
 }
 
 char *json_compact(struct json_t *j)
 {
-	char *s =
-	    json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	struct sbuf b;
 
-	return s ? s : xstrdup("null");
+	sb_init(&b);
+	json_serde_write(&b, j, 0, false);
+	return sb_steal(&b);
 }
 
 void json_decref_any(struct json_t *j)

@@ -31,33 +31,62 @@ static void device_text(struct sbuf *b, const struct mdev *d, bool defined,
 			  d->attrs[i].name, d->attrs[i].value);
 }
 
-/* [ { "<parent>": [ { "<uuid>": {...} }, ... ], ... } ] or [] */
+/* Streams serde's pretty layout of
+ *   [ { "<parent>": [ { "<key>": <value> }, ... ], ... } ]
+ * one element at a time, so no document-sized tree is ever built. */
+struct grouped {
+	struct sbuf b;
+	const char *parent;
+	size_t n;
+};
+
+static void grouped_add(struct grouped *g, const char *parent, const char *key,
+			json_t *value)
+{
+	struct sbuf *b = &g->b;
+	bool new_group = !g->parent || strcmp(g->parent, parent);
+
+	if (!g->n)
+		sb_add(b, "[\n  {");
+	if (new_group) {
+		if (g->n)
+			sb_add(b, "\n    ],");
+		sb_add(b, "\n    ");
+		json_serde_string(b, parent, strlen(parent));
+		sb_add(b, ": [");
+		g->parent = parent;
+	} else {
+		sb_addc(b, ',');
+	}
+	sb_add(b, "\n      {\n        ");
+	json_serde_string(b, key, strlen(key));
+	sb_add(b, ": ");
+	json_serde_write(b, value, 4, true);
+	sb_add(b, "\n      }");
+	g->n++;
+}
+
+static char *grouped_end(struct grouped *g)
+{
+	if (!g->n)
+		sb_add(&g->b, "[]");
+	else
+		sb_add(&g->b, "\n    ]\n  }\n]");
+	return sb_steal(&g->b);
+}
+
 static char *devices_json(struct mdev_list *l)
 {
-	json_t *top = json_array(), *parents = json_object(), *arr = NULL;
-	const char *cur = NULL;
+	struct grouped g = {{NULL, 0, 0}, NULL, 0};
 	size_t i;
-	char *s;
 
 	for (i = 0; i < l->n; i++) {
-		struct mdev *d = l->v[i];
-		json_t *one = json_object();
+		json_t *j = mdev_to_json(l->v[i]);
 
-		if (!cur || strcmp(cur, d->parent)) {
-			arr = json_array();
-			json_object_set_new_nocheck(parents, d->parent, arr);
-			cur = d->parent;
-		}
-		json_object_set_new_nocheck(one, d->uuid_str, mdev_to_json(d));
-		json_array_append_new(arr, one);
+		grouped_add(&g, l->v[i]->parent, l->v[i]->uuid_str, j);
+		json_decref(j);
 	}
-	if (json_object_size(parents))
-		json_array_append_new(top, parents);
-	else
-		json_decref(parents);
-	s = json_pretty(top);
-	json_decref(top);
-	return s;
+	return grouped_end(&g);
 }
 
 char *format_list(struct mdev_list *l, bool defined, bool dumpjson,
@@ -90,7 +119,7 @@ char *format_list(struct mdev_list *l, bool defined, bool dumpjson,
 
 static json_t *type_json(const struct mdev_type_info *t)
 {
-	json_t *o = json_object(), *w = json_object();
+	json_t *o = json_object();
 
 	json_object_set_new(o, "available_instances",
 			    json_integer(t->available));
@@ -101,8 +130,7 @@ static json_t *type_json(const struct mdev_type_info *t)
 	if (*t->description)
 		json_object_set_new(o, "description",
 				    json_string_nocheck(t->description));
-	json_object_set_new_nocheck(w, t->type, o);
-	return w;
+	return o;
 }
 
 char *format_types(struct type_list *l, bool dumpjson)
@@ -112,26 +140,15 @@ char *format_types(struct type_list *l, bool dumpjson)
 	size_t i;
 
 	if (dumpjson) {
-		json_t *top = json_array(), *parents = json_object();
-		json_t *arr = NULL;
-		char *s;
+		struct grouped g = {{NULL, 0, 0}, NULL, 0};
 
 		for (i = 0; i < l->n; i++) {
-			if (!cur || strcmp(cur, l->v[i].parent)) {
-				arr = json_array();
-				json_object_set_new_nocheck(
-				    parents, l->v[i].parent, arr);
-				cur = l->v[i].parent;
-			}
-			json_array_append_new(arr, type_json(&l->v[i]));
+			json_t *j = type_json(&l->v[i]);
+
+			grouped_add(&g, l->v[i].parent, l->v[i].type, j);
+			json_decref(j);
 		}
-		if (json_object_size(parents))
-			json_array_append_new(top, parents);
-		else
-			json_decref(parents);
-		s = json_pretty(top);
-		json_decref(top);
-		return s;
+		return grouped_end(&g);
 	}
 	sb_init(&b);
 	sb_addn(&b, "", 0);

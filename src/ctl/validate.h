@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mdevctl: checks of hostile input (parent and attribute names, UTF-8) and
+ * the file operations that must stay inside a directory (attribute writes
+ * below the device directory, definition writes in a store parent
+ * directory). See docs/mdevctl.md, "Hostile input".
+ */
+#ifndef MDEVCTL_VALIDATE_H
+#define MDEVCTL_VALIDATE_H
+
+#include "ctl.h"
+
+/* A parent name is one path component: non-empty, no '/', not "." or
+ * "..", not "scripts.d", no control bytes. */
+bool valid_parent_name(const char *name);
+/* Sets "Invalid parent name '<name>'" and returns -1 when it is not. */
+int check_parent_name(const char *name, struct ctl_err *e);
+
+/* An attribute name is a relative path below the device directory: not
+ * empty, not absolute, no "." or ".." component, no empty component
+ * ("//", trailing '/'), no control bytes. */
+bool valid_attr_name(const char *name);
+/* Sets "Invalid attribute name '<name>'" and returns -1 when it is not. */
+int check_attr_name(const char *name, struct ctl_err *e);
+
+/* Strict UTF-8 (as Rust's str::from_utf8: no overlong forms, no
+ * surrogates, nothing above U+10FFFF). */
+bool utf8_valid(const char *s, size_t len);
+/* The message Rust's read_to_string gives for such a stream. */
+#define INVALID_UTF8_MSG "stream did not contain valid UTF-8"
+
+/* Writes value to the attribute file name below devdir without following
+ * a symlink in any component of name (devdir itself is resolved, it is a
+ * symlink in sysfs). Returns 0, or -errno; *found is false when the
+ * attribute does not exist (or a component of name is not a directory). */
+int attr_write_beneath(const char *devdir, const char *name,
+		       const char *value, bool *found);
+
+/* Opens the store directory dir for writing definitions; a symlink is
+ * refused (-ELOOP), it would redirect the write outside the store. */
+int store_dir_open(const char *dir);
+/* Removes .mdevctl.* temporary files in dirfd: with the store lock held
+ * they are leftovers of a killed writer. */
+void store_sweep_temp(int dirfd);
+/* Atomically replaces name in dirfd with data: temporary file in the same
+ * directory, fsync, rename, fsync of the directory. A symlink at name is
+ * replaced, not followed. Returns 0 or -errno. */
+int atomic_write_at(int dirfd, const char *name, const char *data,
+		    size_t len);
+
+#endif
