@@ -1,25 +1,29 @@
 // SPDX-License-Identifier: MIT
 /*
- * mdev-sandbox [--hardware FILE] [--state DIR] [--root DIR] -- COMMAND...
+ * mdev-sandbox [--hardware FILE] [--state DIR] [--root DIR] [--libvirt]
+ *              -- COMMAND...
  *
  * Runs COMMAND where mdevd's tree is /sys: a private mount, network and PID
  * namespace in which mdevd serves the hardware with udev events on, its
  * tree is bound over /sys, a store is bound over /etc/mdevctl.d, /run is a
- * fresh tmpfs and mdevkit's mdevctl comes first on PATH. See
- * docs/sandbox.md.
+ * fresh tmpfs and mdevkit's mdevctl comes first on PATH; with --libvirt,
+ * libvirtd (node-device driver only) runs too. See docs/sandbox.md.
  *
  * Processes:
  *   mdev-sandbox (host namespaces; removes a temporary root at the end)
- *    `- init: PID 1 of a new PID namespace, new mount namespace, still
- *       the host's network namespace (so that mdevd, comparing its network
- *       namespace with PID 1's, sees that its own is private); reaps
- *       orphans, and when the session ends stops everything left
- *       - SIGTERM, then SIGKILL - so nothing outlives the sandbox;
- *       `- session: new network namespace; starts mdevd, mounts, runs
- *          COMMAND and returns its status.
- * If mdev-sandbox itself dies, init gets SIGKILL (PDEATHSIG) and the
- * kernel kills the whole PID namespace; the mounts die with the mount
- * namespace.
+ *    `- helper: unshares the PID namespace (its unsharer could not fork
+ *       once the namespace is gone)
+ *        `- init: PID 1 of the new PID namespace, new mount namespace,
+ *           still the outer network namespace (so that mdevd, comparing
+ *           its network namespace with PID 1's, sees that its own is
+ *           private); reaps orphans, and when the session ends stops
+ *           everything left - SIGTERM, then SIGKILL - so nothing outlives
+ *           the sandbox;
+ *            `- session: new network namespace; starts mdevd (and
+ *               libvirtd), mounts, runs COMMAND and returns its status.
+ * If mdev-sandbox dies, the helper and then init get SIGKILL (PDEATHSIG)
+ * and the kernel kills the whole PID namespace; the mounts die with the
+ * mount namespace.
  */
 #include <errno.h>
 #include <fcntl.h>
