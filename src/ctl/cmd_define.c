@@ -2,6 +2,7 @@
 /* `mdevctl define`, `undefine` and `modify`: the store-changing commands.
  * Each runs under the store lock, so concurrent invocations serialize. */
 #include "ctl.h"
+#include "validate.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -24,6 +25,16 @@ int read_jsonfile(const char *path, struct json_t **out, struct ctl_err *e)
 		if (r == -EFBIG)
 			return err_cause(e, "file too large");
 		return err_cause_errno(e, -r);
+	}
+	/* as Rust's read_to_string (1.2.0's exact message) */
+	if (!utf8_valid(text, len)) {
+		free(text);
+		sb_init(&b);
+		sb_add(&b, "Unable to read jsonfile ");
+		sb_add_debug_str(&b, path);
+		err_set(e, "%s", b.s);
+		sb_free(&b);
+		return err_cause(e, INVALID_UTF8_MSG);
 	}
 	*out = json_parse_serde(text, len, e);
 	free(text);
@@ -163,6 +174,8 @@ go:
 	 * callout */
 	r = define_get_attrs(d, e);
 	if (r == 0)
+		r = check_attr_names(d, e);
+	if (r == 0)
 		r = callout_invoke(d, ACT_DEFINE, write_config, NULL, e);
 	if (r == 0 && !a->has_uuid)
 		printf("%s\n", d->uuid_str);
@@ -212,6 +225,8 @@ static int apply_attr_edits(struct mdev *d, const struct ctl_args *a,
 	if (a->addattr) {
 		if (!a->value)
 			return err_set(e, "No attribute value provided");
+		if (check_attr_name(a->addattr, e) < 0)
+			return -1;
 		if (a->has_index && a->index > d->nattrs)
 			return err_set(e, "Attribute index %u is invalid",
 				       a->index);
@@ -296,6 +311,8 @@ int cmd_modify(const struct ctl_env *env, const struct ctl_args *a,
 				mdev_free(def);
 		}
 		if (r == 0)
+			r = check_attr_names(jd, e);
+		if (r == 0)
 			r = live_fn(jd, NULL, e);
 		if (r == 0 && a->defined)
 			r = callout_invoke(jd, ACT_MODIFY, write_config, NULL,
@@ -327,6 +344,8 @@ int cmd_modify(const struct ctl_env *env, const struct ctl_args *a,
 			d->autostart = false;
 	}
 	r = apply_attr_edits(d, a, e);
+	if (r == 0)
+		r = check_attr_names(d, e);
 	if (r == 0)
 		r = callout_invoke(d, ACT_MODIFY, write_config, NULL, e);
 out:

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `mdevctl start`, `stop` and `start-parent-mdevs`. */
 #include "ctl.h"
+#include "validate.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -119,6 +120,11 @@ int cmd_start(const struct ctl_env *env, const struct ctl_args *a,
 
 	if (start_target(env, a, &d, e) < 0)
 		return -1;
+	/* store files may be hand-written: refuse before creating */
+	if (check_type_name(d->type, e) < 0 || check_attr_names(d, e) < 0) {
+		mdev_free(d);
+		return -1;
+	}
 	r = callout_invoke(d, ACT_START, start_fn, NULL, e);
 	if (r == 0 && !a->has_uuid)
 		printf("%s\n", d->uuid_str);
@@ -153,7 +159,9 @@ int cmd_start_parent(const struct ctl_env *env, const char *parent,
 		if (!l.v[i]->autostart)
 			continue;
 		/* without callouts, creation is batched (same checks) */
-		if (callout_invoke(l.v[i], ACT_START,
+		if (check_type_name(l.v[i]->type, &se) < 0 ||
+		    check_attr_names(l.v[i], &se) < 0 ||
+		    callout_invoke(l.v[i], ACT_START,
 				   callout_none_installed(env) ? start_batch_fn
 							       : start_fn,
 				   NULL, &se) < 0) {

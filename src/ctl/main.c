@@ -4,6 +4,7 @@
  * lsmdev through a symlink), plus `mdevctl monitor`.
  */
 #include "ctl.h"
+#include "validate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,15 @@ static bool invoked_as_lsmdev(const char *argv0)
 static int dispatch(const struct ctl_env *env, const struct ctl_args *a,
 		    struct ctl_err *e)
 {
+	/* a parent name builds store and sysfs paths (list and types only
+	 * filter by it): one path component, never "..", "a/b" or
+	 * scripts.d */
+	if (a->parent && a->cmd != CMD_LIST && a->cmd != CMD_TYPES &&
+	    check_parent_name(a->parent, e) < 0)
+		return -1;
+	if (a->cmd == CMD_START_PARENT && a->pos_parent &&
+	    check_parent_name(a->pos_parent, e) < 0)
+		return -1;
 	switch (a->cmd) {
 	case CMD_LIST:
 		return cmd_list(env, a, e);

@@ -10,6 +10,7 @@
  * ROOT/etc/mdevctl.d/.lock.
  */
 #include "ctl.h"
+#include "validate.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +25,8 @@
 
 /* undefine wants broken definitions too, to be able to remove them */
 bool store_keep_broken;
+/* with the store lock, a .mdevctl.* temporary file is a killed writer's */
+static bool lock_held;
 
 static void report(const char *path, const char *why)
 {
@@ -40,7 +43,7 @@ static bool is_dir(const char *path)
 
 static bool skip_name(const char *n)
 {
-	return n[0] == '.' || !strcmp(n, "scripts.d");
+	return n[0] == '.' || !valid_parent_name(n);
 }
 
 /* Loads one definition file; NULL (reported) when it is unusable. */
@@ -60,6 +63,11 @@ static struct mdev *load_one(const struct ctl_env *env, const char *parent,
 
 		report(path, t);
 		free(t);
+		return NULL;
+	}
+	if (!utf8_valid(text, len)) {
+		report(path, INVALID_UTF8_MSG);
+		free(text);
 		return NULL;
 	}
 	if (memchr(text, '\0', len) || !(j = json_parse_serde(text, len, &e))) {
@@ -246,67 +254,67 @@ static int fsync_dir(const char *dir)
 	return r;
 }
 
-/* Writes data to path atomically: readers see the old or the new file,
- * never a partial one, also across a crash. A symlink at path is replaced,
- * not followed. */
-static int atomic_write(const char *dir, const char *path, const char *data,
-			size_t len)
-{
-	char *tmp = xasprintf("%s/.mdevctl.XXXXXX", dir);
-	mode_t mask = umask(0);
-	size_t off = 0;
-	int fd, r = 0;
-
-	umask(mask);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		free(tmp);
-		return r;
-	}
-	if (fchmod(fd, 0666 & ~mask) < 0)
-		r = -errno;
-	while (!r && off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (!r && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
-	if (r)
-		unlink(tmp);
-	else
-		r = fsync_dir(dir);
-	free(tmp);
-	return r;
-}
-
+/* Writes go through atomic_write_at() (validate.c) relative to the parent
+ * directory opened without following a symlink: readers see the old or the
+ * new file, never a partial one, also across a crash; a symlink at the
+ * definition path is replaced, not followed. */
 int store_write(const struct mdev *d, struct ctl_err *e)
 {
-	struct json_t *j = mdev_to_json(d);
-	char *text = json_pretty(j), *path = mdev_persist_path(d), *dir;
-	int r;
+	struct json_t *j;
+	char *text, *dir;
+	size_t len;
+	int r, dfd;
 
+	/* the path is built from the parent name (any caller) */
+	if (check_parent_name(d->parent, e) < 0 || check_attr_names(d, e) < 0)
+		return -1;
+	j = mdev_to_json(d);
+	text = json_pretty(j);
 	json_decref_any(j);
+	if (!text)
+		return err_set(e, "Failed to write config for device %s: "
+				  "cannot encode it as JSON",
+			       d->uuid_str);
+	/* never write what load_one would refuse to read back */
+	len = strlen(text);
+	if (len > MAX_DEFINITION) {
+		free(text);
+		return err_set(e,
+			       "Definition of device %s is too large (%zu "
+			       "bytes, at most %d)",
+			       d->uuid_str, len, MAX_DEFINITION);
+	}
+	if (!utf8_valid(text, len)) {
+		free(text);
+		return err_set(e, "Definition of device %s is not valid UTF-8",
+			       d->uuid_str);
+	}
 	dir = path_join(d->env->config_base, d->parent);
-	r = mkdir_all(dir);
-	if (r < 0) {
-		err_clear(e);
-		e->msg = io_error_text(-r);
-		r = -1;
+	dfd = store_dir_open(dir);
+	if (dfd == -ENOENT) {
+		r = mkdir_all(dir);
+		if (r < 0) {
+			err_clear(e);
+			e->msg = io_error_text(-r);
+			r = -1;
+			goto out;
+		}
+		dfd = store_dir_open(dir);
+	}
+	if (dfd == -ELOOP) {
+		r = err_set(e,
+			    "Refusing to write config for device %s: %s is a "
+			    "symbolic link",
+			    d->uuid_str, dir);
 		goto out;
 	}
-	r = atomic_write(dir, path, text, strlen(text));
+	r = dfd;
+	if (dfd >= 0) {
+		if (lock_held)
+			store_sweep_temp(dfd);
+		r = atomic_write_at(dfd, d->uuid_str, text, len);
+		close(dfd);
+	}
 	if (r < 0) {
 		err_set(e, "Failed to write config for device %s", d->uuid_str);
 		r = err_cause_errno(e, -r);
@@ -314,7 +322,6 @@ int store_write(const struct mdev *d, struct ctl_err *e)
 out:
 	free(dir);
 	free(text);
-	free(path);
 	return r;
 }
 
@@ -359,5 +366,6 @@ int store_lock(const struct ctl_env *env)
 		}
 	}
 	/* held until the process exits */
+	lock_held = true;
 	return fd;
 }

@@ -5,6 +5,7 @@
  * Works on the kernel's tree and on mdevd's FUSE tree alike.
  */
 #include "ctl.h"
+#include "validate.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -587,17 +588,24 @@ out:
 static int write_attr(const struct mdev *d, const char *name, const char *value,
 		      struct ctl_err *e)
 {
-	char *base = mdev_sysfs_path(d), *p = path_join(base, name);
-	struct stat st;
+	char *base;
+	bool found;
 	int r;
 
+	/* definitions may be hand-written: the name is checked again here,
+	 * and no symlink below the device directory is followed */
+	if (check_attr_name(name, e) < 0)
+		return -1;
+	base = mdev_sysfs_path(d);
+	r = attr_write_beneath(base, name, value, &found);
 	free(base);
-	if (stat(p, &st) < 0) {
-		free(p);
+	if (!found)
 		return err_set(e, "Invalid attribute '%s'", name);
-	}
-	r = write_text(p, value);
-	free(p);
+	if (r == -ELOOP)
+		return err_set(e,
+			       "Refusing to write attribute '%s': a symbolic "
+			       "link below the device directory",
+			       name);
 	if (r < 0) {
 		err_set(e, "Failed to write %s to attribute %s", value, name);
 		return err_cause_errno(e, -r);

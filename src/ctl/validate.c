@@ -77,7 +77,9 @@ bool valid_attr_name(const char *name)
 	for (;;) {
 		size_t n;
 
-		end = strchrnul(c, '/');
+		end = strchr(c, '/');
+		if (!end)
+			end = c + strlen(c);
 		n = (size_t)(end - c);
 		if (n == 0 || (n == 1 && c[0] == '.') ||
 		    (n == 2 && c[0] == '.' && c[1] == '.'))
@@ -296,5 +298,24 @@ int atomic_write_at(int dirfd, const char *name, const char *data,
 	}
 	if (fsync(dirfd) < 0)
 		return -errno;
+	return 0;
+}
+
+int check_attr_names(const struct mdev *d, struct ctl_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < d->nattrs; i++)
+		if (check_attr_name(d->attrs[i].name, e) < 0)
+			return -1;
+	return 0;
+}
+
+int check_type_name(const char *type, struct ctl_err *e)
+{
+	/* the type names a directory below mdev_supported_types */
+	if (type && (!type[0] || strchr(type, '/') || !strcmp(type, ".") ||
+		     !strcmp(type, "..") || has_control(type)))
+		return invalid_name(e, "type", type);
 	return 0;
 }

@@ -22,6 +22,13 @@ int check_parent_name(const char *name, struct ctl_err *e);
 bool valid_attr_name(const char *name);
 /* Sets "Invalid attribute name '<name>'" and returns -1 when it is not. */
 int check_attr_name(const char *name, struct ctl_err *e);
+/* The same for every attribute of d: before a definition is written or a
+ * device started (a hand-written store file is listed as 1.2.0 lists it,
+ * but never started). */
+int check_attr_names(const struct mdev *d, struct ctl_err *e);
+/* At start, the type builds a sysfs path: one path component (no '/',
+ * not "." or "..", not empty, no control bytes); NULL passes. */
+int check_type_name(const char *type, struct ctl_err *e);
 
 /* Strict UTF-8 (as Rust's str::from_utf8: no overlong forms, no
  * surrogates, nothing above U+10FFFF). */
