@@ -272,8 +272,9 @@ int store_write(const struct mdev *d, struct ctl_err *e)
 	text = json_pretty(j);
 	json_decref_any(j);
 	if (!text)
-		return err_set(e, "Failed to write config for device %s: "
-				  "cannot encode it as JSON",
+		return err_set(e,
+			       "Failed to write config for device %s: "
+			       "cannot encode it as JSON",
 			       d->uuid_str);
 	/* never write what load_one would refuse to read back */
 	len = strlen(text);

@@ -173,8 +173,8 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int attr_write_beneath(const char *devdir, const char *name,
-		       const char *value, bool *found)
+int attr_write_beneath(const char *devdir, const char *name, const char *value,
+		       bool *found)
 {
 	char *copy = xstrdup(name), *comp = copy, *slash;
 	int dirfd, fd, r;
@@ -268,17 +268,16 @@ static int create_temp(int dirfd, char name[sizeof(TEMP_PREFIX) + 6])
 			    chars[rnd[i] % (sizeof(chars) - 1)];
 		name[strlen(TEMP_PREFIX) + 6] = '\0';
 		/* the umask applies to 0666, as for 1.2.0's fs::write */
-		fd = openat(dirfd, name,
-			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			    0666);
+		fd = openat(
+		    dirfd, name,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (fd >= 0 || errno != EEXIST)
 			return fd >= 0 ? fd : -errno;
 	}
 	return -EEXIST;
 }
 
-int atomic_write_at(int dirfd, const char *name, const char *data,
-		    size_t len)
+int atomic_write_at(int dirfd, const char *name, const char *data, size_t len)
 {
 	char tmp[sizeof(TEMP_PREFIX) + 6];
 	int fd = create_temp(dirfd, tmp), r;

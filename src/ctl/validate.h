@@ -40,8 +40,8 @@ bool utf8_valid(const char *s, size_t len);
  * a symlink in any component of name (devdir itself is resolved, it is a
  * symlink in sysfs). Returns 0, or -errno; *found is false when the
  * attribute does not exist (or a component of name is not a directory). */
-int attr_write_beneath(const char *devdir, const char *name,
-		       const char *value, bool *found);
+int attr_write_beneath(const char *devdir, const char *name, const char *value,
+		       bool *found);
 
 /* Opens the store directory dir for writing definitions; a symlink is
  * refused (-ELOOP), it would redirect the write outside the store. */
@@ -52,7 +52,6 @@ void store_sweep_temp(int dirfd);
 /* Atomically replaces name in dirfd with data: temporary file in the same
  * directory, fsync, rename, fsync of the directory. A symlink at name is
  * replaced, not followed. Returns 0 or -errno. */
-int atomic_write_at(int dirfd, const char *name, const char *data,
-		    size_t len);
+int atomic_write_at(int dirfd, const char *name, const char *data, size_t len);
 
 #endif
