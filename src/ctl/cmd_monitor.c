@@ -17,6 +17,7 @@
  * changes made by the daemon, and the kernel's sysfs does not either.
  */
 #include "ctl.h"
+#include "validate.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -117,7 +118,8 @@ static void scan_store(const struct ctl_env *env, struct snapshot *s, int ifd)
 	while ((pe = readdir(top))) {
 		char *pdir;
 
-		if (pe->d_name[0] == '.' || !strcmp(pe->d_name, "scripts.d"))
+		/* the parents `list -d` knows (store.c) */
+		if (pe->d_name[0] == '.' || !valid_parent_name(pe->d_name))
 			continue;
 		pdir = path_join(env->config_base, pe->d_name);
 		pd = opendir(pdir);
