@@ -16,3 +16,8 @@ ninja -C build >/dev/null
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 meson test -C build-asan --print-errorlogs --num-processes 2 "$@"
+# Every libFuzzer target for a bounded time (FUZZ_SECONDS, default 30 s;
+# FUZZ_SECONDS=0 skips them). Its own clang build dir, build-fuzz.
+if [ "${FUZZ_SECONDS:-30}" != 0 ]; then
+	./scripts/fuzz.sh
+fi
