@@ -2,12 +2,13 @@
 /*
  * mdevctl's definition parser: the bytes of a definition file / --jsonfile.
  *
- *  1. json_parse_serde() then mdev_load_json(), as define --jsonfile and the
- *     store do. Oracles: a refusal carries a message; an accepted
- *     definition written back (mdev_to_json + json_pretty, the store's file
- *     format) parses and loads again to the very same bytes.
- *  2. The input as a file in a scratch store (ROOT/etc/mdevctl.d/p0/<uuid>)
- *     listed with store_defined_devices() and formatted as `list -d`,
+ *  1. read_jsonfile() then mdev_load_json(), as define --jsonfile does (the
+ *     input is the file the store would hold, so one file serves both).
+ * Oracles: a refusal carries a message; an accepted definition written back
+ * (mdev_to_json + json_pretty, the store's file format) parses and loads again
+ * to the very same bytes.
+ *  2. That file, in a scratch store (ROOT/etc/mdevctl.d/p0/<uuid>), listed with
+ * store_defined_devices() and formatted as `list -d`,
  *     `--dumpjson` and `-v` do. Oracle: a definition that (1) accepted is
  *     listed, one that it refused is not, and nothing crashes.
  *
@@ -55,41 +56,62 @@ static void setup_once(void)
 	free(p0);
 }
 
-/* Parses and loads text; returns the store's rendering or NULL. */
-static char *load_and_render(const char *text, size_t len)
+/* Loads a parsed definition; returns the store's rendering or NULL. */
+static char *load_and_render(struct json_t *root, struct ctl_err *e)
 {
-	struct ctl_err e = {0};
 	ctl_uuid u;
 	char *msg = NULL;
 	if (uuid_parse_rs(UUID_TEXT, &u, &msg) != 0)
 		abort();
-	struct json_t *root = json_parse_serde(text, len, &e);
-	if (!root) {
-		if (!e.msg || !e.msg[0])
-			abort(); /* refused without a message */
-		err_clear(&e);
-		return NULL;
-	}
 	struct mdev *d = mdev_new(&env, &u);
 	char *out = NULL;
-	if (mdev_load_json(d, "p0", root, &e) == 0) {
+	if (mdev_load_json(d, "p0", root, e) == 0) {
 		struct json_t *j = mdev_to_json(d);
 		out = json_pretty(j);
 		json_decref_any(j);
-	} else if (!e.msg || !e.msg[0]) {
-		abort();
+	} else if (!e->msg || !e->msg[0]) {
+		abort(); /* refused without a message */
 	}
-	err_clear(&e);
 	json_decref_any(root);
 	mdev_free(d);
 	return out;
 }
 
-static size_t list_store(const uint8_t *data, size_t size)
+/* Stage 1: the file as `define --jsonfile FILE` reads it. */
+static char *from_jsonfile(const char *path)
+{
+	struct ctl_err e = {0};
+	struct json_t *root = NULL;
+	char *out = NULL;
+	if (read_jsonfile(path, &root, &e) != 0) {
+		if (!e.msg || !e.msg[0])
+			abort();
+	} else {
+		out = load_and_render(root, &e);
+	}
+	err_clear(&e);
+	return out;
+}
+
+/* The round trip: text the store wrote, parsed again. */
+static char *from_text(const char *text)
+{
+	struct ctl_err e = {0};
+	struct json_t *root = json_parse_serde(text, strlen(text), &e);
+	char *out = root ? load_and_render(root, &e) : NULL;
+	err_clear(&e);
+	return out;
+}
+
+static void write_input(const uint8_t *data, size_t size)
 {
 	int fd = open(file_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd))
 		abort();
+}
+
+static size_t list_store(void)
+{
 	struct mdev_list l = {0};
 	struct ctl_err e = {0};
 	if (store_defined_devices(&env, NULL, NULL, &l, &e) != 0)
@@ -119,9 +141,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dup2(null, 2);
 		close(null);
 	}
-	char *first = load_and_render((const char *)data, size);
+	write_input(data, size);
+	char *first = from_jsonfile(file_path);
 	if (first) {
-		char *second = load_and_render(first, strlen(first));
+		char *second = from_text(first);
 		if (!second || strcmp(first, second) != 0) {
 			dup2(saved, 2);
 			fprintf(stderr, "round trip differs:\n%s\n---\n%s\n",
@@ -130,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		free(second);
 	}
-	size_t listed = list_store(data, size);
+	size_t listed = list_store();
 	if (quiet) {
 		fflush(stderr);
 		dup2(saved, 2);
