@@ -3,7 +3,7 @@
 set -eu
 PKGS="meson ninja-build pkg-config gcc clang libfuse3-dev fuse3 libjansson-dev
 uuid-dev libcmocka-dev uuid-runtime mdevctl libvirt-daemon libvirt-clients
-valgrind util-linux iproute2 procps udev pciutils"
+valgrind util-linux iproute2 procps udev pciutils strace"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
