@@ -16,6 +16,7 @@
  * unless MDEV_FUZZ_VERBOSE is set.
  */
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,22 @@
 
 static struct ctl_env env;
 static char file_path[256];
+static const char *scratch;
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The scratch directory goes when the fuzzer exits. */
+static void remove_scratch(void)
+{
+	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 static void setup_once(void)
 {
@@ -41,6 +58,8 @@ static void setup_once(void)
 		if (!mkdtemp(root))
 			abort();
 	}
+	scratch = root;
+	atexit(remove_scratch);
 	env.root = root;
 	env.config_base = path_join(root, "etc/mdevctl.d");
 	env.mdev_base = path_join(root, "sys/bus/mdev/devices");

@@ -18,6 +18,7 @@
  * re-running one artifact).
  */
 #include <fcntl.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +31,22 @@
 #include "libmdev.h"
 
 static char dir[64];
+static const char *scratch = dir;
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The scratch directory goes when the fuzzer exits. */
+static void remove_scratch(void)
+{
+	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
 static struct mdev_hardware *demo;
 
 static uint32_t fnv1a(const uint8_t *s, size_t n)
@@ -53,6 +70,7 @@ static void setup_once(void)
 		if (!mkdtemp(dir))
 			abort();
 	}
+	atexit(remove_scratch);
 	if (mdev_hardware_load(NULL, &demo, err, sizeof(err)) != 0)
 		abort();
 }
