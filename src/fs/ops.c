@@ -17,9 +17,35 @@
 /* Attributes of an inode never change while it resolves. */
 #define ATTR_TIMEOUT 3600.0
 
+/* Every handle given to the kernel is on this list, so that handles whose
+ * RELEASE never comes (the session ends with a file still open, e.g.
+ * SIGTERM while a reader holds it) are freed when the session is
+ * destroyed. Only the session thread touches it. */
+struct handle {
+	struct handle *prev, *next;
+	bool dir; /* a struct open_dir, else a struct open_file */
+};
+
+static struct handle open_handles = {&open_handles, &open_handles, false};
+
+static void handle_track(struct handle *h)
+{
+	h->next = open_handles.next;
+	h->prev = &open_handles;
+	open_handles.next->prev = h;
+	open_handles.next = h;
+}
+
+static void handle_untrack(struct handle *h)
+{
+	h->prev->next = h->next;
+	h->next->prev = h->prev;
+}
+
 /* A read buffer: formatted at offset 0, sliced for later offsets, as
  * sysfs does. */
 struct open_file {
+	struct handle h; /* first: the list frees through it */
 	size_t len;
 	bool valid;
 	char data[MDEVD_PAGE + 1];
@@ -28,6 +54,24 @@ struct open_file {
 static struct mdevd *req_mdevd(fuse_req_t req)
 {
 	return fuse_req_userdata(req);
+}
+
+/* A directory listing, taken at opendir. */
+struct open_dir {
+	struct handle h; /* first: the list frees through it */
+	struct dir_snap snap;
+};
+
+static void op_destroy(void *userdata)
+{
+	(void)userdata;
+	while (open_handles.next != &open_handles) {
+		struct handle *h = open_handles.next;
+		handle_untrack(h);
+		if (h->dir)
+			snap_free(&((struct open_dir *)h)->snap);
+		free(h);
+	}
 }
 
 static void op_init(void *userdata, struct fuse_conn_info *conn)
@@ -190,13 +234,18 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			return;
 		}
 		of->valid = false;
+		of->h.dir = false;
+		handle_track(&of->h);
 	}
 	/* Content is live: every read and write comes to us. */
 	fi->direct_io = 1;
 	fi->keep_cache = 0;
 	fi->fh = (uint64_t)(uintptr_t)of;
-	if (fuse_reply_open(req, fi) == -ENOENT)
-		free(of); /* interrupted: no release will come */
+	if (fuse_reply_open(req, fi) == -ENOENT && of) {
+		/* interrupted: no release will come */
+		handle_untrack(&of->h);
+		free(of);
+	}
 }
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -265,8 +314,13 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 static void op_release(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
+	struct open_file *of = (struct open_file *)(uintptr_t)fi->fh;
+
 	(void)ino;
-	free((void *)(uintptr_t)fi->fh);
+	if (of) {
+		handle_untrack(&of->h);
+		free(of);
+	}
 	fuse_reply_err(req, 0);
 }
 
@@ -274,10 +328,11 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
 	struct mdevd *d = req_mdevd(req);
-	struct dir_snap *snap = calloc(1, sizeof(*snap));
+	struct open_dir *od = calloc(1, sizeof(*od));
+	struct dir_snap *snap = od ? &od->snap : NULL;
 	struct fs_obj o;
 
-	if (!snap) {
+	if (!od) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
@@ -288,24 +343,27 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino,
 	mdev_core_unlock(d->core);
 	if (err) {
 		snap_free(snap);
-		free(snap);
+		free(od);
 		fuse_reply_err(req, -err);
 		return;
 	}
-	fi->fh = (uint64_t)(uintptr_t)snap;
+	od->h.dir = true;
+	handle_track(&od->h);
+	fi->fh = (uint64_t)(uintptr_t)od;
 	fi->cache_readdir = 0;
 	fi->keep_cache = 0;
 	if (fuse_reply_open(req, fi) == -ENOENT) {
 		/* The opener was interrupted: no releasedir will come. */
+		handle_untrack(&od->h);
 		snap_free(snap);
-		free(snap);
+		free(od);
 	}
 }
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
-	struct dir_snap *snap = (struct dir_snap *)(uintptr_t)fi->fh;
+	struct dir_snap *snap = &((struct open_dir *)(uintptr_t)fi->fh)->snap;
 	char *buf = malloc(size);
 	size_t used = 0;
 
@@ -333,17 +391,19 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino,
 			  struct fuse_file_info *fi)
 {
-	struct dir_snap *snap = (struct dir_snap *)(uintptr_t)fi->fh;
+	struct open_dir *od = (struct open_dir *)(uintptr_t)fi->fh;
 	(void)ino;
-	if (snap) {
-		snap_free(snap);
-		free(snap);
+	if (od) {
+		handle_untrack(&od->h);
+		snap_free(&od->snap);
+		free(od);
 	}
 	fuse_reply_err(req, 0);
 }
 
 const struct fuse_lowlevel_ops mdevd_ops = {
     .init = op_init,
+    .destroy = op_destroy,
     .lookup = op_lookup,
     .forget = op_forget,
     .forget_multi = op_forget_multi,
