@@ -222,6 +222,22 @@ static bool is_digit(struct reader *r)
 	return r->i < r->len && r->s[r->i] >= '0' && r->s[r->i] <= '9';
 }
 
+/* A fraction or exponent needs at least one digit; serde_json reports the
+ * byte after the missing digit, or EOF. */
+static int skip_digit_run(struct reader *r)
+{
+	if (!is_digit(r)) {
+		if (r->i < r->len) {
+			r->i++;
+			return err_here(r, "invalid number");
+		}
+		return err_here(r, "EOF while parsing a value");
+	}
+	while (is_digit(r))
+		r->i++;
+	return 0;
+}
+
 static json_t *parse_number(struct reader *r)
 {
 	size_t start = r->i;
@@ -255,34 +271,16 @@ static json_t *parse_number(struct reader *r)
 	if (r->i < r->len && r->s[r->i] == '.') {
 		real = true;
 		r->i++;
-		if (!is_digit(r)) {
-			if (r->i < r->len) {
-				r->i++;
-				err_here(r, "invalid number");
-			} else {
-				err_here(r, "EOF while parsing a value");
-			}
+		if (skip_digit_run(r) < 0)
 			return NULL;
-		}
-		while (is_digit(r))
-			r->i++;
 	}
 	if (r->i < r->len && (r->s[r->i] == 'e' || r->s[r->i] == 'E')) {
 		real = true;
 		r->i++;
 		if (r->i < r->len && (r->s[r->i] == '+' || r->s[r->i] == '-'))
 			r->i++;
-		if (!is_digit(r)) {
-			if (r->i < r->len) {
-				r->i++;
-				err_here(r, "invalid number");
-			} else {
-				err_here(r, "EOF while parsing a value");
-			}
+		if (skip_digit_run(r) < 0)
 			return NULL;
-		}
-		while (is_digit(r))
-			r->i++;
 	}
 	(void)neg;
 	txt = xasprintf("%.*s", (int)(r->i - start), r->s + start);
