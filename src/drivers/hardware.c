@@ -2,9 +2,10 @@
 /*
  * The hardware file loader: JSON text → validated parent descriptions.
  *
- * A file is {"parents": [ {...}, ... ]}; each parent names a driver, and
- * the driver's builder supplies types, pools, ops and bus defaults. The
- * loader owns what every parent has in common: name, devpath, bus
+ * A file is {"parents": [ {...}, ... ]}; each parent names a driver. The
+ * loader translates the parent's keys into the driver's options, lets the
+ * driver describe the parent (mdev_hw_describe(), the same call C code
+ * makes), and then owns what every parent has in common: devpath and bus
  * attribute overrides, uniqueness across parents and the class schema
  * check. Every fault is reported as one line "FILE: JSON-PATH: problem".
  */
@@ -18,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "drivers.h"
+#include "hw_json.h"
 #include "hardware.h"
 
 /* Bounds that keep a hostile file from costing much. */
@@ -29,34 +30,9 @@
 
 struct mdev_hardware {
 	struct hw_arena arena;
-	struct mdev_parent_desc *parents;
+	struct mdev_hw_parent *parents;
 	size_t n_parents;
 };
-
-const struct hw_driver hw_drivers[] = {
-	{ "i915", "0000:00:02.0", "pci", NULL, NULL, hw_build_i915 },
-	{ "nvidia", "0000:65:00.0", "pci", NULL, NULL, hw_build_nvidia },
-	{ "mtty", "mtty", "virtual", "virtual/mtty", hw_mtty_keys,
-	  hw_build_mtty },
-	{ "mbochs", "mbochs", "virtual", "virtual/mbochs", hw_mbochs_keys,
-	  hw_build_mbochs },
-	{ "mdpy", "mdpy", "virtual", "virtual/mdpy", hw_mdpy_keys,
-	  hw_build_mdpy },
-	/* The kernel's matrix device sits on its own "matrix" bus under
-	 * the vfio_ap root device; libvirt keys its ap_matrix type on it. */
-	{ "vfio_ap", "matrix", "matrix", "vfio_ap", NULL, hw_build_vfio_ap },
-	{ "vfio_ccw", "0.0.0313", "css", "css0", NULL, hw_build_vfio_ccw },
-	{ "json", NULL, NULL, NULL, hw_json_keys, hw_build_json },
-};
-const size_t hw_n_drivers = ARRAY_SIZE(hw_drivers);
-
-const struct hw_driver *hw_driver_find(const char *name)
-{
-	for (size_t i = 0; i < hw_n_drivers; i++)
-		if (!strcmp(hw_drivers[i].name, name))
-			return &hw_drivers[i];
-	return NULL;
-}
 
 /* Keys every parent may have, whatever its driver. */
 static const char *const common_keys[] = {
@@ -108,25 +84,6 @@ static const char demo_json[] =
 const char *mdev_hardware_demo_json(void)
 {
 	return demo_json;
-}
-
-bool hw_pci_address(const char *s)
-{
-	/* dddd:bb:dd.f — device 00..1f, function 0..7 */
-	static const char shape[] = "xxxx:xx:xx.x";
-
-	if (!s || strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (size_t i = 0; shape[i]; i++) {
-		if (shape[i] != 'x') {
-			if (s[i] != shape[i])
-				return false;
-		} else if (!isxdigit((unsigned char)s[i]) ||
-			   isupper((unsigned char)s[i])) {
-			return false;
-		}
-	}
-	return s[8] <= '1' && s[11] <= '7';
 }
 
 static const struct pci_attr *pci_attr_find(const char *name)
@@ -362,8 +319,8 @@ static bool valid_devpath(const char *s)
 	return true;
 }
 
-static int set_devpath(struct hw_ctx *ctx, const struct hw_driver *drv,
-		       json_t *obj, const char *path,
+/* The file's devpath, when it gives one, replaces the driver's default. */
+static int set_devpath(struct hw_ctx *ctx, json_t *obj, const char *path,
 		       struct mdev_parent_desc *desc)
 {
 	char kpath[HW_PATH_MAX];
@@ -371,36 +328,21 @@ static int set_devpath(struct hw_ctx *ctx, const struct hw_driver *drv,
 	int ret;
 
 	ret = hw_get_string(ctx, obj, path, "devpath", HW_DEVPATH_MAX, &s);
-	if (ret < 0)
-		return ret;
-	if (ret == 0) {
-		hw_path_key(kpath, sizeof(kpath), path, "devpath");
-		if (!valid_devpath(s))
-			return hw_error_got(ctx, kpath,
-					    json_object_get(obj, "devpath"),
-					    "expected a relative path under "
-					    "sys/devices (words without "
-					    "blanks, no \".\" or \"..\")");
-		desc->devpath = hw_strdup(ctx, s);
-	} else if (!strcmp(desc->bus, "pci")) {
-		/* The root bus of the device's own bus number: a real
-		 * layout (one host bridge per root bus) that libudev
-		 * accepts. */
-		desc->devpath = hw_printf(ctx, "pci%.4s:%.2s/%s", desc->name,
-					  desc->name + 5, desc->name);
-	} else if (drv->devpath_dir) {
-		desc->devpath =
-			hw_printf(ctx, "%s/%s", drv->devpath_dir, desc->name);
-	} else {
-		desc->devpath = hw_printf(ctx, "virtual/%s/%s",
-					  desc->driver_name, desc->name);
-	}
+	if (ret)
+		return ret < 0 ? ret : 0;
+	hw_path_key(kpath, sizeof(kpath), path, "devpath");
+	if (!valid_devpath(s))
+		return hw_error_got(ctx, kpath, json_object_get(obj, "devpath"),
+				    "expected a relative path under "
+				    "sys/devices (words without "
+				    "blanks, no \".\" or \"..\")");
+	desc->devpath = hw_strdup(ctx, s);
 	return desc->devpath ? 0 : -ENOMEM;
 }
 
-static int set_name(struct hw_ctx *ctx, const struct hw_driver *drv,
-		    json_t *obj, const char *path,
-		    struct mdev_parent_desc *desc)
+/* The parent's name: the file's, else the driver's default. */
+static int get_name(struct hw_ctx *ctx, const struct mdev_hw_driver *drv,
+		    json_t *obj, const char *path, const char **name)
 {
 	char kpath[HW_PATH_MAX];
 	const char *s = drv->default_name;
@@ -417,27 +359,27 @@ static int set_name(struct hw_ctx *ctx, const struct hw_driver *drv,
 		return hw_error_got(ctx, kpath, json_object_get(obj, "name"),
 				    "expected a non-empty word without '/' "
 				    "or blanks");
-	desc->name = hw_strdup(ctx, s);
-	return desc->name ? 0 : -ENOMEM;
+	*name = hw_strdup(ctx, s);
+	return *name ? 0 : -ENOMEM;
 }
 
-static const struct hw_driver *get_driver(struct hw_ctx *ctx, json_t *obj,
-					  const char *path)
+static const struct mdev_hw_driver *get_driver(struct hw_ctx *ctx, json_t *obj,
+					       const char *path)
 {
 	json_t *v = json_object_get(obj, "driver");
-	const struct hw_driver *drv;
+	const struct mdev_hw_driver *drv;
 	char kpath[HW_PATH_MAX];
 	char list[256] = "";
 
 	hw_path_key(kpath, sizeof(kpath), path, "driver");
 	if (v && json_is_string(v)) {
-		drv = hw_driver_find(json_string_value(v));
+		drv = mdev_hw_driver_find(json_string_value(v));
 		if (drv)
 			return drv;
 	}
-	for (size_t i = 0; i < hw_n_drivers; i++) {
+	for (size_t i = 0; i < mdev_hw_n_drivers; i++) {
 		strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
-		strncat(list, hw_drivers[i].name,
+		strncat(list, mdev_hw_drivers[i]->name,
 			sizeof(list) - strlen(list) - 1);
 	}
 	if (!v)
@@ -487,10 +429,55 @@ static int trial_register(struct hw_ctx *ctx, struct mdev_core *scratch,
 	return 0;
 }
 
-static int parse_parent(struct hw_ctx *ctx, json_t *obj, const char *path,
-			struct mdev_parent_desc *desc)
+/* The parent's keys into the driver's options: the driver's own
+ * translate, or each numeric key it declares. */
+static int translate_options(struct hw_ctx *ctx,
+			     const struct mdev_hw_driver *drv, json_t *obj,
+			     const char *path, void *opts)
 {
-	const struct hw_driver *drv;
+	if (drv->translate)
+		return drv->translate(ctx, obj, path, opts);
+	for (const struct mdev_hw_key *k = drv->keys; k && k->name; k++) {
+		unsigned long value;
+		int ret;
+
+		ret = hw_get_positive(ctx, obj, path, k->name, k->max, &value);
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			mdev_hw_opts_set(drv, opts, k->name, value);
+	}
+	return 0;
+}
+
+/* What mdev_hw_describe() refuses, said with the parent's JSON path. */
+static int describe_error(struct hw_ctx *ctx, const char *path,
+			  const struct mdev_parent_desc *desc, int err)
+{
+	char kpath[HW_PATH_MAX];
+
+	if (err == -ENOMEM) {
+		snprintf(ctx->err, ctx->errlen, "%s: out of memory",
+			 ctx->source);
+		return err;
+	}
+	hw_path_key(kpath, sizeof(kpath), path, "name");
+	if (err == -EINVAL && desc->bus && !strcmp(desc->bus, "pci"))
+		return hw_error(ctx, kpath,
+				"a PCI parent's name is its address, like "
+				"\"0000:65:00.0\" (lower-case hex), got \"%s\"",
+				desc->name);
+	return hw_error(ctx, path, "driver \"%s\": %s", desc->driver_name,
+			strerror(-err));
+}
+
+static int parse_parent(struct hw_ctx *ctx, json_t *obj, const char *path,
+			struct mdev_hw_parent *parent)
+{
+	struct mdev_parent_desc *desc = &parent->desc;
+	const struct mdev_hw_driver *drv;
+	const char *name = NULL;
+	void *opts;
 	int ret;
 
 	if (!json_is_object(obj))
@@ -498,27 +485,25 @@ static int parse_parent(struct hw_ctx *ctx, json_t *obj, const char *path,
 	drv = get_driver(ctx, obj, path);
 	if (!drv)
 		return -EINVAL;
-	ret = hw_check_keys(ctx, obj, path, common_keys, drv->keys);
+	ret = hw_check_keys(ctx, obj, path, common_keys, drv);
 	if (ret)
 		return ret;
-	ret = set_name(ctx, drv, obj, path, desc);
+	ret = get_name(ctx, drv, obj, path, &name);
 	if (ret)
 		return ret;
-	desc->driver_name = drv->name;
-	desc->bus = drv->bus;
-	ret = drv->build(ctx, obj, path, desc);
+	opts = hw_alloc(ctx, drv->opts_size);
+	if (!opts)
+		return -ENOMEM;
+	if (drv->defaults)
+		memcpy(opts, drv->defaults, drv->opts_size);
+	ret = translate_options(ctx, drv, obj, path, opts);
 	if (ret)
 		return ret;
-	if (!strcmp(desc->bus, "pci") && !hw_pci_address(desc->name)) {
-		char kpath[HW_PATH_MAX];
-
-		hw_path_key(kpath, sizeof(kpath), path, "name");
-		return hw_error(ctx, kpath,
-				"a PCI parent's name is its address, like "
-				"\"0000:65:00.0\" (lower-case hex), got \"%s\"",
-				desc->name);
-	}
-	ret = set_devpath(ctx, drv, obj, path, desc);
+	ret = mdev_hw_describe(drv, name, opts, parent);
+	if (ret)
+		return describe_error(ctx, path, desc, ret);
+	/* The default devpath is in parent itself, which the file owns. */
+	ret = set_devpath(ctx, obj, path, desc);
 	if (ret)
 		return ret;
 	ret = apply_bus_attrs(ctx, obj, path, desc);
@@ -604,7 +589,7 @@ static size_t count_dirs(const struct mdev_hardware *hw)
 	size_t n = 0;
 
 	for (size_t i = 0; i < hw->n_parents; i++)
-		for (const char *p = hw->parents[i].devpath; *p; p++)
+		for (const char *p = hw->parents[i].desc.devpath; *p; p++)
 			n += *p == '/';
 	return n;
 }
@@ -649,7 +634,8 @@ static int overlap_error(struct hw_ctx *ctx, const struct mdev_hardware *hw,
 	hw_path_index(path, sizeof(path), "parents", j);
 	hw_path_key(kpath, sizeof(kpath), path, "devpath");
 	return hw_error(ctx, kpath, "devpath \"%s\" overlaps \"%s\" of parents[%ld]",
-			hw->parents[j].devpath, hw->parents[i].devpath, i);
+			hw->parents[j].desc.devpath, hw->parents[i].desc.devpath,
+			i);
 }
 
 /* A directory above the new devpath j may not be an earlier devpath;
@@ -668,7 +654,7 @@ static int check_dir(struct hw_ctx *ctx, struct hw_taken *t, const char *dir,
 static int check_unique(struct hw_ctx *ctx, struct hw_taken *t, size_t j)
 {
 	const struct mdev_hardware *hw = t->hw;
-	const struct mdev_parent_desc *p = &hw->parents[j];
+	const struct mdev_parent_desc *p = &hw->parents[j].desc;
 	char path[HW_PATH_MAX];
 	char kpath[HW_PATH_MAX];
 	long i;
@@ -719,7 +705,7 @@ static int check_parents(struct hw_ctx *ctx, const struct mdev_hardware *hw)
 		char path[HW_PATH_MAX];
 
 		hw_path_index(path, sizeof(path), "parents", i);
-		ret = trial_register(ctx, scratch, path, &hw->parents[i]);
+		ret = trial_register(ctx, scratch, path, &hw->parents[i].desc);
 	}
 	mdev_core_free(scratch);
 	return ret;
@@ -905,7 +891,7 @@ size_t mdev_hardware_parent_count(const struct mdev_hardware *hw)
 const struct mdev_parent_desc *
 mdev_hardware_parent(const struct mdev_hardware *hw, size_t i)
 {
-	return i < hw->n_parents ? &hw->parents[i] : NULL;
+	return i < hw->n_parents ? &hw->parents[i].desc : NULL;
 }
 
 void mdev_hardware_free(struct mdev_hardware *hw)

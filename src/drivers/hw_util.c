@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helpers shared by the loader and the builders: the arena that owns a
- * parsed file, one-line error messages with JSON paths, and typed getters
- * that reject anything but the expected JSON type and range.
+ * Helpers of the JSON layer (the loader and the json driver): the arena
+ * that owns a parsed file, one-line error messages with JSON paths, and
+ * typed getters that reject anything but the expected JSON type and range.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers.h"
+#include "hw_json.h"
 
 /* Longest piece of a user's value quoted back in a message. */
 #define HW_QUOTE_MAX 40
@@ -221,16 +221,21 @@ void hw_path_index(char *out, size_t size, const char *path, size_t i)
 	snprintf(out, size, "%s[%zu]", path, i);
 }
 
-static bool in_list(const char *const *list, const char *key)
+static bool known_key(const char *const *keys,
+		      const struct mdev_hw_driver *drv, const char *key)
 {
-	for (; list && *list; list++)
-		if (!strcmp(*list, key))
+	for (; *keys; keys++)
+		if (!strcmp(*keys, key))
+			return true;
+	for (const struct mdev_hw_key *k = drv ? drv->keys : NULL; k && k->name;
+	     k++)
+		if (!strcmp(k->name, key))
 			return true;
 	return false;
 }
 
 int hw_check_keys(struct hw_ctx *ctx, json_t *obj, const char *path,
-		  const char *const *keys_a, const char *const *keys_b)
+		  const char *const *keys, const struct mdev_hw_driver *drv)
 {
 	const char *key;
 	json_t *value;
@@ -238,7 +243,7 @@ int hw_check_keys(struct hw_ctx *ctx, json_t *obj, const char *path,
 	json_object_foreach(obj, key, value) {
 		char kpath[HW_PATH_MAX];
 
-		if (in_list(keys_a, key) || in_list(keys_b, key))
+		if (known_key(keys, drv, key))
 			continue;
 		hw_path_key(kpath, sizeof(kpath), path, key);
 		return hw_error(ctx, kpath, "unknown key");
@@ -315,19 +320,4 @@ bool hw_valid_component(const char *s, size_t max)
 		if (*p == '/' || *p <= 0x20 || *p >= 0x7f)
 			return false;
 	return true;
-}
-
-int drv_show_stored(struct mdev_device *mdev, const char *attr, char *buf,
-		    size_t size)
-{
-	const char *value = mdev_device_attr_get(mdev, attr);
-	int n;
-
-	if (!value)
-		return -ENOENT;
-	n = snprintf(buf, size, "%s\n", value);
-	if (n < 0)
-		return -EIO;
-	/* A page holds every value the core accepts; clip like sysfs. */
-	return (size_t)n < size ? n : (int)size - 1;
 }

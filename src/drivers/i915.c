@@ -16,7 +16,7 @@
  */
 #include <stddef.h>
 
-#include "drivers.h"
+#include "driver.h"
 
 static const struct mdev_pool_desc gvt_pools[] = {
 	{ "low_gm", 512 },
@@ -56,7 +56,7 @@ static const struct mdev_type_desc gvt_types[] = {
 };
 
 /* A Coffee Lake UHD Graphics 630, as its sysfs files print. */
-const struct mdev_kv hw_i915_bus_attrs[] = {
+static const struct mdev_kv gvt_bus_attrs[] = {
 	{ "vendor", "0x8086" },
 	{ "device", "0x3e92" },
 	{ "class", "0x030000" },
@@ -64,20 +64,16 @@ const struct mdev_kv hw_i915_bus_attrs[] = {
 	{ "subsystem_device", "0x2212" },
 	{ "numa_node", "-1" },
 };
-const size_t hw_i915_n_bus_attrs = ARRAY_SIZE(hw_i915_bus_attrs);
 
-int hw_build_i915(struct hw_ctx *ctx, json_t *obj, const char *path,
-		  struct mdev_parent_desc *desc)
-{
-	(void)ctx;
-	(void)obj;
-	(void)path;
-	desc->bus_attrs = hw_i915_bus_attrs;
-	desc->n_bus_attrs = ARRAY_SIZE(hw_i915_bus_attrs);
-	desc->policy = MDEV_POLICY_MIXED;
-	desc->pools = gvt_pools;
-	desc->n_pools = ARRAY_SIZE(gvt_pools);
-	desc->types = gvt_types;
-	desc->n_types = ARRAY_SIZE(gvt_types);
-	return 0;
-}
+const struct mdev_hw_driver i915_driver = {
+	.name = "i915",
+	.default_name = "0000:00:02.0",
+	.bus = "pci",
+	.bus_attrs = gvt_bus_attrs,
+	.n_bus_attrs = ARRAY_SIZE(gvt_bus_attrs),
+	.policy = MDEV_POLICY_MIXED,
+	.pools = gvt_pools,
+	.n_pools = ARRAY_SIZE(gvt_pools),
+	.types = gvt_types,
+	.n_types = ARRAY_SIZE(gvt_types),
+};

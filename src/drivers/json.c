@@ -6,13 +6,18 @@
  * struct mdev_type_desc holds. No ops: device attributes keep what is
  * written to them (one trailing newline removed), as the core does by
  * default.
+ *
+ * Its options are a struct mdev_parent_desc (driver_name, bus, policy,
+ * max_devices, pools, types), so unlike the other drivers this file is
+ * mostly JSON: json_translate reads them from the parent object. From C
+ * they are set directly.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "drivers.h"
+#include "hw_json.h"
 
 #define JSON_MAX_TYPES 256
 #define JSON_MAX_ATTRS 64
@@ -30,8 +35,11 @@ static const char *const reserved_device_files[] = {
 	"uevent", "power", NULL,
 };
 
-const char *const hw_json_keys[] = {
-	"bus", "driver_name", "policy", "max_devices", "pools", "types", NULL,
+/* Names only (max 0): json_translate reads them. */
+static const struct mdev_hw_key json_keys[] = {
+	{ "bus", 0, 0 },   { "driver_name", 0, 0 }, { "policy", 0, 0 },
+	{ "max_devices", 0, 0 }, { "pools", 0, 0 },       { "types", 0, 0 },
+	{ NULL, 0, 0 },
 };
 
 static const char *const type_keys[] = {
@@ -519,25 +527,28 @@ static const struct mdev_kv json_pci_bus_attrs[] = {
 
 static void default_bus_attrs(struct mdev_parent_desc *desc)
 {
+	const struct mdev_hw_driver *known;
+
 	desc->bus_attrs = NULL;
 	desc->n_bus_attrs = 0;
 	if (strcmp(desc->bus, "pci"))
 		return;
-	if (!strcmp(desc->driver_name, "nvidia")) {
-		desc->bus_attrs = hw_nvidia_bus_attrs;
-		desc->n_bus_attrs = hw_nvidia_n_bus_attrs;
-	} else if (!strcmp(desc->driver_name, "i915")) {
-		desc->bus_attrs = hw_i915_bus_attrs;
-		desc->n_bus_attrs = hw_i915_n_bus_attrs;
+	known = mdev_hw_driver_find(desc->driver_name);
+	if (known && known->n_bus_attrs) {
+		desc->bus_attrs = known->bus_attrs;
+		desc->n_bus_attrs = known->n_bus_attrs;
 	} else {
 		desc->bus_attrs = json_pci_bus_attrs;
 		desc->n_bus_attrs = ARRAY_SIZE(json_pci_bus_attrs);
 	}
 }
 
-int hw_build_json(struct hw_ctx *ctx, json_t *obj, const char *path,
-		  struct mdev_parent_desc *desc)
+/* The hardware-file keys into the options: a parent description whose
+ * name, devpath, ops and bus attributes are unused. */
+static int json_translate(struct hw_ctx *ctx, json_t *obj, const char *path,
+			  void *opts)
 {
+	struct mdev_parent_desc *desc = opts;
 	unsigned long max_devices = 0;
 	int ret;
 
@@ -546,12 +557,10 @@ int hw_build_json(struct hw_ctx *ctx, json_t *obj, const char *path,
 		       &desc->driver_name);
 	if (ret < 0)
 		return ret;
-	desc->bus = hw_pci_address(desc->name) ? "pci" : "virtual";
 	ret = get_text(ctx, obj, path, "bus", MDEV_NAME_MAX - 1, component,
 		       "a bus name such as \"pci\"", &desc->bus);
 	if (ret < 0)
 		return ret;
-	default_bus_attrs(desc);
 	ret = parse_policy(ctx, obj, path, desc);
 	if (ret)
 		return ret;
@@ -565,3 +574,37 @@ int hw_build_json(struct hw_ctx *ctx, json_t *obj, const char *path,
 		return ret;
 	return parse_types(ctx, obj, path, desc);
 }
+
+/* The options are the parent's description; what they leave out gets
+ * the json driver's defaults: driver_name "json", bus "pci" for a PCI
+ * address and "virtual" otherwise, and the bus attributes above. */
+static int json_describe(const void *opts, struct mdev_hw_parent *out)
+{
+	const struct mdev_parent_desc *o = opts;
+	struct mdev_parent_desc *desc = &out->desc;
+
+	if (o->driver_name)
+		desc->driver_name = o->driver_name;
+	desc->bus = o->bus;
+	if (!desc->bus)
+		desc->bus = hw_pci_address(desc->name) ? "pci" : "virtual";
+	default_bus_attrs(desc);
+	desc->policy = o->policy;
+	desc->max_devices = o->max_devices;
+	desc->pools = o->pools;
+	desc->n_pools = o->n_pools;
+	desc->types = o->types;
+	desc->n_types = o->n_types;
+	return 0;
+}
+
+static const struct mdev_parent_desc json_defaults;
+
+const struct mdev_hw_driver json_driver = {
+	.name = "json",
+	.opts_size = sizeof(struct mdev_parent_desc),
+	.defaults = &json_defaults,
+	.keys = json_keys,
+	.translate = json_translate,
+	.describe = json_describe,
+};

@@ -7,11 +7,11 @@
  * description "virtual display, N MB video memory" and its per-device
  * vendor/memory file ("N MB").
  *
- * Hardware-file key: "mbytes" (the pool; the module's max_mbytes).
+ * Option "mbytes": the pool (the module's max_mbytes).
  */
-#include <errno.h>
+#include <stddef.h>
 
-#include "drivers.h"
+#include "driver.h"
 
 #define MBOCHS_MBYTES 256
 
@@ -44,27 +44,37 @@ static const struct mdev_type_desc mbochs_types[] = {
 	MBOCHS_TYPE_DESC(large, 64),
 };
 
-const char *const hw_mbochs_keys[] = { "mbytes", NULL };
+struct mbochs_opts {
+	unsigned long mbytes;
+};
 
-int hw_build_mbochs(struct hw_ctx *ctx, json_t *obj, const char *path,
-		    struct mdev_parent_desc *desc)
+static const struct mbochs_opts mbochs_defaults = { .mbytes = MBOCHS_MBYTES };
+
+static const struct mdev_hw_key mbochs_keys[] = {
+	{ "mbytes", offsetof(struct mbochs_opts, mbytes), 1UL << 20 },
+	{ NULL, 0, 0 },
+};
+
+static int mbochs_describe(const void *opts, struct mdev_hw_parent *out)
 {
-	unsigned long mbytes = MBOCHS_MBYTES;
-	struct mdev_pool_desc *pool;
-	int ret;
+	const struct mbochs_opts *o = opts;
 
-	ret = hw_get_positive(ctx, obj, path, "mbytes", 1UL << 20, &mbytes);
-	if (ret < 0)
-		return ret;
-	pool = hw_alloc(ctx, sizeof(*pool));
-	if (!pool)
-		return -ENOMEM;
-	pool->name = "mbytes";
-	pool->total = mbytes;
-	desc->policy = MDEV_POLICY_MIXED;
-	desc->pools = pool;
-	desc->n_pools = 1;
-	desc->types = mbochs_types;
-	desc->n_types = ARRAY_SIZE(mbochs_types);
+	out->pools[0] = (struct mdev_pool_desc){ "mbytes", o->mbytes };
+	out->desc.pools = out->pools;
+	out->desc.n_pools = 1;
 	return 0;
 }
+
+const struct mdev_hw_driver mbochs_driver = {
+	.name = "mbochs",
+	.default_name = "mbochs",
+	.bus = "virtual",
+	.devpath_dir = "virtual/mbochs",
+	.opts_size = sizeof(struct mbochs_opts),
+	.defaults = &mbochs_defaults,
+	.policy = MDEV_POLICY_MIXED,
+	.types = mbochs_types,
+	.n_types = ARRAY_SIZE(mbochs_types),
+	.keys = mbochs_keys,
+	.describe = mbochs_describe,
+};

@@ -6,9 +6,11 @@
  * per-device vendor/resolution file, and no pools: the framework's
  * per-parent counter (4) limits them, so the fifth create gets EUSERS.
  *
- * Hardware-file key: "max_devices" (the module's count parameter).
+ * Option "max_devices": the module's count parameter.
  */
-#include "drivers.h"
+#include <stddef.h>
+
+#include "driver.h"
 
 #define MDPY_MAX_DEVICES 4
 
@@ -37,21 +39,37 @@ static const struct mdev_type_desc mdpy_types[] = {
 	MDPY_TYPE_DESC(hd, 1920, 1080),
 };
 
-const char *const hw_mdpy_keys[] = { "max_devices", NULL };
+struct mdpy_opts {
+	unsigned long max_devices;
+};
 
-int hw_build_mdpy(struct hw_ctx *ctx, json_t *obj, const char *path,
-		  struct mdev_parent_desc *desc)
+static const struct mdpy_opts mdpy_defaults = {
+	.max_devices = MDPY_MAX_DEVICES,
+};
+
+static const struct mdev_hw_key mdpy_keys[] = {
+	{ "max_devices", offsetof(struct mdpy_opts, max_devices), 1UL << 20 },
+	{ NULL, 0, 0 },
+};
+
+static int mdpy_describe(const void *opts, struct mdev_hw_parent *out)
 {
-	unsigned long max_devices = MDPY_MAX_DEVICES;
-	int ret;
+	const struct mdpy_opts *o = opts;
 
-	ret = hw_get_positive(ctx, obj, path, "max_devices", 1UL << 20,
-			      &max_devices);
-	if (ret < 0)
-		return ret;
-	desc->policy = MDEV_POLICY_MIXED;
-	desc->max_devices = max_devices;
-	desc->types = mdpy_types;
-	desc->n_types = ARRAY_SIZE(mdpy_types);
+	out->desc.max_devices = o->max_devices;
 	return 0;
 }
+
+const struct mdev_hw_driver mdpy_driver = {
+	.name = "mdpy",
+	.default_name = "mdpy",
+	.bus = "virtual",
+	.devpath_dir = "virtual/mdpy",
+	.opts_size = sizeof(struct mdpy_opts),
+	.defaults = &mdpy_defaults,
+	.policy = MDEV_POLICY_MIXED,
+	.types = mdpy_types,
+	.n_types = ARRAY_SIZE(mdpy_types),
+	.keys = mdpy_keys,
+	.describe = mdpy_describe,
+};

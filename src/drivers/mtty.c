@@ -6,13 +6,14 @@
  * and a create that finds too few fails with ENOSPC (the core's pools).
  * Each device has the sample's vendor/sample_mdev_dev file.
  *
- * Hardware-file key: "ports" (the pool size; the kernel's MAX_MTTYS).
+ * Option "ports": the pool size (the kernel's MAX_MTTYS).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "drivers.h"
+#include "driver.h"
 
 #define MTTY_PORTS 24
 #define MTTY_SAMPLE_ATTR "vendor/sample_mdev_dev"
@@ -63,28 +64,38 @@ static const struct mdev_driver_ops mtty_ops = {
 	.attr_show = mtty_attr_show,
 };
 
-const char *const hw_mtty_keys[] = { "ports", NULL };
+struct mtty_opts {
+	unsigned long ports;
+};
 
-int hw_build_mtty(struct hw_ctx *ctx, json_t *obj, const char *path,
-		  struct mdev_parent_desc *desc)
+static const struct mtty_opts mtty_defaults = { .ports = MTTY_PORTS };
+
+static const struct mdev_hw_key mtty_keys[] = {
+	{ "ports", offsetof(struct mtty_opts, ports), 1UL << 20 },
+	{ NULL, 0, 0 },
+};
+
+static int mtty_describe(const void *opts, struct mdev_hw_parent *out)
 {
-	unsigned long ports = MTTY_PORTS;
-	struct mdev_pool_desc *pool;
-	int ret;
+	const struct mtty_opts *o = opts;
 
-	ret = hw_get_positive(ctx, obj, path, hw_mtty_keys[0], 1UL << 20, &ports);
-	if (ret < 0)
-		return ret;
-	pool = hw_alloc(ctx, sizeof(*pool));
-	if (!pool)
-		return -ENOMEM;
-	pool->name = hw_mtty_keys[0];
-	pool->total = ports;
-	desc->policy = MDEV_POLICY_MIXED;
-	desc->pools = pool;
-	desc->n_pools = 1;
-	desc->types = mtty_types;
-	desc->n_types = ARRAY_SIZE(mtty_types);
-	desc->ops = &mtty_ops;
+	out->pools[0] = (struct mdev_pool_desc){ "ports", o->ports };
+	out->desc.pools = out->pools;
+	out->desc.n_pools = 1;
 	return 0;
 }
+
+const struct mdev_hw_driver mtty_driver = {
+	.name = "mtty",
+	.default_name = "mtty",
+	.bus = "virtual",
+	.devpath_dir = "virtual/mtty",
+	.opts_size = sizeof(struct mtty_opts),
+	.defaults = &mtty_defaults,
+	.policy = MDEV_POLICY_MIXED,
+	.types = mtty_types,
+	.n_types = ARRAY_SIZE(mtty_types),
+	.keys = mtty_keys,
+	.describe = mtty_describe,
+	.ops = &mtty_ops,
+};

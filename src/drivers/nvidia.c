@@ -13,7 +13,7 @@
  */
 #include <stddef.h>
 
-#include "drivers.h"
+#include "driver.h"
 
 static const struct mdev_pool_desc t4_pools[] = {
 	{ "fb", 16384 },
@@ -71,7 +71,7 @@ static const struct mdev_type_desc t4_types[] = {
 };
 
 /* Tesla T4 (TU104GL), as its sysfs files print. */
-const struct mdev_kv hw_nvidia_bus_attrs[] = {
+static const struct mdev_kv t4_bus_attrs[] = {
 	{ "vendor", "0x10de" },
 	{ "device", "0x1eb8" },
 	{ "class", "0x030200" },
@@ -79,20 +79,16 @@ const struct mdev_kv hw_nvidia_bus_attrs[] = {
 	{ "subsystem_device", "0x12a2" },
 	{ "numa_node", "-1" },
 };
-const size_t hw_nvidia_n_bus_attrs = ARRAY_SIZE(hw_nvidia_bus_attrs);
 
-int hw_build_nvidia(struct hw_ctx *ctx, json_t *obj, const char *path,
-		    struct mdev_parent_desc *desc)
-{
-	(void)ctx;
-	(void)obj;
-	(void)path;
-	desc->bus_attrs = hw_nvidia_bus_attrs;
-	desc->n_bus_attrs = ARRAY_SIZE(hw_nvidia_bus_attrs);
-	desc->policy = MDEV_POLICY_HOMOGENEOUS;
-	desc->pools = t4_pools;
-	desc->n_pools = ARRAY_SIZE(t4_pools);
-	desc->types = t4_types;
-	desc->n_types = ARRAY_SIZE(t4_types);
-	return 0;
-}
+const struct mdev_hw_driver nvidia_driver = {
+	.name = "nvidia",
+	.default_name = "0000:65:00.0",
+	.bus = "pci",
+	.bus_attrs = t4_bus_attrs,
+	.n_bus_attrs = ARRAY_SIZE(t4_bus_attrs),
+	.policy = MDEV_POLICY_HOMOGENEOUS,
+	.pools = t4_pools,
+	.n_pools = ARRAY_SIZE(t4_pools),
+	.types = t4_types,
+	.n_types = ARRAY_SIZE(t4_types),
+};

@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers.h"
+#include "driver.h"
 
 #define AP_ID_MAX 255 /* apm_max, aqm_max and adm_max */
 #define AP_WORDS ((AP_ID_MAX + 64) / 64)
@@ -228,15 +228,15 @@ static const struct mdev_type_desc ap_types[] = {
 	},
 };
 
-int hw_build_vfio_ap(struct hw_ctx *ctx, json_t *obj, const char *path,
-		     struct mdev_parent_desc *desc)
-{
-	(void)ctx;
-	(void)obj;
-	(void)path;
-	desc->policy = MDEV_POLICY_MIXED;
-	desc->types = ap_types;
-	desc->n_types = ARRAY_SIZE(ap_types);
-	desc->ops = &ap_ops;
-	return 0;
-}
+/* The kernel's matrix device sits on its own "matrix" bus under the
+ * vfio_ap root device; libvirt keys its ap_matrix type on it. */
+const struct mdev_hw_driver vfio_ap_driver = {
+	.name = "vfio_ap",
+	.default_name = "matrix",
+	.bus = "matrix",
+	.devpath_dir = "vfio_ap",
+	.policy = MDEV_POLICY_MIXED,
+	.types = ap_types,
+	.n_types = ARRAY_SIZE(ap_types),
+	.ops = &ap_ops,
+};

@@ -4,7 +4,7 @@
  * parent is the subchannel ("0.0.0313" under css0) and its one type,
  * vfio_ccw-io, allows a single device.
  */
-#include "drivers.h"
+#include "driver.h"
 
 static const struct mdev_type_desc ccw_types[] = {
 	{
@@ -15,14 +15,12 @@ static const struct mdev_type_desc ccw_types[] = {
 	},
 };
 
-int hw_build_vfio_ccw(struct hw_ctx *ctx, json_t *obj, const char *path,
-		      struct mdev_parent_desc *desc)
-{
-	(void)ctx;
-	(void)obj;
-	(void)path;
-	desc->policy = MDEV_POLICY_MIXED;
-	desc->types = ccw_types;
-	desc->n_types = ARRAY_SIZE(ccw_types);
-	return 0;
-}
+const struct mdev_hw_driver vfio_ccw_driver = {
+	.name = "vfio_ccw",
+	.default_name = "0.0.0313",
+	.bus = "css",
+	.devpath_dir = "css0",
+	.policy = MDEV_POLICY_MIXED,
+	.types = ccw_types,
+	.n_types = ARRAY_SIZE(ccw_types),
+};
