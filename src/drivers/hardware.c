@@ -36,9 +36,9 @@ struct mdev_hardware {
 
 /* Keys every parent may have, whatever its driver. */
 static const char *const common_keys[] = {
-	"driver", "name", "devpath", "bus_attrs", "vendor", "device",
-	"class", "subsystem_vendor", "subsystem_device", "numa_node",
-	"revision", NULL,
+    "driver",		"name",	     "devpath",	 "bus_attrs",
+    "vendor",		"device",    "class",	 "subsystem_vendor",
+    "subsystem_device", "numa_node", "revision", NULL,
 };
 
 /* PCI files of the parent directory and how the kernel prints them:
@@ -49,37 +49,42 @@ struct pci_attr {
 };
 
 static const struct pci_attr pci_attrs[] = {
-	{ "vendor", 4 },           { "device", 4 },
-	{ "subsystem_vendor", 4 }, { "subsystem_device", 4 },
-	{ "class", 6 },            { "revision", 2 },
-	{ "numa_node", 0 },
+    {"vendor", 4},	     {"device", 4}, {"subsystem_vendor", 4},
+    {"subsystem_device", 4}, {"class", 6},  {"revision", 2},
+    {"numa_node", 0},
 };
 
 /* Files of a parent directory that the sysfs server provides itself. */
 static const char *const reserved_parent_files[] = {
-	"mdev_supported_types", "mdev_destroy", "subsystem", "driver",
-	"uevent", "config", "iommu_group", "power", NULL,
+    "mdev_supported_types",
+    "mdev_destroy",
+    "subsystem",
+    "driver",
+    "uevent",
+    "config",
+    "iommu_group",
+    "power",
+    NULL,
 };
 
-static const char demo_json[] =
-	"{\n"
-	"  \"parents\": [\n"
-	"    {\n"
-	"      \"driver\": \"i915\",\n"
-	"      \"name\": \"0000:00:02.0\"\n"
-	"    },\n"
-	"    {\n"
-	"      \"driver\": \"nvidia\",\n"
-	"      \"name\": \"0000:65:00.0\"\n"
-	"    },\n"
-	"    {\n"
-	"      \"driver\": \"mtty\"\n"
-	"    },\n"
-	"    {\n"
-	"      \"driver\": \"vfio_ap\"\n"
-	"    }\n"
-	"  ]\n"
-	"}\n";
+static const char demo_json[] = "{\n"
+				"  \"parents\": [\n"
+				"    {\n"
+				"      \"driver\": \"i915\",\n"
+				"      \"name\": \"0000:00:02.0\"\n"
+				"    },\n"
+				"    {\n"
+				"      \"driver\": \"nvidia\",\n"
+				"      \"name\": \"0000:65:00.0\"\n"
+				"    },\n"
+				"    {\n"
+				"      \"driver\": \"mtty\"\n"
+				"    },\n"
+				"    {\n"
+				"      \"driver\": \"vfio_ap\"\n"
+				"    }\n"
+				"  ]\n"
+				"}\n";
 
 const char *mdev_hardware_demo_json(void)
 {
@@ -126,10 +131,10 @@ static int pci_hex_value(struct hw_ctx *ctx, const char *kpath, json_t *v,
 		for (size_t i = 0; i < len; i++) {
 			if (!isxdigit((unsigned char)s[i]))
 				goto bad;
-			n = n * 16 + (isdigit((unsigned char)s[i]) ?
-					      (unsigned long)(s[i] - '0') :
-					      (unsigned long)(tolower(s[i]) -
-							      'a' + 10));
+			n = n * 16 +
+			    (isdigit((unsigned char)s[i])
+				 ? (unsigned long)(s[i] - '0')
+				 : (unsigned long)(tolower(s[i]) - 'a' + 10));
 		}
 	} else {
 		goto bad;
@@ -166,8 +171,7 @@ static int numa_value(struct hw_ctx *ctx, const char *kpath, json_t *v,
 	*out = hw_printf(ctx, "%lld", n);
 	return *out ? 0 : -ENOMEM;
 bad:
-	return hw_error_got(ctx, kpath, v,
-			    "expected a NUMA node number or -1");
+	return hw_error_got(ctx, kpath, v, "expected a NUMA node number or -1");
 }
 
 static int one_line_value(struct hw_ctx *ctx, const char *kpath, json_t *v,
@@ -267,8 +271,7 @@ static int apply_bus_attrs(struct hw_ctx *ctx, json_t *obj, const char *path,
 					"(this parent's bus is \"%s\"); use "
 					"\"bus_attrs\"",
 					desc->bus);
-		ret = bus_attr_override(ctx, desc, kpath, pci_attrs[i].name,
-					v);
+		ret = bus_attr_override(ctx, desc, kpath, pci_attrs[i].name, v);
 		if (ret)
 			return ret;
 	}
@@ -277,7 +280,8 @@ static int apply_bus_attrs(struct hw_ctx *ctx, json_t *obj, const char *path,
 	hw_path_key(bpath, sizeof(bpath), path, "bus_attrs");
 	if (!json_is_object(attrs))
 		return hw_error_got(ctx, bpath, attrs, "expected an object");
-	json_object_foreach(attrs, key, value) {
+	json_object_foreach(attrs, key, value)
+	{
 		char kpath[HW_PATH_MAX];
 
 		hw_path_key(kpath, sizeof(kpath), bpath, key);
@@ -412,8 +416,7 @@ static int check_types(struct hw_ctx *ctx, const char *path,
  * refuse (a device attribute colliding with another, say) is refused here,
  * at load time, with the parent's path. */
 static int trial_register(struct hw_ctx *ctx, struct mdev_core *scratch,
-			  const char *path,
-			  const struct mdev_parent_desc *desc)
+			  const char *path, const struct mdev_parent_desc *desc)
 {
 	char msg[512] = "";
 	int ret;
@@ -633,9 +636,9 @@ static int overlap_error(struct hw_ctx *ctx, const struct mdev_hardware *hw,
 
 	hw_path_index(path, sizeof(path), "parents", j);
 	hw_path_key(kpath, sizeof(kpath), path, "devpath");
-	return hw_error(ctx, kpath, "devpath \"%s\" overlaps \"%s\" of parents[%ld]",
-			hw->parents[j].desc.devpath, hw->parents[i].desc.devpath,
-			i);
+	return hw_error(
+	    ctx, kpath, "devpath \"%s\" overlaps \"%s\" of parents[%ld]",
+	    hw->parents[j].desc.devpath, hw->parents[i].desc.devpath, i);
 }
 
 /* A directory above the new devpath j may not be an earlier devpath;
@@ -714,7 +717,7 @@ static int check_parents(struct hw_ctx *ctx, const struct mdev_hardware *hw)
 static int parse_root(struct hw_ctx *ctx, json_t *root,
 		      struct mdev_hardware *hw)
 {
-	static const char *const root_keys[] = { "parents", NULL };
+	static const char *const root_keys[] = {"parents", NULL};
 	json_t *parents;
 	int ret;
 
@@ -734,8 +737,8 @@ static int parse_root(struct hw_ctx *ctx, json_t *root,
 		return hw_error(ctx, "parents",
 				"expected at most %d parents, got %zu",
 				HW_MAX_PARENTS, json_array_size(parents));
-	hw->parents = hw_calloc(ctx, json_array_size(parents),
-				sizeof(*hw->parents));
+	hw->parents =
+	    hw_calloc(ctx, json_array_size(parents), sizeof(*hw->parents));
 	if (!hw->parents)
 		return -ENOMEM;
 	for (size_t i = 0; i < json_array_size(parents); i++) {
@@ -797,10 +800,10 @@ int mdev_hardware_parse(const char *text, size_t len, const char *source,
 		free(hw);
 		return -EINVAL;
 	}
-	ctx = (struct hw_ctx){ .source = source,
-			       .err = err,
-			       .errlen = errlen,
-			       .arena = &hw->arena };
+	ctx = (struct hw_ctx){.source = source,
+			      .err = err,
+			      .errlen = errlen,
+			      .arena = &hw->arena};
 	ret = parse_root(&ctx, root, hw);
 	json_decref(root);
 	if (ret) {
@@ -854,8 +857,8 @@ static int read_bounded(int fd, char **text, size_t *len)
 	return 0;
 }
 
-int mdev_hardware_load(const char *path, struct mdev_hardware **out,
-		       char *err, size_t errlen)
+int mdev_hardware_load(const char *path, struct mdev_hardware **out, char *err,
+		       size_t errlen)
 {
 	char *text = NULL;
 	size_t len = 0;

@@ -22,8 +22,8 @@ struct mdev_hardware;
  * vfio_ap). On failure err is one line naming the file and the JSON path
  * of the fault, e.g. "hw.json: parents[1].types[0].attrs.fb_length: '12X'
  * is not <n>{K,M,G}". Returns 0 or a negative errno. */
-int mdev_hardware_load(const char *path, struct mdev_hardware **out,
-		       char *err, size_t errlen);
+int mdev_hardware_load(const char *path, struct mdev_hardware **out, char *err,
+		       size_t errlen);
 /* The same from memory; source names the input in messages. */
 int mdev_hardware_parse(const char *text, size_t len, const char *source,
 			struct mdev_hardware **out, char *err, size_t errlen);

@@ -41,11 +41,11 @@ void *hw_alloc(struct hw_ctx *ctx, size_t size);
 void *hw_calloc(struct hw_ctx *ctx, size_t n, size_t size);
 char *hw_strdup(struct hw_ctx *ctx, const char *s);
 char *hw_printf(struct hw_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Writes "SOURCE: PATH: MESSAGE" into ctx->err; returns -EINVAL. */
 int hw_error(struct hw_ctx *ctx, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Same, ending in ", got <rendering of value>". */
 int hw_error_got(struct hw_ctx *ctx, const char *path, const json_t *value,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));

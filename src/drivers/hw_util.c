@@ -102,10 +102,10 @@ static void quote(char *out, size_t size, const char *s, size_t len)
 	size_t o = strlen(out);
 	size_t shown = len < HW_QUOTE_MAX ? len : HW_QUOTE_MAX;
 
-#define PUT(...)                                                         \
-	do {                                                             \
-		if (o < size)                                            \
-			o += snprintf(out + o, size - o, __VA_ARGS__);   \
+#define PUT(...)                                                               \
+	do {                                                                   \
+		if (o < size)                                                  \
+			o += snprintf(out + o, size - o, __VA_ARGS__);         \
 	} while (0)
 	PUT("\"");
 	for (size_t i = 0; i < shown; i++) {
@@ -164,8 +164,8 @@ static int verror(struct hw_ctx *ctx, const char *path, const char *got,
 		snprintf(ctx->err, ctx->errlen, "%s: %s: %s, got %s",
 			 ctx->source, path, msg, got);
 	else
-		snprintf(ctx->err, ctx->errlen, "%s: %s: %s", ctx->source,
-			 path, msg);
+		snprintf(ctx->err, ctx->errlen, "%s: %s: %s", ctx->source, path,
+			 msg);
 	return -EINVAL;
 }
 
@@ -221,8 +221,8 @@ void hw_path_index(char *out, size_t size, const char *path, size_t i)
 	snprintf(out, size, "%s[%zu]", path, i);
 }
 
-static bool known_key(const char *const *keys,
-		      const struct mdev_hw_driver *drv, const char *key)
+static bool known_key(const char *const *keys, const struct mdev_hw_driver *drv,
+		      const char *key)
 {
 	for (; *keys; keys++)
 		if (!strcmp(*keys, key))
@@ -240,7 +240,8 @@ int hw_check_keys(struct hw_ctx *ctx, json_t *obj, const char *path,
 	const char *key;
 	json_t *value;
 
-	json_object_foreach(obj, key, value) {
+	json_object_foreach(obj, key, value)
+	{
 		char kpath[HW_PATH_MAX];
 
 		if (known_key(keys, drv, key))
@@ -284,8 +285,7 @@ static int get_integer(struct hw_ctx *ctx, json_t *obj, const char *path,
 	if (!json_is_integer(v))
 		goto bad;
 	n = json_integer_value(v);
-	if (n < 0 || (unsigned long long)n < min ||
-	    (unsigned long long)n > max)
+	if (n < 0 || (unsigned long long)n < min || (unsigned long long)n > max)
 		goto bad;
 	*out = (unsigned long)n;
 	return 0;

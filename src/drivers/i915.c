@@ -19,13 +19,18 @@
 #include "driver.h"
 
 static const struct mdev_pool_desc gvt_pools[] = {
-	{ "low_gm", 512 },
-	{ "high_gm", 3072 },
-	{ "fence", 32 },
+    {"low_gm", 512},
+    {"high_gm", 3072},
+    {"fence", 32},
 };
 
-#define GVT_COSTS(low, high)                                              \
-	{ { "low_gm", (low) }, { "high_gm", (high) }, { "fence", 4 } }
+#define GVT_COSTS(low, high)                                                   \
+	{                                                                      \
+		{"low_gm", (low)}, {"high_gm", (high)},                        \
+		{                                                              \
+			"fence", 4                                             \
+		}                                                              \
+	}
 
 static const struct mdev_cost gvt_costs_8[] = GVT_COSTS(64, 384);
 static const struct mdev_cost gvt_costs_4[] = GVT_COSTS(128, 512);
@@ -34,46 +39,42 @@ static const struct mdev_cost gvt_costs_1[] = GVT_COSTS(512, 2048);
 
 /* The kernel's description_show: "low_gm_size: %dMB\nhigh_gm_size: %dMB\n
  * fence: %d\nresolution: %s\nweight: %d\n". */
-#define GVT_DESCRIPTION(low, high, res, weight)                           \
-	"low_gm_size: " #low "MB\nhigh_gm_size: " #high "MB\nfence: 4\n"  \
+#define GVT_DESCRIPTION(low, high, res, weight)                                \
+	"low_gm_size: " #low "MB\nhigh_gm_size: " #high "MB\nfence: 4\n"       \
 	"resolution: " res "\nweight: " #weight "\n"
 
-#define GVT_TYPE(n, low, high, res, weight)                               \
-	{                                                                 \
-		.id = "i915-GVTg_V5_" #n,                                 \
-		.description = GVT_DESCRIPTION(low, high, res, weight),   \
-		.device_api = "vfio-pci",                                 \
-		.costs = gvt_costs_##n,                                   \
-		.n_costs = ARRAY_SIZE(gvt_costs_##n),                     \
+#define GVT_TYPE(n, low, high, res, weight)                                    \
+	{                                                                      \
+		.id = "i915-GVTg_V5_" #n,                                      \
+		.description = GVT_DESCRIPTION(low, high, res, weight),        \
+		.device_api = "vfio-pci", .costs = gvt_costs_##n,              \
+		.n_costs = ARRAY_SIZE(gvt_costs_##n),                          \
 	}
 
 /* name stays NULL: kvmgt sets only the sysfs name, which `name` shows. */
 static const struct mdev_type_desc gvt_types[] = {
-	GVT_TYPE(8, 64, 384, "1024x768", 2),
-	GVT_TYPE(4, 128, 512, "1920x1200", 4),
-	GVT_TYPE(2, 256, 1024, "1920x1200", 8),
-	GVT_TYPE(1, 512, 2048, "1920x1200", 16),
+    GVT_TYPE(8, 64, 384, "1024x768", 2),
+    GVT_TYPE(4, 128, 512, "1920x1200", 4),
+    GVT_TYPE(2, 256, 1024, "1920x1200", 8),
+    GVT_TYPE(1, 512, 2048, "1920x1200", 16),
 };
 
 /* A Coffee Lake UHD Graphics 630, as its sysfs files print. */
 static const struct mdev_kv gvt_bus_attrs[] = {
-	{ "vendor", "0x8086" },
-	{ "device", "0x3e92" },
-	{ "class", "0x030000" },
-	{ "subsystem_vendor", "0x8086" },
-	{ "subsystem_device", "0x2212" },
-	{ "numa_node", "-1" },
+    {"vendor", "0x8086"},	    {"device", "0x3e92"},
+    {"class", "0x030000"},	    {"subsystem_vendor", "0x8086"},
+    {"subsystem_device", "0x2212"}, {"numa_node", "-1"},
 };
 
 const struct mdev_hw_driver i915_driver = {
-	.name = "i915",
-	.default_name = "0000:00:02.0",
-	.bus = "pci",
-	.bus_attrs = gvt_bus_attrs,
-	.n_bus_attrs = ARRAY_SIZE(gvt_bus_attrs),
-	.policy = MDEV_POLICY_MIXED,
-	.pools = gvt_pools,
-	.n_pools = ARRAY_SIZE(gvt_pools),
-	.types = gvt_types,
-	.n_types = ARRAY_SIZE(gvt_types),
+    .name = "i915",
+    .default_name = "0000:00:02.0",
+    .bus = "pci",
+    .bus_attrs = gvt_bus_attrs,
+    .n_bus_attrs = ARRAY_SIZE(gvt_bus_attrs),
+    .policy = MDEV_POLICY_MIXED,
+    .pools = gvt_pools,
+    .n_pools = ARRAY_SIZE(gvt_pools),
+    .types = gvt_types,
+    .n_types = ARRAY_SIZE(gvt_types),
 };

@@ -24,31 +24,39 @@
 
 /* Files of a type directory that a class attribute must not shadow. */
 static const char *const reserved_type_files[] = {
-	"create", "name", "description", "device_api",
-	"available_instances", "devices", "class", "max_instances",
-	"requires_group", "params", NULL,
+    "create",
+    "name",
+    "description",
+    "device_api",
+    "available_instances",
+    "devices",
+    "class",
+    "max_instances",
+    "requires_group",
+    "params",
+    NULL,
 };
 
 /* Files of a device directory that a driver attribute must not shadow. */
 static const char *const reserved_device_files[] = {
-	"remove", "mdev_type", "iommu_group", "driver", "subsystem",
-	"uevent", "power", NULL,
+    "remove",	 "mdev_type", "iommu_group", "driver",
+    "subsystem", "uevent",    "power",	     NULL,
 };
 
 /* Names only (max 0): json_translate reads them. */
 static const struct mdev_hw_key json_keys[] = {
-	{ "bus", 0, 0 },   { "driver_name", 0, 0 }, { "policy", 0, 0 },
-	{ "max_devices", 0, 0 }, { "pools", 0, 0 },       { "types", 0, 0 },
-	{ NULL, 0, 0 },
+    {"bus", 0, 0},	   {"driver_name", 0, 0}, {"policy", 0, 0},
+    {"max_devices", 0, 0}, {"pools", 0, 0},	  {"types", 0, 0},
+    {NULL, 0, 0},
 };
 
 static const char *const type_keys[] = {
-	"id", "name", "class", "device_api", "description", "cost",
-	"max_instances", "attrs", "device_attrs", "requires_group",
-	"params", NULL,
+    "id",	    "name",	      "class",	       "device_api",
+    "description",  "cost",	      "max_instances", "attrs",
+    "device_attrs", "requires_group", "params",	       NULL,
 };
 
-static const char *const device_attr_keys[] = { "mode", "default", NULL };
+static const char *const device_attr_keys[] = {"mode", "default", NULL};
 
 static bool in_list(const char *const *list, const char *s)
 {
@@ -119,12 +127,14 @@ static int parse_pools(struct hw_ctx *ctx, json_t *obj, const char *path,
 	if (!json_is_object(pools))
 		return hw_error_got(ctx, ppath, pools, "expected an object");
 	if (json_object_size(pools) > MDEV_MAX_POOLS)
-		return hw_error(ctx, ppath, "expected at most %d pools, got %zu",
+		return hw_error(ctx, ppath,
+				"expected at most %d pools, got %zu",
 				MDEV_MAX_POOLS, json_object_size(pools));
 	out = hw_calloc(ctx, json_object_size(pools), sizeof(*out));
 	if (!out)
 		return -ENOMEM;
-	json_object_foreach(pools, key, value) {
+	json_object_foreach(pools, key, value)
+	{
 		char kpath[HW_PATH_MAX];
 		unsigned long total;
 		int ret;
@@ -134,8 +144,8 @@ static int parse_pools(struct hw_ctx *ctx, json_t *obj, const char *path,
 			return hw_error(ctx, kpath,
 					"a pool name must be a non-empty word "
 					"without '/' or blanks");
-		ret = hw_get_positive(ctx, pools, ppath, key, UINT32_MAX,
-				      &total);
+		ret =
+		    hw_get_positive(ctx, pools, ppath, key, UINT32_MAX, &total);
 		if (ret < 0)
 			return ret;
 		out[i].name = hw_strdup(ctx, key);
@@ -175,17 +185,19 @@ static int parse_costs(struct hw_ctx *ctx, json_t *type, const char *path,
 	costs = hw_calloc(ctx, json_object_size(cost), sizeof(*costs));
 	if (!costs)
 		return -ENOMEM;
-	json_object_foreach(cost, key, value) {
+	json_object_foreach(cost, key, value)
+	{
 		char kpath[HW_PATH_MAX];
 		unsigned long amount;
 		int ret;
 
 		hw_path_key(kpath, sizeof(kpath), cpath, key);
 		if (!pool_exists(desc, key))
-			return hw_error(ctx, kpath,
-					"no such pool in the parent's \"pools\"");
-		ret = hw_get_positive(ctx, cost, cpath, key, UINT32_MAX,
-				      &amount);
+			return hw_error(
+			    ctx, kpath,
+			    "no such pool in the parent's \"pools\"");
+		ret =
+		    hw_get_positive(ctx, cost, cpath, key, UINT32_MAX, &amount);
 		if (ret < 0)
 			return ret;
 		costs[i].pool = hw_strdup(ctx, key);
@@ -218,8 +230,8 @@ static int check_class_value(struct hw_ctx *ctx, const char *kpath,
 	return 0;
 }
 
-static int parse_class_attrs(struct hw_ctx *ctx, json_t *type,
-			     const char *path, struct mdev_type_desc *out)
+static int parse_class_attrs(struct hw_ctx *ctx, json_t *type, const char *path,
+			     struct mdev_type_desc *out)
 {
 	json_t *attrs = json_object_get(type, "attrs");
 	char apath[HW_PATH_MAX];
@@ -239,7 +251,8 @@ static int parse_class_attrs(struct hw_ctx *ctx, json_t *type,
 	kv = hw_calloc(ctx, json_object_size(attrs), sizeof(*kv));
 	if (!kv)
 		return -ENOMEM;
-	json_object_foreach(attrs, key, value) {
+	json_object_foreach(attrs, key, value)
+	{
 		char kpath[HW_PATH_MAX];
 		int ret;
 
@@ -298,7 +311,8 @@ static int parse_mode(struct hw_ctx *ctx, json_t *attr, const char *path,
 
 	hw_path_key(mpath, sizeof(mpath), path, "mode");
 	if (!v)
-		return hw_error(ctx, mpath, "required (\"ro\", \"rw\" or \"wo\")");
+		return hw_error(ctx, mpath,
+				"required (\"ro\", \"rw\" or \"wo\")");
 	s = json_string_value(v);
 	if (s && !strcmp(s, "ro"))
 		*mode = MDEV_ATTR_RO;
@@ -333,7 +347,8 @@ static int parse_device_attrs(struct hw_ctx *ctx, json_t *type,
 	descs = hw_calloc(ctx, json_object_size(attrs), sizeof(*descs));
 	if (!descs)
 		return -ENOMEM;
-	json_object_foreach(attrs, key, value) {
+	json_object_foreach(attrs, key, value)
+	{
 		char kpath[HW_PATH_MAX];
 		const char *def = NULL;
 		int ret;
@@ -369,8 +384,8 @@ static int parse_device_attrs(struct hw_ctx *ctx, json_t *type,
 
 /* The description file holds the text and a final newline, as the
  * kernel's description_show prints it. */
-static int parse_description(struct hw_ctx *ctx, json_t *type,
-			     const char *path, struct mdev_type_desc *out)
+static int parse_description(struct hw_ctx *ctx, json_t *type, const char *path,
+			     struct mdev_type_desc *out)
 {
 	const char *s;
 	size_t len;
@@ -472,7 +487,8 @@ static int parse_types(struct hw_ctx *ctx, json_t *obj, const char *path,
 				    "expected a non-empty array");
 	n = json_array_size(types);
 	if (n > JSON_MAX_TYPES)
-		return hw_error(ctx, tpath, "expected at most %d types, got %zu",
+		return hw_error(ctx, tpath,
+				"expected at most %d types, got %zu",
 				JSON_MAX_TYPES, n);
 	out = hw_calloc(ctx, n, sizeof(*out));
 	if (!out)
@@ -517,12 +533,9 @@ static int parse_policy(struct hw_ctx *ctx, json_t *obj, const char *path,
 /* PCI parents of a known vendor driver get that driver's ids by default;
  * others get zeros, which the file should override. */
 static const struct mdev_kv json_pci_bus_attrs[] = {
-	{ "vendor", "0x0000" },
-	{ "device", "0x0000" },
-	{ "class", "0x000000" },
-	{ "subsystem_vendor", "0x0000" },
-	{ "subsystem_device", "0x0000" },
-	{ "numa_node", "-1" },
+    {"vendor", "0x0000"},	    {"device", "0x0000"},
+    {"class", "0x000000"},	    {"subsystem_vendor", "0x0000"},
+    {"subsystem_device", "0x0000"}, {"numa_node", "-1"},
 };
 
 static void default_bus_attrs(struct mdev_parent_desc *desc)
@@ -564,8 +577,8 @@ static int json_translate(struct hw_ctx *ctx, json_t *obj, const char *path,
 	ret = parse_policy(ctx, obj, path, desc);
 	if (ret)
 		return ret;
-	ret = hw_get_count(ctx, obj, path, "max_devices", UINT_MAX,
-			   &max_devices);
+	ret =
+	    hw_get_count(ctx, obj, path, "max_devices", UINT_MAX, &max_devices);
 	if (ret < 0)
 		return ret;
 	desc->max_devices = max_devices;
@@ -601,10 +614,10 @@ static int json_describe(const void *opts, struct mdev_hw_parent *out)
 static const struct mdev_parent_desc json_defaults;
 
 const struct mdev_hw_driver json_driver = {
-	.name = "json",
-	.opts_size = sizeof(struct mdev_parent_desc),
-	.defaults = &json_defaults,
-	.keys = json_keys,
-	.translate = json_translate,
-	.describe = json_describe,
+    .name = "json",
+    .opts_size = sizeof(struct mdev_parent_desc),
+    .defaults = &json_defaults,
+    .keys = json_keys,
+    .translate = json_translate,
+    .describe = json_describe,
 };

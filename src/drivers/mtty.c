@@ -18,37 +18,37 @@
 #define MTTY_PORTS 24
 #define MTTY_SAMPLE_ATTR "vendor/sample_mdev_dev"
 
-static const struct mdev_cost mtty_cost_1[] = { { "ports", 1 } };
-static const struct mdev_cost mtty_cost_2[] = { { "ports", 2 } };
+static const struct mdev_cost mtty_cost_1[] = {{"ports", 1}};
+static const struct mdev_cost mtty_cost_2[] = {{"ports", 2}};
 
 static const struct mdev_attr_desc mtty_device_attrs[] = {
-	{ MTTY_SAMPLE_ATTR, MDEV_ATTR_RO, NULL },
+    {MTTY_SAMPLE_ATTR, MDEV_ATTR_RO, NULL},
 };
 
 static const struct mdev_type_desc mtty_types[] = {
-	{
-		.id = "mtty-1",
-		.name = "Single port serial",
-		.device_api = "vfio-pci",
-		.costs = mtty_cost_1,
-		.n_costs = 1,
-		.device_attrs = mtty_device_attrs,
-		.n_device_attrs = ARRAY_SIZE(mtty_device_attrs),
-	},
-	{
-		.id = "mtty-2",
-		.name = "Dual port serial",
-		.device_api = "vfio-pci",
-		.costs = mtty_cost_2,
-		.n_costs = 1,
-		.device_attrs = mtty_device_attrs,
-		.n_device_attrs = ARRAY_SIZE(mtty_device_attrs),
-	},
+    {
+	.id = "mtty-1",
+	.name = "Single port serial",
+	.device_api = "vfio-pci",
+	.costs = mtty_cost_1,
+	.n_costs = 1,
+	.device_attrs = mtty_device_attrs,
+	.n_device_attrs = ARRAY_SIZE(mtty_device_attrs),
+    },
+    {
+	.id = "mtty-2",
+	.name = "Dual port serial",
+	.device_api = "vfio-pci",
+	.costs = mtty_cost_2,
+	.n_costs = 1,
+	.device_attrs = mtty_device_attrs,
+	.n_device_attrs = ARRAY_SIZE(mtty_device_attrs),
+    },
 };
 
 /* The sample prints the device's name, which only exists per device. */
-static int mtty_attr_show(struct mdev_device *mdev, const char *attr,
-			  char *buf, size_t size)
+static int mtty_attr_show(struct mdev_device *mdev, const char *attr, char *buf,
+			  size_t size)
 {
 	int n;
 
@@ -61,41 +61,41 @@ static int mtty_attr_show(struct mdev_device *mdev, const char *attr,
 }
 
 static const struct mdev_driver_ops mtty_ops = {
-	.attr_show = mtty_attr_show,
+    .attr_show = mtty_attr_show,
 };
 
 struct mtty_opts {
 	unsigned long ports;
 };
 
-static const struct mtty_opts mtty_defaults = { .ports = MTTY_PORTS };
+static const struct mtty_opts mtty_defaults = {.ports = MTTY_PORTS};
 
 static const struct mdev_hw_key mtty_keys[] = {
-	{ "ports", offsetof(struct mtty_opts, ports), 1UL << 20 },
-	{ NULL, 0, 0 },
+    {"ports", offsetof(struct mtty_opts, ports), 1UL << 20},
+    {NULL, 0, 0},
 };
 
 static int mtty_describe(const void *opts, struct mdev_hw_parent *out)
 {
 	const struct mtty_opts *o = opts;
 
-	out->pools[0] = (struct mdev_pool_desc){ "ports", o->ports };
+	out->pools[0] = (struct mdev_pool_desc){"ports", o->ports};
 	out->desc.pools = out->pools;
 	out->desc.n_pools = 1;
 	return 0;
 }
 
 const struct mdev_hw_driver mtty_driver = {
-	.name = "mtty",
-	.default_name = "mtty",
-	.bus = "virtual",
-	.devpath_dir = "virtual/mtty",
-	.opts_size = sizeof(struct mtty_opts),
-	.defaults = &mtty_defaults,
-	.policy = MDEV_POLICY_MIXED,
-	.types = mtty_types,
-	.n_types = ARRAY_SIZE(mtty_types),
-	.keys = mtty_keys,
-	.describe = mtty_describe,
-	.ops = &mtty_ops,
+    .name = "mtty",
+    .default_name = "mtty",
+    .bus = "virtual",
+    .devpath_dir = "virtual/mtty",
+    .opts_size = sizeof(struct mtty_opts),
+    .defaults = &mtty_defaults,
+    .policy = MDEV_POLICY_MIXED,
+    .types = mtty_types,
+    .n_types = ARRAY_SIZE(mtty_types),
+    .keys = mtty_keys,
+    .describe = mtty_describe,
+    .ops = &mtty_ops,
 };

@@ -82,12 +82,12 @@ struct ap_store_attr {
 };
 
 static const struct ap_store_attr ap_store_attrs[] = {
-	{ "assign_adapter", AP_APM, true },
-	{ "unassign_adapter", AP_APM, false },
-	{ "assign_domain", AP_AQM, true },
-	{ "unassign_domain", AP_AQM, false },
-	{ "assign_control_domain", AP_ADM, true },
-	{ "unassign_control_domain", AP_ADM, false },
+    {"assign_adapter", AP_APM, true},
+    {"unassign_adapter", AP_APM, false},
+    {"assign_domain", AP_AQM, true},
+    {"unassign_domain", AP_AQM, false},
+    {"assign_control_domain", AP_ADM, true},
+    {"unassign_control_domain", AP_ADM, false},
 };
 
 static int ap_attr_store(struct mdev_device *mdev, const char *attr,
@@ -121,12 +121,12 @@ static int ap_attr_store(struct mdev_device *mdev, const char *attr,
 
 /* Appends one formatted line. Like the kernel's sysfs_emit_at, output
  * that does not fit the page is cut off, and what fits is returned. */
-#define AP_PRINT(buf, size, pos, ...)                                      \
-	do {                                                               \
+#define AP_PRINT(buf, size, pos, ...)                                          \
+	do {                                                                   \
 		int n_ = snprintf((buf) + (pos), (size) - (pos), __VA_ARGS__); \
-		if (n_ < 0 || (size_t)n_ >= (size) - (pos))                \
-			return (int)(size) - 1;                            \
-		(pos) += n_;                                               \
+		if (n_ < 0 || (size_t)n_ >= (size) - (pos))                    \
+			return (int)(size)-1;                                  \
+		(pos) += n_;                                                   \
 	} while (0)
 
 /* The kernel's vfio_ap_mdev_matrix_show: "aa.dddd" for every pair, or
@@ -169,8 +169,8 @@ static int ap_control_domains_show(const struct ap_matrix *m, char *buf,
 	return (int)pos;
 }
 
-static int ap_attr_show(struct mdev_device *mdev, const char *attr,
-			char *buf, size_t size)
+static int ap_attr_show(struct mdev_device *mdev, const char *attr, char *buf,
+			size_t size)
 {
 	const struct ap_matrix *m = mdev_device_driver_data(mdev);
 
@@ -200,43 +200,43 @@ static void ap_remove(struct mdev_device *mdev)
 }
 
 static const struct mdev_driver_ops ap_ops = {
-	.create = ap_create,
-	.remove = ap_remove,
-	.attr_store = ap_attr_store,
-	.attr_show = ap_attr_show,
+    .create = ap_create,
+    .remove = ap_remove,
+    .attr_store = ap_attr_store,
+    .attr_show = ap_attr_show,
 };
 
 static const struct mdev_attr_desc ap_device_attrs[] = {
-	{ "assign_adapter", MDEV_ATTR_WO, NULL },
-	{ "unassign_adapter", MDEV_ATTR_WO, NULL },
-	{ "assign_domain", MDEV_ATTR_WO, NULL },
-	{ "unassign_domain", MDEV_ATTR_WO, NULL },
-	{ "assign_control_domain", MDEV_ATTR_WO, NULL },
-	{ "unassign_control_domain", MDEV_ATTR_WO, NULL },
-	{ "control_domains", MDEV_ATTR_RO, NULL },
-	{ "matrix", MDEV_ATTR_RO, NULL },
+    {"assign_adapter", MDEV_ATTR_WO, NULL},
+    {"unassign_adapter", MDEV_ATTR_WO, NULL},
+    {"assign_domain", MDEV_ATTR_WO, NULL},
+    {"unassign_domain", MDEV_ATTR_WO, NULL},
+    {"assign_control_domain", MDEV_ATTR_WO, NULL},
+    {"unassign_control_domain", MDEV_ATTR_WO, NULL},
+    {"control_domains", MDEV_ATTR_RO, NULL},
+    {"matrix", MDEV_ATTR_RO, NULL},
 };
 
 static const struct mdev_type_desc ap_types[] = {
-	{
-		.id = "vfio_ap-passthrough",
-		.name = "VFIO AP Passthrough Device",
-		.device_api = "vfio-ap",
-		.max_instances = 65536,
-		.device_attrs = ap_device_attrs,
-		.n_device_attrs = ARRAY_SIZE(ap_device_attrs),
-	},
+    {
+	.id = "vfio_ap-passthrough",
+	.name = "VFIO AP Passthrough Device",
+	.device_api = "vfio-ap",
+	.max_instances = 65536,
+	.device_attrs = ap_device_attrs,
+	.n_device_attrs = ARRAY_SIZE(ap_device_attrs),
+    },
 };
 
 /* The kernel's matrix device sits on its own "matrix" bus under the
  * vfio_ap root device; libvirt keys its ap_matrix type on it. */
 const struct mdev_hw_driver vfio_ap_driver = {
-	.name = "vfio_ap",
-	.default_name = "matrix",
-	.bus = "matrix",
-	.devpath_dir = "vfio_ap",
-	.policy = MDEV_POLICY_MIXED,
-	.types = ap_types,
-	.n_types = ARRAY_SIZE(ap_types),
-	.ops = &ap_ops,
+    .name = "vfio_ap",
+    .default_name = "matrix",
+    .bus = "matrix",
+    .devpath_dir = "vfio_ap",
+    .policy = MDEV_POLICY_MIXED,
+    .types = ap_types,
+    .n_types = ARRAY_SIZE(ap_types),
+    .ops = &ap_ops,
 };
