@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The state journal: record, replay, compaction, torn records, the lock,
- * and a failing write vetoing the operation. */
+ * a failing write vetoing the operation, and the journal as one consumer
+ * among others (replay on attach, records taken back after a later veto). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -56,28 +57,6 @@ static const struct mdev_parent_desc ap_parent = {
     .ops = &ap_ops,
 };
 
-static int hook_create(void *o, struct mdev_device *m)
-{
-	return mdev_journal_record_create(o, m);
-}
-
-static int hook_remove(void *o, struct mdev_device *m)
-{
-	return mdev_journal_record_remove(o, m);
-}
-
-static int hook_attr(void *o, struct mdev_device *m, const char *attr,
-		     const char *buf, size_t len)
-{
-	return mdev_journal_record_attr(o, m, attr, buf, len);
-}
-
-static const struct mdev_core_hooks journal_hooks = {
-    .device_create_commit = hook_create,
-    .device_remove_commit = hook_remove,
-    .attr_store_commit = hook_attr,
-};
-
 struct daemon {
 	struct mdev_core *core;
 	struct mdev_journal *j;
@@ -106,7 +85,7 @@ static int teardown_dir(void **state)
 	return 0;
 }
 
-/* Starts a "daemon": core, parents, journal replay, hooks. */
+/* Starts a "daemon": core, parents, the journal attached (it replays). */
 static void daemon_start(struct daemon *d, bool reset)
 {
 	char err[256] = "";
@@ -120,14 +99,15 @@ static void daemon_start(struct daemon *d, bool reset)
 	if (ret < 0)
 		fprintf(stderr, "%s\n", err);
 	assert_int_equal(ret, 0);
-	assert_int_equal(mdev_journal_replay(d->j, d->core), 0);
-	mdev_core_set_hooks(d->core, &journal_hooks, d->j);
+	assert_int_equal(mdev_journal_attach(d->j, d->core), 0);
 }
 
+/* The journal is closed (and so detached) first: freeing the core must not
+ * journal removals. */
 static void daemon_stop(struct daemon *d)
 {
-	mdev_core_free(d->core);
 	mdev_journal_close(d->j);
+	mdev_core_free(d->core);
 }
 
 static char *journal_text(void)
@@ -202,9 +182,9 @@ static void test_record_replay_compact(void **state)
 	/* Created then removed: gone after replay. */
 	assert_int_equal(mdev_device_remove(dev(&d, 2)), 0);
 	text = journal_text();
-	/* 4 creates, 3 stores (the failing one too: the hook runs first), 1
+	/* 4 creates, 2 stores (the one the driver refused is taken back), 1
 	 * removal. */
-	assert_int_equal(count_lines(text), 8);
+	assert_int_equal(count_lines(text), 7);
 	free(text);
 	daemon_stop(&d);
 
@@ -258,10 +238,11 @@ static void test_plain_attr_keeps_last(void **state)
 	assert_int_equal(mdev_device_attr_store(m, "nvidia/vgpu_params",
 						"b=2 with space\n", 15),
 			 0);
+	assert_int_equal(mdev_journal_detach(d.j), 0);
 	mdev_core_free(d.core);
 	d.core = mdev_core_new();
 	fake_register(d.core, &grid_parent);
-	assert_int_equal(mdev_journal_replay(d.j, d.core), 0);
+	assert_int_equal(mdev_journal_attach(d.j, d.core), 0);
 	m = dev(&d, 7);
 	assert_non_null(m);
 	assert_string_equal(mdev_device_attr_get(m, "nvidia/vgpu_params"),
@@ -443,7 +424,7 @@ static void test_absent_parent_dropped(void **state)
 	fake_register(d.core, &mbochs_parent);
 	assert_int_equal(
 	    mdev_journal_open(state_dir, false, &d.j, err, sizeof(err)), 0);
-	assert_int_equal(mdev_journal_replay(d.j, d.core), 0);
+	assert_int_equal(mdev_journal_attach(d.j, d.core), 0);
 	assert_int_equal(mdev_device_count(d.core), 0);
 	daemon_stop(&d);
 }
@@ -476,8 +457,7 @@ static int full_disk_child(const char *mnt)
 	d.core = mdev_core_new();
 	fake_register(d.core, &ap_parent);
 	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) == 0);
-	CHILD_CHECK(mdev_journal_replay(d.j, d.core) == 0);
-	mdev_core_set_hooks(d.core, &journal_hooks, d.j);
+	CHILD_CHECK(mdev_journal_attach(d.j, d.core) == 0);
 	t = fake_type(d.core, "matrix", "vfio_ap-passthrough");
 	for (unsigned long i = 1; i < 10000; i++) {
 		ret = fake_create(t, i, NULL);
@@ -497,7 +477,7 @@ static int full_disk_child(const char *mnt)
 	fake_register(d.core, &ap_parent);
 	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) == 0);
 	/* Compaction has no room either: replay still succeeds. */
-	CHILD_CHECK(mdev_journal_replay(d.j, d.core) == 0);
+	CHILD_CHECK(mdev_journal_attach(d.j, d.core) == 0);
 	CHILD_CHECK(mdev_device_count(d.core) == ok);
 	daemon_stop(&d);
 	umount(mnt);
