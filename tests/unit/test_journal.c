@@ -429,6 +429,116 @@ static void test_absent_parent_dropped(void **state)
 	daemon_stop(&d);
 }
 
+/* A consumer attached after the journal that refuses what it is told. */
+struct vetoer {
+	int veto;
+};
+
+static int v_device_commit(void *o, struct mdev_device *m)
+{
+	(void)m;
+	return ((struct vetoer *)o)->veto;
+}
+
+static int v_attr_commit(void *o, struct mdev_device *m, const char *attr,
+			 const char *buf, size_t len)
+{
+	(void)m;
+	(void)attr;
+	(void)buf;
+	(void)len;
+	return ((struct vetoer *)o)->veto;
+}
+
+static const struct mdev_consumer_ops vetoer_ops = {
+    .name = "vetoer",
+    .device_create_commit = v_device_commit,
+    .device_remove_commit = v_device_commit,
+    .attr_store_commit = v_attr_commit,
+};
+
+/* The journal writes first; when a later consumer vetoes, its record is
+ * taken back, so a restart does not bring back what never happened. */
+static void test_later_veto_takes_record_back(void **state)
+{
+	struct daemon d;
+	struct vetoer v = {0};
+	struct mdev_type *ap;
+	struct mdev_device *m;
+	char *before, *after;
+
+	(void)state;
+	daemon_start(&d, true);
+	assert_int_equal(mdev_core_attach(d.core, &vetoer_ops, &v), 0);
+	ap = fake_type(d.core, "matrix", "vfio_ap-passthrough");
+	assert_int_equal(fake_create(ap, 1, &m), 0);
+	assert_int_equal(mdev_device_attr_store(m, "assign_adapter", "3", 1),
+			 0);
+	before = journal_text();
+	assert_int_equal(count_lines(before), 2);
+	v.veto = -EPERM;
+	assert_int_equal(fake_create(ap, 2, NULL), -EPERM);
+	assert_int_equal(mdev_device_remove(m), -EPERM);
+	assert_int_equal(mdev_device_attr_store(m, "assign_adapter", "4", 1),
+			 -EPERM);
+	after = journal_text();
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	/* The next record lands where the taken-back one was. */
+	v.veto = 0;
+	assert_int_equal(fake_create(ap, 3, NULL), 0);
+	assert_int_equal(mdev_core_detach(d.core, &vetoer_ops, &v), 0);
+	daemon_stop(&d);
+
+	daemon_start(&d, false);
+	assert_int_equal(mdev_device_count(d.core), 2);
+	assert_null(dev(&d, 2));
+	assert_non_null(m = dev(&d, 1));
+	assert_string_equal(mdev_device_attr_get(m, "matrix"), "3");
+	assert_non_null(dev(&d, 3));
+	daemon_stop(&d);
+}
+
+/* Replay before attach is the API's: attaching replays, and a core that
+ * already has devices (never recorded) is refused with nothing written. */
+static void test_attach_after_devices_refused(void **state)
+{
+	struct daemon d;
+	struct mdev_core *other;
+	char *before, *after;
+
+	(void)state;
+	daemon_start(&d, true);
+	assert_int_equal(
+	    fake_create(fake_type(d.core, "mtty", "mtty-1"), 1, NULL), 0);
+	assert_int_equal(mdev_journal_attach(d.j, d.core), -EALREADY);
+	assert_int_equal(mdev_journal_detach(d.j), 0);
+	assert_int_equal(mdev_journal_detach(d.j), -ENOENT);
+	before = journal_text();
+	/* Not recorded while detached. */
+	assert_int_equal(
+	    fake_create(fake_type(d.core, "mtty", "mtty-1"), 2, NULL), 0);
+	assert_int_equal(mdev_journal_attach(d.j, d.core), -EBUSY);
+	other = mdev_core_new();
+	fake_register(other, &mtty_parent);
+	assert_int_equal(
+	    fake_create(fake_type(other, "mtty", "mtty-2"), 9, NULL), 0);
+	assert_int_equal(mdev_journal_attach(d.j, other), -EBUSY);
+	mdev_core_free(other);
+	after = journal_text();
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	daemon_stop(&d);
+
+	/* A fresh core: the attach replays device 1 only. */
+	daemon_start(&d, false);
+	assert_int_equal(mdev_device_count(d.core), 1);
+	assert_non_null(dev(&d, 1));
+	daemon_stop(&d);
+}
+
 #define CHILD_CHECK(cond)                                                      \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
@@ -521,6 +631,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_write_failure_vetoes,
 					    setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_absent_parent_dropped,
+					    setup_dir, teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_later_veto_takes_record_back,
+					    setup_dir, teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_attach_after_devices_refused,
 					    setup_dir, teardown_dir),
 	    cmocka_unit_test(test_full_disk),
 	};
