@@ -167,11 +167,23 @@ struct mdev_device {
 	char *attr_values[];
 };
 
-/* How a removal treats the commit hooks. */
+/* Removed (or unregistered) but not freed yet: in no list, readable until
+ * its event is delivered. */
+static inline bool mdev_device_is_removed(const struct mdev_device *d)
+{
+	return d->removed.embedded;
+}
+
+static inline bool mdev_parent_is_unregistered(const struct mdev_parent *p)
+{
+	return p->unregistered.embedded;
+}
+
+/* How a removal treats the consumers' commits. */
 enum mdev_remove_mode {
-	MDEV_REMOVE_NORMAL, /* commit hook may veto */
-	MDEV_REMOVE_FORCE,  /* commit hook called, veto ignored (unregister) */
-	MDEV_REMOVE_SILENT, /* no hooks at all (mdev_core_free) */
+	MDEV_REMOVE_NORMAL, /* commits may veto */
+	MDEV_REMOVE_FORCE,  /* commits called, vetoes ignored (unregister) */
+	MDEV_REMOVE_SILENT, /* no consumer called (mdev_core_free) */
 };
 
 /* mdev_core.c */
@@ -200,8 +212,7 @@ void mdev_consumers_device_added(struct mdev_core *core,
 void mdev_consumers_device_removed(struct mdev_core *core,
 				   struct mdev_device *mdev);
 struct mdev_consumer_set *mdev_consumer_set_get(struct mdev_core *core);
-void mdev_consumer_set_put(struct mdev_core *core,
-			   struct mdev_consumer_set *set);
+void mdev_consumer_set_put(struct mdev_consumer_set *set);
 
 /* mdev_notify.c */
 /* An event node for a change about to be made; NULL = -ENOMEM. */

@@ -42,10 +42,8 @@ struct mdev_consumer_set *mdev_consumer_set_get(struct mdev_core *core)
 	return set;
 }
 
-void mdev_consumer_set_put(struct mdev_core *core,
-			   struct mdev_consumer_set *set)
+void mdev_consumer_set_put(struct mdev_consumer_set *set)
 {
-	(void)core;
 	if (set && atomic_fetch_sub(&set->refs, 1) == 1)
 		free(set);
 }
@@ -55,7 +53,7 @@ static void publish(struct mdev_core *core, struct mdev_consumer_set *set)
 	struct mdev_consumer_set *old = core->consumers;
 
 	core->consumers = set;
-	mdev_consumer_set_put(core, old);
+	mdev_consumer_set_put(old);
 }
 
 static ssize_t find(const struct mdev_core *core,

@@ -55,7 +55,7 @@ void mdev_core_free(struct mdev_core *core)
 	if (!core)
 		return;
 	mdev_core_lock(core);
-	mdev_consumer_set_put(core, core->consumers);
+	mdev_consumer_set_put(core->consumers);
 	core->consumers = NULL;
 	mdev_event_discard(core);
 	while (!mdev_list_empty(&core->parents))
@@ -206,7 +206,10 @@ struct mdev_parent *mdev_parent_next(const struct mdev_parent *parent)
 	struct mdev_parent *p = NULL;
 
 	mdev_core_lock(core);
-	if (parent->node.next != &core->parents)
+	/* An unregistered parent (readable until its event is delivered)
+	 * is in no list any more. */
+	if (!mdev_parent_is_unregistered(parent) &&
+	    parent->node.next != &core->parents)
 		p = mdev_container_of(parent->node.next, struct mdev_parent,
 				      node);
 	mdev_core_unlock(core);
@@ -259,7 +262,8 @@ struct mdev_device *mdev_device_next(const struct mdev_device *mdev)
 	struct mdev_device *d = NULL;
 
 	mdev_core_lock(core);
-	if (mdev->core_node.next != &core->devices)
+	if (!mdev_device_is_removed(mdev) &&
+	    mdev->core_node.next != &core->devices)
 		d = mdev_container_of(mdev->core_node.next, struct mdev_device,
 				      core_node);
 	mdev_core_unlock(core);
@@ -430,7 +434,7 @@ int mdev_device_remove_locked(struct mdev_device *d, enum mdev_remove_mode mode)
 	if (mode == MDEV_REMOVE_NORMAL && core->in_consumer)
 		return -EDEADLK;
 	/* Removed already, readable until its event is delivered. */
-	if (d->removed.embedded)
+	if (mdev_device_is_removed(d))
 		return -ENODEV;
 	if (mode != MDEV_REMOVE_SILENT) {
 		/* Unregistration removes anyway: the hardware is gone. */

@@ -180,7 +180,7 @@ int mdev_device_attr_store(struct mdev_device *mdev, const char *attr,
 	mdev_core_lock(core);
 	if (core->in_consumer)
 		ret = -EDEADLK;
-	else if (mdev->removed.embedded)
+	else if (mdev_device_is_removed(mdev))
 		ret = -ENODEV;
 	else
 		ret = mdev_consumers_attr_commit(core, mdev, attr, buf, len);

@@ -134,7 +134,7 @@ static bool deliver(struct mdev_core *core, struct mdev_event_node *batch,
 	core->serving++;
 	pthread_cond_broadcast(&core->turn_cond);
 	pthread_mutex_unlock(&core->turn_lock);
-	mdev_consumer_set_put(core, set);
+	mdev_consumer_set_put(set);
 	return self.left_pending;
 }
 

@@ -827,6 +827,8 @@ struct prober {
 	char names[4][37];
 	int n;
 	int nested_ret;
+	int remove_again_ret;
+	bool next_of_removed;
 	char log[64];
 };
 
@@ -863,6 +865,14 @@ static void p_notify(void *o, const struct mdev_event *ev)
 		 mdev_device_name(ev->device));
 	mdev_device_uuid(ev->device, u);
 	p->found[p->n] = mdev_device_find(p->core, u) != NULL;
+	if (ev->kind == MDEV_EVENT_DEVICE_REMOVED) {
+		/* Gone from the core, only readable. */
+		p->remove_again_ret = mdev_device_remove(ev->device);
+		p->next_of_removed =
+		    mdev_device_next(ev->device) != NULL ||
+		    mdev_type_device_next(ev->device) != NULL ||
+		    mdev_parent_device_next(ev->device) != NULL;
+	}
 	job = malloc(sizeof(*job));
 	assert_non_null(job);
 	*job = (struct count_job){p->core, &p->count_seen[p->n]};
@@ -912,6 +922,9 @@ static void test_notify_after_unlock(void **state)
 	assert_int_equal(p.count_seen[2], 1); /* after the removal */
 	assert_false(p.found[2]);
 	assert_string_equal(p.names[2], p.names[0]);
+	assert_int_equal(p.remove_again_ret, -ENODEV);
+	assert_false(p.next_of_removed);
+	assert_int_equal(mdev_device_count(core), 1);
 
 	/* A caller holding the lock gets the notifications when it lets
 	 * go of it. */
