@@ -93,12 +93,11 @@ int mdev_parent_register(struct mdev_core *core,
 			 struct mdev_parent **out, char *err, size_t errlen)
 {
 	struct mdev_parent *parent;
+	struct mdev_event_node *ev;
 	int ret;
 
 	if (err && errlen)
 		err[0] = '\0';
-	struct mdev_event_node *ev;
-
 	ret = mdev_parent_build(desc, &parent, err, errlen);
 	if (ret < 0)
 		return ret;
@@ -393,12 +392,15 @@ undo_link:
 int mdev_device_create(struct mdev_type *type, const uuid_t uuid,
 		       unsigned iommu_group, struct mdev_device **out)
 {
+	struct mdev_event_node *ev;
 	struct mdev_core *core;
 	int ret;
 
 	if (!type || !uuid)
 		return -EINVAL;
-	struct mdev_event_node *ev =
+	/* Allocated first: once the change is made, announcing it cannot
+	 * fail. */
+	ev =
 	    mdev_event_new(MDEV_EVENT_DEVICE_CREATED, type->parent, NULL, NULL);
 	if (!ev)
 		return -ENOMEM;

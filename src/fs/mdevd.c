@@ -275,7 +275,7 @@ static void teardown(struct mdevd *d)
 		events_detach(d);
 		tree_consumer_detach(d);
 	}
-	/* Detaches it: mdev_core_free() below must not journal removals. */
+	/* Closing detaches it, before the core it points to is freed. */
 	if (d->journal)
 		mdev_journal_close(d->journal);
 	events_close(d);
