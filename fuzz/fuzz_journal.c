@@ -168,7 +168,7 @@ static char *replay_once(void)
 		fprintf(stderr, "journal open: %s\n", err);
 		abort();
 	}
-	if (mdev_journal_replay(j, core) != 0)
+	if (mdev_journal_attach(j, core) != 0)
 		abort();
 	mdev_journal_close(j);
 	check_pools(core);

@@ -6,7 +6,8 @@
  *  - vendor drivers describe parents and types (struct mdev_parent_desc) and
  *    implement hooks (struct mdev_driver_ops), as kernel drivers fill
  *    struct mdev_parent_ops / mdev_type;
- *  - the sysfs server (mdevd) and tests drive lifecycle and queries.
+ *  - the sysfs server (mdevd) and tests drive lifecycle and queries, and
+ *    consumers (journal, tree, events) attach to lifecycle changes.
  *
  * Every function that can fail returns 0 (or a count) on success and a
  * negative errno on failure, exactly the value the kernel would hand to a
@@ -184,6 +185,9 @@ unsigned mdev_type_instances(const struct mdev_type *type);
  * min over pools of free/cost, capped by max_instances, the parent counter
  * and the homogeneous policy. */
 unsigned mdev_type_available(const struct mdev_type *type);
+/* true if the parent's driver has its own attr_store op: it may accumulate
+ * stores (vfio_ap's assign_adapter), so a journal keeps every one. */
+bool mdev_type_driver_stores_attrs(const struct mdev_type *type);
 /* Devices of the type; iteration ends with NULL. */
 struct mdev_device *mdev_type_device_first(const struct mdev_type *type);
 struct mdev_device *mdev_type_device_next(const struct mdev_device *mdev);
@@ -209,32 +213,14 @@ int mdev_device_attr_set(struct mdev_device *mdev, const char *attr,
 
 /* ------------------------------------------------------------------ core */
 
-/* Called with the core lock held, synchronously, so that what they record
- * is on its way to disk before the operation is acknowledged. A negative
- * return from a *_commit hook vetoes the change: the core undoes it and the
- * writer gets that errno. */
-struct mdev_core_hooks {
-	int (*device_create_commit)(void *opaque, struct mdev_device *mdev);
-	int (*device_remove_commit)(void *opaque, struct mdev_device *mdev);
-	int (*attr_store_commit)(void *opaque, struct mdev_device *mdev,
-				 const char *attr, const char *buf, size_t len);
-	/* After-the-fact notifications (cache invalidation, uevents, monitor). */
-	void (*parent_registered)(void *opaque, struct mdev_parent *parent);
-	/* Called after all devices are removed, before the parent is freed. */
-	void (*parent_unregistered)(void *opaque, struct mdev_parent *parent);
-	void (*device_created)(void *opaque, struct mdev_device *mdev);
-	/* Called before the device is freed. */
-	void (*device_removed)(void *opaque, struct mdev_device *mdev);
-	void (*attr_changed)(void *opaque, struct mdev_device *mdev,
-			     const char *attr);
-};
-
 struct mdev_core *mdev_core_new(void);
-/* Unregisters every parent (without commit hooks) and frees everything. */
+/* Unregisters every parent and frees everything. No consumer is called (a
+ * daemon shutting down must not journal removals; what notifications feed
+ * may be gone); drivers' remove ops run. */
 void mdev_core_free(struct mdev_core *core);
-void mdev_core_set_hooks(struct mdev_core *core,
-			 const struct mdev_core_hooks *hooks, void *opaque);
 void mdev_core_lock(struct mdev_core *core);
+/* The outermost unlock delivers the notifications of the changes made
+ * under the lock (see consumers below). */
 void mdev_core_unlock(struct mdev_core *core);
 
 struct mdev_parent *mdev_parent_find(struct mdev_core *core, const char *name);
@@ -275,6 +261,100 @@ int mdev_device_attr_show(struct mdev_device *mdev, const char *attr,
 			  char *buf, size_t size);
 int mdev_device_attr_store(struct mdev_device *mdev, const char *attr,
 			   const char *buf, size_t len);
+
+/* -------------------------------------------------------------- consumers */
+
+/*
+ * Consumers of lifecycle changes (the state journal, the sysfs server's
+ * tree, udev events, a vfio-user server) attach themselves to a core; any
+ * number of them, each with its own ops and opaque. Three kinds of calls:
+ *
+ * Commits, under the core lock, in attach order, just before a change
+ * becomes visible. A negative return vetoes it: the consumers that already
+ * accepted get the matching *_abort in reverse order, the core undoes the
+ * change and the writer gets that errno. (During parent unregistration
+ * removals are committed but vetoes are ignored: the hardware is gone.)
+ * attr_store_abort also follows when the driver rejects a value every
+ * consumer accepted.
+ *
+ * Mirrors (parent_added ... device_removed), under the core lock, in attach
+ * order, in the same critical section as the change: for consumers that
+ * keep an in-memory view of the core that must never disagree with it
+ * (inode tables holding device pointers). A removed object is already
+ * unlinked (lookups do not find it) and not yet freed. On attach, the new
+ * consumer's parent_added/device_added are called for what exists.
+ *
+ * Commits, aborts and mirrors must not block or do I/O beyond what they
+ * exist for (a journal append), and must not change the core: its mutators
+ * return -EDEADLK when called from them.
+ *
+ * Notifications (notify), without the core lock, once the critical section
+ * that made the change is left (the outermost mdev_core_unlock()), for
+ * anything that does I/O (uevents, spawning commands, sockets). Every
+ * consumer sees every change, in the order the changes were made on this
+ * core, delivered by the thread that made it before its call returns. A
+ * notify may call back into the core (it sees the state after the change,
+ * or later); it must not wait for another thread's change to the same core,
+ * whose notification waits for this one. The objects in an event stay
+ * readable until notify returns, even if they are gone from the core.
+ */
+
+enum mdev_event_kind {
+	MDEV_EVENT_PARENT_REGISTERED,
+	MDEV_EVENT_PARENT_UNREGISTERED, /* after its devices' removals */
+	MDEV_EVENT_DEVICE_CREATED,
+	MDEV_EVENT_DEVICE_REMOVED,
+	MDEV_EVENT_ATTR_CHANGED,
+};
+
+struct mdev_event {
+	enum mdev_event_kind kind;
+	struct mdev_parent *parent;
+	struct mdev_device *device; /* NULL for parent events */
+	const char *attr;	    /* MDEV_EVENT_ATTR_CHANGED: its name */
+};
+
+struct mdev_consumer_ops {
+	const char *name; /* for messages */
+	/* Optional: a consumer that restores the core's state (a journal)
+	 * re-creates it here, under the core lock, before any of its other
+	 * ops is installed, so what it replays is never recorded twice and
+	 * nothing can change in between. Such a consumer is refused (-EBUSY)
+	 * once the core has devices: they were made without it, so it could
+	 * neither have recorded them nor replay on top of them. Parents must
+	 * be registered first (records of absent ones are dropped). A
+	 * negative return refuses the attach. */
+	int (*replay)(void *opaque, struct mdev_core *core);
+
+	int (*device_create_commit)(void *opaque, struct mdev_device *mdev);
+	void (*device_create_abort)(void *opaque, struct mdev_device *mdev);
+	int (*device_remove_commit)(void *opaque, struct mdev_device *mdev);
+	void (*device_remove_abort)(void *opaque, struct mdev_device *mdev);
+	int (*attr_store_commit)(void *opaque, struct mdev_device *mdev,
+				 const char *attr, const char *buf, size_t len);
+	void (*attr_store_abort)(void *opaque, struct mdev_device *mdev,
+				 const char *attr);
+
+	void (*parent_added)(void *opaque, struct mdev_parent *parent);
+	/* After all its devices are removed. */
+	void (*parent_removed)(void *opaque, struct mdev_parent *parent);
+	void (*device_added)(void *opaque, struct mdev_device *mdev);
+	void (*device_removed)(void *opaque, struct mdev_device *mdev);
+
+	void (*notify)(void *opaque, const struct mdev_event *ev);
+};
+
+/* 0; -EINVAL (no ops), -EEXIST (this ops/opaque pair is attached), -EBUSY
+ * (a replaying consumer and devices exist), -EDEADLK (called from a
+ * consumer op), -ENOMEM, or replay's errno. ops must outlive the
+ * attachment. */
+int mdev_core_attach(struct mdev_core *core,
+		     const struct mdev_consumer_ops *ops, void *opaque);
+/* Once it returns, no op of the consumer runs any more (a notification in
+ * flight on another thread is waited for). -ENOENT if not attached,
+ * -EDEADLK from inside a consumer op or notification of this core. */
+int mdev_core_detach(struct mdev_core *core,
+		     const struct mdev_consumer_ops *ops, void *opaque);
 
 /* ------------------------------------------------------ class schema, parsers */
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libmdev internals shared by the files of src/core (and the journal,
- * which needs to know whether a driver handles attribute stores itself).
+ * libmdev internals shared by the files of src/core (and the unit tests).
  */
 #ifndef MDEV_CORE_PRIV_H
 #define MDEV_CORE_PRIV_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,14 +75,46 @@ struct mdev_pool {
 	unsigned long used;
 };
 
+/* A queued notification. Removal events live in the object they retire
+ * (they cannot fail to allocate); the others are allocated before the
+ * change they announce. */
+struct mdev_event_node {
+	struct mdev_event_node *next;
+	struct mdev_event ev;
+	bool embedded;
+};
+
+struct mdev_consumer {
+	const struct mdev_consumer_ops *ops;
+	void *opaque;
+};
+
+/* The attached consumers. Immutable once published: attach and detach
+ * publish a new set, and a notification batch holds a reference to the
+ * set it was queued under, so delivery reads it without the core lock. */
+struct mdev_consumer_set {
+	atomic_size_t refs;
+	size_t n;
+	struct mdev_consumer c[];
+};
+
 struct mdev_core {
 	pthread_mutex_t lock;
+	unsigned lock_depth; /* by the owner, under the lock */
 	struct mdev_list parents;
 	struct mdev_list devices;
 	struct mdev_registry registry;
 	unsigned next_iommu_group;
-	struct mdev_core_hooks hooks;
-	void *hooks_opaque;
+	struct mdev_consumer_set *consumers; /* NULL = none */
+	/* Non-zero while a consumer op runs: mutators refuse (-EDEADLK). */
+	unsigned in_consumer;
+	/* Notifications queued under the lock, in order. */
+	struct mdev_event_node *queue_head, **queue_tail;
+	/* Delivery turns: batches are numbered under the core lock and
+	 * delivered in that order. */
+	pthread_mutex_t turn_lock;
+	pthread_cond_t turn_cond;
+	uint64_t next_ticket, serving;
 };
 
 struct mdev_type {
@@ -116,6 +148,7 @@ struct mdev_parent {
 	const struct mdev_driver_ops *ops;
 	void *driver_data;
 	bool going_away;
+	struct mdev_event_node unregistered; /* queued by parent_destroy */
 };
 
 struct mdev_device {
@@ -125,6 +158,7 @@ struct mdev_device {
 	struct mdev_device *hash_next;
 	struct mdev_type *type;
 	void *driver_data;
+	struct mdev_event_node removed; /* queued by the removal */
 	uuid_t uuid;
 	unsigned iommu_group;
 	char name[37];
@@ -133,26 +167,77 @@ struct mdev_device {
 	char *attr_values[];
 };
 
-/* How a removal treats the commit hooks. */
+/* Removed (or unregistered) but not freed yet: in no list, readable until
+ * its event is delivered. */
+static inline bool mdev_device_is_removed(const struct mdev_device *d)
+{
+	return d->removed.embedded;
+}
+
+static inline bool mdev_parent_is_unregistered(const struct mdev_parent *p)
+{
+	return p->unregistered.embedded;
+}
+
+/* How a removal treats the consumers' commits. */
 enum mdev_remove_mode {
-	MDEV_REMOVE_NORMAL, /* commit hook may veto */
-	MDEV_REMOVE_FORCE,  /* commit hook called, veto ignored (unregister) */
-	MDEV_REMOVE_SILENT, /* no hooks at all (mdev_core_free) */
+	MDEV_REMOVE_NORMAL, /* commits may veto */
+	MDEV_REMOVE_FORCE,  /* commits called, vetoes ignored (unregister) */
+	MDEV_REMOVE_SILENT, /* no consumer called (mdev_core_free) */
 };
 
 /* mdev_core.c */
 int mdev_device_remove_locked(struct mdev_device *mdev,
 			      enum mdev_remove_mode mode);
 void mdev_device_free_attrs(struct mdev_device *mdev);
+void mdev_device_free(struct mdev_device *mdev);
+
+/* mdev_consumer.c: calls to every attached consumer, caller holds the
+ * lock. A failed commit has already aborted the ones that accepted. */
+int mdev_consumers_create_commit(struct mdev_core *core,
+				 struct mdev_device *mdev);
+/* force: call every commit, ignore vetoes (unregistration). */
+int mdev_consumers_remove_commit(struct mdev_core *core,
+				 struct mdev_device *mdev, bool force);
+int mdev_consumers_attr_commit(struct mdev_core *core, struct mdev_device *mdev,
+			       const char *attr, const char *buf, size_t len);
+void mdev_consumers_attr_abort(struct mdev_core *core, struct mdev_device *mdev,
+			       const char *attr);
+void mdev_consumers_parent_added(struct mdev_core *core,
+				 struct mdev_parent *parent);
+void mdev_consumers_parent_removed(struct mdev_core *core,
+				   struct mdev_parent *parent);
+void mdev_consumers_device_added(struct mdev_core *core,
+				 struct mdev_device *mdev);
+void mdev_consumers_device_removed(struct mdev_core *core,
+				   struct mdev_device *mdev);
+struct mdev_consumer_set *mdev_consumer_set_get(struct mdev_core *core);
+void mdev_consumer_set_put(struct mdev_consumer_set *set);
+
+/* mdev_notify.c */
+/* An event node for a change about to be made; NULL = -ENOMEM. */
+struct mdev_event_node *mdev_event_new(enum mdev_event_kind kind,
+				       struct mdev_parent *parent,
+				       struct mdev_device *mdev,
+				       const char *attr);
+/* Queues node (caller holds the lock); delivered at the outermost unlock.
+ * A removal node's object is freed after delivery. */
+void mdev_event_queue(struct mdev_core *core, struct mdev_event_node *node);
+/* Frees what is queued without delivering (mdev_core_free). */
+void mdev_event_discard(struct mdev_core *core);
+int mdev_notify_init(struct mdev_core *core);
+void mdev_notify_destroy(struct mdev_core *core);
+/* true while this thread delivers core's notifications. */
+bool mdev_notify_in_delivery(const struct mdev_core *core);
+/* Waits until every batch numbered below ticket is delivered (call
+ * without the lock). */
+void mdev_notify_wait_delivered(struct mdev_core *core, uint64_t ticket);
 
 /* mdev_type.c */
 int mdev_type_check_capacity(struct mdev_type *type);
 void mdev_type_reserve(struct mdev_type *type);
 void mdev_type_release(struct mdev_type *type);
 ssize_t mdev_type_attr_index(const struct mdev_type *type, const char *attr);
-/* true if the parent's driver has its own attr_store op (the journal keeps
- * every store of such attributes, since a driver may accumulate them). */
-bool mdev_type_driver_stores_attrs(const struct mdev_type *type);
 
 /* mdev_registry.c */
 int mdev_registry_init(struct mdev_registry *reg);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The core object and the lifecycle: parent registration, device create and
- * remove with their exact errno order, commit hooks and notifications.
+ * remove with their exact errno order, and where consumers are called.
  *
  * Every rule runs under the core's one recursive mutex, so checks and the
  * reservations that follow them are atomic (concurrent creates never
- * over-commit), and hooks may call back into the core.
+ * over-commit). Consumers' commits and mirrors run inside (and may not
+ * change the core: -EDEADLK); their notifications are queued and delivered
+ * after the lock is left (mdev_notify.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +27,11 @@ struct mdev_core *mdev_core_new(void)
 		free(core);
 		return NULL;
 	}
+	if (mdev_notify_init(core) < 0) {
+		mdev_registry_destroy(&core->registry);
+		free(core);
+		return NULL;
+	}
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&core->lock, &attr);
@@ -38,45 +45,28 @@ struct mdev_core *mdev_core_new(void)
 static void parent_destroy(struct mdev_parent *parent,
 			   enum mdev_remove_mode mode);
 
-/* No hooks run here, not even notifications: a daemon shutting down must
- * not journal removals (the devices come back on restart), and whatever the
- * notifications feed may already be gone. Drivers' remove ops do run. */
+/* No consumer is called here, not even notified: a daemon shutting down
+ * must not journal removals (the devices come back on restart), and
+ * whatever the notifications feed may already be gone. Drivers' remove ops
+ * do run. Notifications still queued are dropped first (they may retire
+ * devices of parents freed below). */
 void mdev_core_free(struct mdev_core *core)
 {
 	if (!core)
 		return;
 	mdev_core_lock(core);
-	memset(&core->hooks, 0, sizeof(core->hooks));
+	mdev_consumer_set_put(core->consumers);
+	core->consumers = NULL;
+	mdev_event_discard(core);
 	while (!mdev_list_empty(&core->parents))
 		parent_destroy(mdev_container_of(core->parents.next,
 						 struct mdev_parent, node),
 			       MDEV_REMOVE_SILENT);
 	mdev_core_unlock(core);
 	mdev_registry_destroy(&core->registry);
+	mdev_notify_destroy(core);
 	pthread_mutex_destroy(&core->lock);
 	free(core);
-}
-
-void mdev_core_set_hooks(struct mdev_core *core,
-			 const struct mdev_core_hooks *hooks, void *opaque)
-{
-	mdev_core_lock(core);
-	if (hooks)
-		core->hooks = *hooks;
-	else
-		memset(&core->hooks, 0, sizeof(core->hooks));
-	core->hooks_opaque = opaque;
-	mdev_core_unlock(core);
-}
-
-void mdev_core_lock(struct mdev_core *core)
-{
-	pthread_mutex_lock(&core->lock);
-}
-
-void mdev_core_unlock(struct mdev_core *core)
-{
-	pthread_mutex_unlock(&core->lock);
 }
 
 /* ---------------------------------------------------------------- parents */
@@ -103,6 +93,7 @@ int mdev_parent_register(struct mdev_core *core,
 			 struct mdev_parent **out, char *err, size_t errlen)
 {
 	struct mdev_parent *parent;
+	struct mdev_event_node *ev;
 	int ret;
 
 	if (err && errlen)
@@ -110,28 +101,39 @@ int mdev_parent_register(struct mdev_core *core,
 	ret = mdev_parent_build(desc, &parent, err, errlen);
 	if (ret < 0)
 		return ret;
+	ev = mdev_event_new(MDEV_EVENT_PARENT_REGISTERED, parent, NULL, NULL);
+	if (!ev) {
+		mdev_parent_free(parent);
+		return -ENOMEM;
+	}
 	mdev_core_lock(core);
-	if (parent_find_locked(core, parent->name)) {
+	ret = core->in_consumer ? -EDEADLK : 0;
+	if (ret == 0 && parent_find_locked(core, parent->name)) {
 		if (err && errlen)
 			snprintf(err, errlen, "parent %s: already registered",
 				 parent->name);
+		ret = -EEXIST;
+	}
+	if (ret < 0) {
 		mdev_core_unlock(core);
 		mdev_parent_free(parent);
-		return -EEXIST;
+		free(ev);
+		return ret;
 	}
 	parent->core = core;
 	for (size_t i = 0; i < parent->n_types; i++)
 		parent->types[i].parent = parent;
 	mdev_list_add_tail(&core->parents, &parent->node);
-	if (core->hooks.parent_registered)
-		core->hooks.parent_registered(core->hooks_opaque, parent);
+	mdev_consumers_parent_added(core, parent);
+	mdev_event_queue(core, ev);
 	if (out)
 		*out = parent;
 	mdev_core_unlock(core);
 	return 0;
 }
 
-/* Caller holds the lock. */
+/* Caller holds the lock. Unless silent, the parent is freed once its
+ * event is delivered. */
 static void parent_destroy(struct mdev_parent *parent,
 			   enum mdev_remove_mode mode)
 {
@@ -143,10 +145,17 @@ static void parent_destroy(struct mdev_parent *parent,
 		    mdev_container_of(parent->devices.next, struct mdev_device,
 				      parent_node),
 		    mode);
-	if (mode != MDEV_REMOVE_SILENT && core->hooks.parent_unregistered)
-		core->hooks.parent_unregistered(core->hooks_opaque, parent);
+	if (mode != MDEV_REMOVE_SILENT)
+		mdev_consumers_parent_removed(core, parent);
 	mdev_list_del(&parent->node);
-	mdev_parent_free(parent);
+	if (mode == MDEV_REMOVE_SILENT) {
+		mdev_parent_free(parent);
+		return;
+	}
+	parent->unregistered.embedded = true;
+	parent->unregistered.ev = (struct mdev_event){
+	    MDEV_EVENT_PARENT_UNREGISTERED, parent, NULL, NULL};
+	mdev_event_queue(core, &parent->unregistered);
 }
 
 int mdev_parent_unregister(struct mdev_core *core, const char *name)
@@ -156,8 +165,11 @@ int mdev_parent_unregister(struct mdev_core *core, const char *name)
 
 	mdev_core_lock(core);
 	parent = parent_find_locked(core, name);
-	/* A hook calling back while the parent is going away finds it gone. */
-	if (!parent || parent->going_away)
+	/* A consumer calling back while the parent is going away finds it
+	 * gone. */
+	if (core->in_consumer)
+		ret = -EDEADLK;
+	else if (!parent || parent->going_away)
 		ret = -ENODEV;
 	else
 		parent_destroy(parent, MDEV_REMOVE_FORCE);
@@ -193,7 +205,10 @@ struct mdev_parent *mdev_parent_next(const struct mdev_parent *parent)
 	struct mdev_parent *p = NULL;
 
 	mdev_core_lock(core);
-	if (parent->node.next != &core->parents)
+	/* An unregistered parent (readable until its event is delivered)
+	 * is in no list any more. */
+	if (!mdev_parent_is_unregistered(parent) &&
+	    parent->node.next != &core->parents)
 		p = mdev_container_of(parent->node.next, struct mdev_parent,
 				      node);
 	mdev_core_unlock(core);
@@ -246,7 +261,8 @@ struct mdev_device *mdev_device_next(const struct mdev_device *mdev)
 	struct mdev_device *d = NULL;
 
 	mdev_core_lock(core);
-	if (mdev->core_node.next != &core->devices)
+	if (!mdev_device_is_removed(mdev) &&
+	    mdev->core_node.next != &core->devices)
 		d = mdev_container_of(mdev->core_node.next, struct mdev_device,
 				      core_node);
 	mdev_core_unlock(core);
@@ -312,14 +328,16 @@ static void device_unlink(struct mdev_core *core, struct mdev_device *d)
 	mdev_type_release(type);
 }
 
-static void device_free(struct mdev_device *d)
+void mdev_device_free(struct mdev_device *d)
 {
 	mdev_device_free_attrs(d);
 	free(d);
 }
 
 static int device_create_locked(struct mdev_type *type, const uuid_t uuid,
-				unsigned iommu_group, struct mdev_device **out)
+				unsigned iommu_group,
+				struct mdev_event_node *ev,
+				struct mdev_device **out)
 {
 	struct mdev_parent *parent = type->parent;
 	struct mdev_core *core = parent->core;
@@ -327,6 +345,8 @@ static int device_create_locked(struct mdev_type *type, const uuid_t uuid,
 	struct mdev_device *d;
 	int ret;
 
+	if (core->in_consumer)
+		return -EDEADLK;
 	if (parent->going_away)
 		return -ENODEV;
 	if (mdev_registry_find(&core->registry, uuid))
@@ -350,13 +370,12 @@ static int device_create_locked(struct mdev_type *type, const uuid_t uuid,
 		if (ret < 0)
 			goto undo_link;
 	}
-	if (core->hooks.device_create_commit) {
-		ret = core->hooks.device_create_commit(core->hooks_opaque, d);
-		if (ret < 0)
-			goto undo_driver;
-	}
-	if (core->hooks.device_created)
-		core->hooks.device_created(core->hooks_opaque, d);
+	ret = mdev_consumers_create_commit(core, d);
+	if (ret < 0)
+		goto undo_driver;
+	mdev_consumers_device_added(core, d);
+	ev->ev.device = d;
+	mdev_event_queue(core, ev);
 	if (out)
 		*out = d;
 	return 0;
@@ -366,22 +385,31 @@ undo_driver:
 		ops->remove(d);
 undo_link:
 	device_unlink(core, d);
-	device_free(d);
+	mdev_device_free(d);
 	return ret;
 }
 
 int mdev_device_create(struct mdev_type *type, const uuid_t uuid,
 		       unsigned iommu_group, struct mdev_device **out)
 {
+	struct mdev_event_node *ev;
 	struct mdev_core *core;
 	int ret;
 
 	if (!type || !uuid)
 		return -EINVAL;
+	/* Allocated first: once the change is made, announcing it cannot
+	 * fail. */
+	ev =
+	    mdev_event_new(MDEV_EVENT_DEVICE_CREATED, type->parent, NULL, NULL);
+	if (!ev)
+		return -ENOMEM;
 	core = type->parent->core;
 	mdev_core_lock(core);
-	ret = device_create_locked(type, uuid, iommu_group, out);
+	ret = device_create_locked(type, uuid, iommu_group, ev, out);
 	mdev_core_unlock(core);
+	if (ret < 0)
+		free(ev);
 	return ret;
 }
 
@@ -396,7 +424,8 @@ int mdev_type_create_write(struct mdev_type *type, const char *buf, size_t len)
 	return mdev_device_create(type, uuid, 0, NULL);
 }
 
-/* Caller holds the lock. */
+/* Caller holds the lock. Unless silent, the device is freed once its
+ * event is delivered. */
 int mdev_device_remove_locked(struct mdev_device *d, enum mdev_remove_mode mode)
 {
 	struct mdev_type *type = d->type;
@@ -404,18 +433,30 @@ int mdev_device_remove_locked(struct mdev_device *d, enum mdev_remove_mode mode)
 	const struct mdev_driver_ops *ops = type->parent->ops;
 	int ret;
 
-	if (mode != MDEV_REMOVE_SILENT && core->hooks.device_remove_commit) {
-		ret = core->hooks.device_remove_commit(core->hooks_opaque, d);
+	if (mode == MDEV_REMOVE_NORMAL && core->in_consumer)
+		return -EDEADLK;
+	/* Removed already, readable until its event is delivered. */
+	if (mdev_device_is_removed(d))
+		return -ENODEV;
+	if (mode != MDEV_REMOVE_SILENT) {
 		/* Unregistration removes anyway: the hardware is gone. */
-		if (ret < 0 && mode == MDEV_REMOVE_NORMAL)
+		ret = mdev_consumers_remove_commit(core, d,
+						   mode == MDEV_REMOVE_FORCE);
+		if (ret < 0)
 			return ret;
 	}
 	if (ops && ops->remove)
 		ops->remove(d);
 	device_unlink(core, d);
-	if (mode != MDEV_REMOVE_SILENT && core->hooks.device_removed)
-		core->hooks.device_removed(core->hooks_opaque, d);
-	device_free(d);
+	if (mode == MDEV_REMOVE_SILENT) {
+		mdev_device_free(d);
+		return 0;
+	}
+	mdev_consumers_device_removed(core, d);
+	d->removed.embedded = true;
+	d->removed.ev = (struct mdev_event){MDEV_EVENT_DEVICE_REMOVED,
+					    type->parent, d, NULL};
+	mdev_event_queue(core, &d->removed);
 	return 0;
 }
 

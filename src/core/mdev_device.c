@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * A device's identity and its attribute files: show/store with sysfs modes,
- * the commit hook before a store takes effect, the notification after.
+ * the consumers' commits before a store takes effect (aborted if the driver
+ * rejects it), the notification after.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -154,6 +155,7 @@ int mdev_device_attr_store(struct mdev_device *mdev, const char *attr,
 	struct mdev_core *core = device_core(mdev);
 	const struct mdev_driver_ops *ops = mdev->type->parent->ops;
 	ssize_t i = mdev_type_attr_index(mdev->type, attr);
+	struct mdev_event_node *ev;
 	size_t vlen = len;
 	int ret = 0;
 
@@ -168,22 +170,36 @@ int mdev_device_attr_store(struct mdev_device *mdev, const char *attr,
 	/* Refuse what the default store would refuse before it is journaled. */
 	if (!(ops && ops->attr_store) && vlen && memchr(buf, '\0', vlen))
 		return -EINVAL;
+	/* The name as the type holds it: it outlives the caller's buffer
+	 * until the event is delivered. */
+	attr = mdev->type->desc.device_attrs[i].name;
+	ev = mdev_event_new(MDEV_EVENT_ATTR_CHANGED, mdev->type->parent, mdev,
+			    attr);
+	if (!ev)
+		return -ENOMEM;
 	mdev_core_lock(core);
-	if (core->hooks.attr_store_commit)
-		ret = core->hooks.attr_store_commit(core->hooks_opaque, mdev,
-						    attr, buf, len);
-	if (ret >= 0) {
-		if (ops && ops->attr_store)
-			ret = ops->attr_store(mdev, attr, buf, len);
-		else
-			ret = mdev_device_attr_set(mdev, attr, buf, vlen);
+	if (core->in_consumer)
+		ret = -EDEADLK;
+	else if (mdev_device_is_removed(mdev))
+		ret = -ENODEV;
+	else
+		ret = mdev_consumers_attr_commit(core, mdev, attr, buf, len);
+	if (ret < 0)
+		goto out;
+	if (ops && ops->attr_store)
+		ret = ops->attr_store(mdev, attr, buf, len);
+	else
+		ret = mdev_device_attr_set(mdev, attr, buf, vlen);
+	if (ret < 0) {
+		/* What was committed did not happen. */
+		mdev_consumers_attr_abort(core, mdev, attr);
+		goto out;
 	}
-	if (ret >= 0) {
-		ret = 0;
-		if (core->hooks.attr_changed)
-			core->hooks.attr_changed(core->hooks_opaque, mdev,
-						 attr);
-	}
+	ret = 0;
+	mdev_event_queue(core, ev);
+	ev = NULL;
+out:
 	mdev_core_unlock(core);
+	free(ev);
 	return ret;
 }

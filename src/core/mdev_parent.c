@@ -110,7 +110,8 @@ struct mdev_device *mdev_parent_device_next(const struct mdev_device *mdev)
 	struct mdev_device *d = NULL;
 
 	mdev_core_lock(parent->core);
-	if (mdev->parent_node.next != &parent->devices)
+	if (!mdev_device_is_removed(mdev) &&
+	    mdev->parent_node.next != &parent->devices)
 		d = mdev_container_of(mdev->parent_node.next,
 				      struct mdev_device, parent_node);
 	mdev_core_unlock(parent->core);

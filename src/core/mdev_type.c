@@ -67,7 +67,8 @@ struct mdev_device *mdev_type_device_next(const struct mdev_device *mdev)
 	struct mdev_device *d = NULL;
 
 	lock_type(type);
-	if (mdev->type_node.next != &type->devices)
+	if (!mdev_device_is_removed(mdev) &&
+	    mdev->type_node.next != &type->devices)
 		d = mdev_container_of(mdev->type_node.next, struct mdev_device,
 				      type_node);
 	unlock_type(type);

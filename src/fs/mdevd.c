@@ -6,7 +6,10 @@
  * before anything is mounted): options → hardware file → [daemonize: the
  * parent waits until the child reports the tree ready] → mount point
  * check (live mdevd refused, stale mount detached) → journal (lock) →
- * register parents → replay → hooks → mount → --on-register → serve.
+ * register parents → attach the journal (it replays) → attach the tree →
+ * mount → attach events (announces, --on-register) → serve. The journal is
+ * attached first so its commit runs before any other consumer's: nothing
+ * is acknowledged that is not on its way to disk.
  *
  * The FUSE loop is single-threaded (the fastest per request). A second
  * thread takes the signals: SIGHUP reloads the hardware file there, so the
@@ -198,7 +201,7 @@ static void *signal_thread(void *arg)
 		if (sig == SIGHUP) {
 			lifecycle_reload(d);
 		} else if (sig == SIGCHLD) {
-			lifecycle_reap(d);
+			events_reap(d);
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			fuse_session_exit(d->se);
 			/* The loop sits in read(/dev/fuse): interrupt it
@@ -255,25 +258,24 @@ static int open_state(struct mdevd *d, struct mdev_hardware **hw)
 		fprintf(stderr, "mdevd: %s\n", err);
 		return ret;
 	}
-	ret = mdev_journal_replay(d->journal, d->core);
+	ret = mdev_journal_attach(d->journal, d->core);
 	if (ret < 0) {
 		fprintf(stderr, "mdevd: replaying %s/journal: %s\n",
 			d->state_dir, strerror(-ret));
 		return ret;
 	}
-	lifecycle_install_hooks(d);
-	ret = lifecycle_sync_tree(d);
-	if (ret < 0)
-		return ret;
-	return 0;
+	return tree_consumer_attach(d);
 }
 
 static void teardown(struct mdevd *d)
 {
 	d->live = false;
 	mount_stop(d);
-	if (d->core)
-		lifecycle_remove_hooks(d);
+	if (d->core) {
+		events_detach(d);
+		tree_consumer_detach(d);
+	}
+	/* Closing detaches it, before the core it points to is freed. */
 	if (d->journal)
 		mdev_journal_close(d->journal);
 	events_close(d);
@@ -303,7 +305,10 @@ static int serve(struct mdevd *d, struct mdev_hardware **hw, int ready_fd)
 		return 1;
 	d->live = true;
 	main_thread = pthread_self();
-	lifecycle_announce_all(d);
+	if (events_attach(d) < 0) {
+		fputs("mdevd: out of memory\n", stderr);
+		return 1;
+	}
 	if (pthread_create(&sig_thread, NULL, signal_thread, d) != 0) {
 		fputs("mdevd: cannot start the signal thread\n", stderr);
 		return 1;

@@ -4,9 +4,9 @@
  *   ops.c       FUSE low-level callbacks (path ↔ core, errno for errno)
  *   content.c   what each file shows and what a write to it does
  *   tree.c      the tree's shape and inode resolution
- *   lifecycle.c core hooks: journal, tree upkeep, events; SIGHUP reload;
- *               --on-register commands
- *   events.c    udev events (--uevents)
+ *   tree_consumer.c  keeps the tree in step with the core (a consumer)
+ *   events.c    udev events (--uevents) and --on-register (a consumer)
+ *   lifecycle.c which parents are registered; SIGHUP reload
  *   mount.c     stale and live mounts, the FUSE session
  *   mdevd.c     start-up order, daemonizing, signals
  */
@@ -52,13 +52,17 @@ struct mdevd {
 	struct fuse_session *se;
 	struct mdev_journal *journal;
 	struct mdev_uevent *uevent;
-	/* Set once the tree is mounted: from then on hooks send events. */
+	/* Set once the tree is mounted: from then on the kernel may cache
+	 * names that need invalidating. */
 	bool live;
 	struct known_parent *known;
 	size_t n_known;
-	/* Filled by hooks under the core lock; flushed without it. */
+	/* Filled by the tree's mirrors under the core lock; flushed without
+	 * it. */
 	struct pending_inval *inval;
 	size_t n_inval, cap_inval;
+	/* The first error the tree's mirrors met since tree_consumer_attach. */
+	int tree_error;
 	/* --on-register children not reaped yet. */
 	pid_t *children;
 	size_t n_children, cap_children;
@@ -78,27 +82,33 @@ int content_store(struct mdevd *d, const struct fs_obj *o, const char *buf,
 		  size_t len);
 
 /* lifecycle.c */
-void lifecycle_install_hooks(struct mdevd *d);
-void lifecycle_remove_hooks(struct mdevd *d);
 /* Registers every parent of hw; on failure err names the parent. */
 int lifecycle_register_all(struct mdevd *d, const struct mdev_hardware *hw,
 			   char *err, size_t errlen);
-/* Builds the tree for what is registered now (parents registered and
- * devices replayed before the hooks were installed). */
-int lifecycle_sync_tree(struct mdevd *d);
 /* SIGHUP: re-reads the hardware file and applies the difference. */
 void lifecycle_reload(struct mdevd *d);
-/* Start-up, once the tree is mounted: events and --on-register for
- * every parent. */
-void lifecycle_announce_all(struct mdevd *d);
-void lifecycle_reap(struct mdevd *d);
 void lifecycle_free(struct mdevd *d);
 
-/* events.c: no-ops without --uevents. */
+/* tree_consumer.c */
+/* Attaches the tree: what is registered now is added at once. 0, or the
+ * first error (a parent that cannot be shown, message printed). */
+int tree_consumer_attach(struct mdevd *d);
+void tree_consumer_detach(struct mdevd *d);
+/* Sends the queued dentry invalidations; call without the core lock and
+ * never from a FUSE request handler. */
+void tree_consumer_flush(struct mdevd *d);
+
+/* events.c: udev events are no-ops without --uevents. */
 int events_open(struct mdevd *d);
+/* Attaches the events consumer and announces every registered parent
+ * (uevent, --on-register). */
+int events_attach(struct mdevd *d);
+void events_detach(struct mdevd *d);
 void events_device(struct mdevd *d, struct mdev_device *m, const char *action);
 void events_parent(struct mdevd *d, struct mdev_parent *p, const char *action,
 		   const char *mdev_state);
+/* Reaps finished --on-register children. */
+void events_reap(struct mdevd *d);
 void events_close(struct mdevd *d);
 
 /* mount.c */

@@ -10,6 +10,9 @@
  *
  * <fnv32> is the 8-hex-digit FNV-1a hash of everything before its space.
  * Names are safe as words: the core refuses names with spaces or controls.
+ *
+ * This file is the format, the file and the replay; journal_consumer.c
+ * attaches it to a core.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,17 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core_priv.h"
-#include "journal.h"
-
-struct mdev_journal {
-	char *dir;
-	char *path;
-	char *tmp_path;
-	int fd;
-	int lock_fd;
-	off_t size; /* bytes of complete records */
-};
+#include "journal_priv.h"
 
 /* -------------------------------------------------------------- encoding */
 
@@ -155,7 +148,9 @@ static int append(struct mdev_journal *j, const struct buf *b)
 		w = write(j->fd, b->data, b->len);
 	while (w < 0 && errno == EINTR);
 	if (w == (ssize_t)b->len) {
+		j->last_start = j->size;
 		j->size += (off_t)w;
+		j->last_valid = true;
 		return 0;
 	}
 	err = w < 0 ? errno : ENOSPC;
@@ -201,6 +196,23 @@ int mdev_journal_record_attr(struct mdev_journal *j,
 	ret = append(j, &b);
 	free(b.data);
 	return ret;
+}
+
+void mdev_journal_undo_last(struct mdev_journal *j)
+{
+	if (!j->last_valid) {
+		fprintf(stderr, "journal %s: no record to take back\n",
+			j->path);
+		return;
+	}
+	j->last_valid = false;
+	if (ftruncate(j->fd, j->last_start) < 0) {
+		fprintf(stderr,
+			"journal %s: cannot take back a vetoed record: %s\n",
+			j->path, strerror(errno));
+		return;
+	}
+	j->size = j->last_start;
 }
 
 /* --------------------------------------------------------------- opening */
@@ -380,6 +392,8 @@ void mdev_journal_close(struct mdev_journal *j)
 {
 	if (!j)
 		return;
+	if (j->core)
+		mdev_journal_detach(j);
 	if (j->fd >= 0)
 		close(j->fd);
 	if (j->lock_fd >= 0)
@@ -841,6 +855,7 @@ static int compact(struct mdev_journal *j, const struct buf *b)
 		return -errno;
 	j->fd = newfd;
 	j->size = (off_t)b->len;
+	j->last_valid = false;
 	return fsync_dir(j->dir);
 }
 

@@ -13,6 +13,7 @@
 #ifndef MDEV_JOURNAL_H
 #define MDEV_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "libmdev.h"
 
@@ -23,19 +24,20 @@ struct mdev_journal;
  * empty (a reboot). */
 int mdev_journal_open(const char *dir, bool reset, struct mdev_journal **out,
 		      char *err, size_t errlen);
-/* Re-creates the recorded devices on the registered parents (records for
- * absent parents/types are dropped with a warning on stderr), then
- * compacts: the journal is rewritten to exactly the current state (temp
- * file, fsync, rename). Call before installing the hooks below. */
-int mdev_journal_replay(struct mdev_journal *j, struct mdev_core *core);
-/* Records; 0 or a negative errno (-ENOSPC, -EIO): the caller vetoes. */
-int mdev_journal_record_create(struct mdev_journal *j,
-			       const struct mdev_device *mdev);
-int mdev_journal_record_remove(struct mdev_journal *j,
-			       const struct mdev_device *mdev);
-int mdev_journal_record_attr(struct mdev_journal *j,
-			     const struct mdev_device *mdev, const char *attr,
-			     const char *buf, size_t len);
+/* Replays the journal into core and attaches it as a consumer (struct
+ * mdev_consumer_ops), in one step under the core lock: the recorded devices
+ * are re-created on the registered parents (records for absent
+ * parents/types are dropped with a warning on stderr), the journal is
+ * compacted to exactly the current state (temp file, fsync, rename), and
+ * from then on every create, remove and attribute store is recorded before
+ * it is acknowledged; a record that cannot be written vetoes it (-ENOSPC,
+ * -EIO...), and a record whose operation another consumer vetoed is taken
+ * back. Register the parents first; -EBUSY once the core has devices (they
+ * were never recorded), -EALREADY if this journal is attached already. */
+int mdev_journal_attach(struct mdev_journal *j, struct mdev_core *core);
+/* Stops recording (0, or mdev_core_detach's errno). */
+int mdev_journal_detach(struct mdev_journal *j);
+/* Detaches first if attached. */
 void mdev_journal_close(struct mdev_journal *j);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The state journal: record, replay, compaction, torn records, the lock,
- * and a failing write vetoing the operation. */
+ * a failing write vetoing the operation, and the journal as one consumer
+ * among others (replay on attach, records taken back after a later veto). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -56,28 +57,6 @@ static const struct mdev_parent_desc ap_parent = {
     .ops = &ap_ops,
 };
 
-static int hook_create(void *o, struct mdev_device *m)
-{
-	return mdev_journal_record_create(o, m);
-}
-
-static int hook_remove(void *o, struct mdev_device *m)
-{
-	return mdev_journal_record_remove(o, m);
-}
-
-static int hook_attr(void *o, struct mdev_device *m, const char *attr,
-		     const char *buf, size_t len)
-{
-	return mdev_journal_record_attr(o, m, attr, buf, len);
-}
-
-static const struct mdev_core_hooks journal_hooks = {
-    .device_create_commit = hook_create,
-    .device_remove_commit = hook_remove,
-    .attr_store_commit = hook_attr,
-};
-
 struct daemon {
 	struct mdev_core *core;
 	struct mdev_journal *j;
@@ -106,7 +85,7 @@ static int teardown_dir(void **state)
 	return 0;
 }
 
-/* Starts a "daemon": core, parents, journal replay, hooks. */
+/* Starts a "daemon": core, parents, the journal attached (it replays). */
 static void daemon_start(struct daemon *d, bool reset)
 {
 	char err[256] = "";
@@ -120,14 +99,15 @@ static void daemon_start(struct daemon *d, bool reset)
 	if (ret < 0)
 		fprintf(stderr, "%s\n", err);
 	assert_int_equal(ret, 0);
-	assert_int_equal(mdev_journal_replay(d->j, d->core), 0);
-	mdev_core_set_hooks(d->core, &journal_hooks, d->j);
+	assert_int_equal(mdev_journal_attach(d->j, d->core), 0);
 }
 
+/* The journal is closed (and so detached) first: freeing the core must not
+ * journal removals. */
 static void daemon_stop(struct daemon *d)
 {
-	mdev_core_free(d->core);
 	mdev_journal_close(d->j);
+	mdev_core_free(d->core);
 }
 
 static char *journal_text(void)
@@ -202,9 +182,9 @@ static void test_record_replay_compact(void **state)
 	/* Created then removed: gone after replay. */
 	assert_int_equal(mdev_device_remove(dev(&d, 2)), 0);
 	text = journal_text();
-	/* 4 creates, 3 stores (the failing one too: the hook runs first), 1
+	/* 4 creates, 2 stores (the one the driver refused is taken back), 1
 	 * removal. */
-	assert_int_equal(count_lines(text), 8);
+	assert_int_equal(count_lines(text), 7);
 	free(text);
 	daemon_stop(&d);
 
@@ -258,10 +238,11 @@ static void test_plain_attr_keeps_last(void **state)
 	assert_int_equal(mdev_device_attr_store(m, "nvidia/vgpu_params",
 						"b=2 with space\n", 15),
 			 0);
+	assert_int_equal(mdev_journal_detach(d.j), 0);
 	mdev_core_free(d.core);
 	d.core = mdev_core_new();
 	fake_register(d.core, &grid_parent);
-	assert_int_equal(mdev_journal_replay(d.j, d.core), 0);
+	assert_int_equal(mdev_journal_attach(d.j, d.core), 0);
 	m = dev(&d, 7);
 	assert_non_null(m);
 	assert_string_equal(mdev_device_attr_get(m, "nvidia/vgpu_params"),
@@ -443,8 +424,118 @@ static void test_absent_parent_dropped(void **state)
 	fake_register(d.core, &mbochs_parent);
 	assert_int_equal(
 	    mdev_journal_open(state_dir, false, &d.j, err, sizeof(err)), 0);
-	assert_int_equal(mdev_journal_replay(d.j, d.core), 0);
+	assert_int_equal(mdev_journal_attach(d.j, d.core), 0);
 	assert_int_equal(mdev_device_count(d.core), 0);
+	daemon_stop(&d);
+}
+
+/* A consumer attached after the journal that refuses what it is told. */
+struct vetoer {
+	int veto;
+};
+
+static int v_device_commit(void *o, struct mdev_device *m)
+{
+	(void)m;
+	return ((struct vetoer *)o)->veto;
+}
+
+static int v_attr_commit(void *o, struct mdev_device *m, const char *attr,
+			 const char *buf, size_t len)
+{
+	(void)m;
+	(void)attr;
+	(void)buf;
+	(void)len;
+	return ((struct vetoer *)o)->veto;
+}
+
+static const struct mdev_consumer_ops vetoer_ops = {
+    .name = "vetoer",
+    .device_create_commit = v_device_commit,
+    .device_remove_commit = v_device_commit,
+    .attr_store_commit = v_attr_commit,
+};
+
+/* The journal writes first; when a later consumer vetoes, its record is
+ * taken back, so a restart does not bring back what never happened. */
+static void test_later_veto_takes_record_back(void **state)
+{
+	struct daemon d;
+	struct vetoer v = {0};
+	struct mdev_type *ap;
+	struct mdev_device *m;
+	char *before, *after;
+
+	(void)state;
+	daemon_start(&d, true);
+	assert_int_equal(mdev_core_attach(d.core, &vetoer_ops, &v), 0);
+	ap = fake_type(d.core, "matrix", "vfio_ap-passthrough");
+	assert_int_equal(fake_create(ap, 1, &m), 0);
+	assert_int_equal(mdev_device_attr_store(m, "assign_adapter", "3", 1),
+			 0);
+	before = journal_text();
+	assert_int_equal(count_lines(before), 2);
+	v.veto = -EPERM;
+	assert_int_equal(fake_create(ap, 2, NULL), -EPERM);
+	assert_int_equal(mdev_device_remove(m), -EPERM);
+	assert_int_equal(mdev_device_attr_store(m, "assign_adapter", "4", 1),
+			 -EPERM);
+	after = journal_text();
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	/* The next record lands where the taken-back one was. */
+	v.veto = 0;
+	assert_int_equal(fake_create(ap, 3, NULL), 0);
+	assert_int_equal(mdev_core_detach(d.core, &vetoer_ops, &v), 0);
+	daemon_stop(&d);
+
+	daemon_start(&d, false);
+	assert_int_equal(mdev_device_count(d.core), 2);
+	assert_null(dev(&d, 2));
+	assert_non_null(m = dev(&d, 1));
+	assert_string_equal(mdev_device_attr_get(m, "matrix"), "3");
+	assert_non_null(dev(&d, 3));
+	daemon_stop(&d);
+}
+
+/* Replay before attach is the API's: attaching replays, and a core that
+ * already has devices (never recorded) is refused with nothing written. */
+static void test_attach_after_devices_refused(void **state)
+{
+	struct daemon d;
+	struct mdev_core *other;
+	char *before, *after;
+
+	(void)state;
+	daemon_start(&d, true);
+	assert_int_equal(
+	    fake_create(fake_type(d.core, "mtty", "mtty-1"), 1, NULL), 0);
+	assert_int_equal(mdev_journal_attach(d.j, d.core), -EALREADY);
+	assert_int_equal(mdev_journal_detach(d.j), 0);
+	assert_int_equal(mdev_journal_detach(d.j), -ENOENT);
+	before = journal_text();
+	/* Not recorded while detached. */
+	assert_int_equal(
+	    fake_create(fake_type(d.core, "mtty", "mtty-1"), 2, NULL), 0);
+	assert_int_equal(mdev_journal_attach(d.j, d.core), -EBUSY);
+	other = mdev_core_new();
+	fake_register(other, &mtty_parent);
+	assert_int_equal(
+	    fake_create(fake_type(other, "mtty", "mtty-2"), 9, NULL), 0);
+	assert_int_equal(mdev_journal_attach(d.j, other), -EBUSY);
+	mdev_core_free(other);
+	after = journal_text();
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	daemon_stop(&d);
+
+	/* A fresh core: the attach replays device 1 only. */
+	daemon_start(&d, false);
+	assert_int_equal(mdev_device_count(d.core), 1);
+	assert_non_null(dev(&d, 1));
 	daemon_stop(&d);
 }
 
@@ -476,8 +567,7 @@ static int full_disk_child(const char *mnt)
 	d.core = mdev_core_new();
 	fake_register(d.core, &ap_parent);
 	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) == 0);
-	CHILD_CHECK(mdev_journal_replay(d.j, d.core) == 0);
-	mdev_core_set_hooks(d.core, &journal_hooks, d.j);
+	CHILD_CHECK(mdev_journal_attach(d.j, d.core) == 0);
 	t = fake_type(d.core, "matrix", "vfio_ap-passthrough");
 	for (unsigned long i = 1; i < 10000; i++) {
 		ret = fake_create(t, i, NULL);
@@ -497,7 +587,7 @@ static int full_disk_child(const char *mnt)
 	fake_register(d.core, &ap_parent);
 	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) == 0);
 	/* Compaction has no room either: replay still succeeds. */
-	CHILD_CHECK(mdev_journal_replay(d.j, d.core) == 0);
+	CHILD_CHECK(mdev_journal_attach(d.j, d.core) == 0);
 	CHILD_CHECK(mdev_device_count(d.core) == ok);
 	daemon_stop(&d);
 	umount(mnt);
@@ -541,6 +631,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_write_failure_vetoes,
 					    setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_absent_parent_dropped,
+					    setup_dir, teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_later_veto_takes_record_back,
+					    setup_dir, teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_attach_after_devices_refused,
 					    setup_dir, teardown_dir),
 	    cmocka_unit_test(test_full_disk),
 	};

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* Lifecycle: create/remove errno paths, hooks, unregister, attributes,
+/* Lifecycle: create/remove errno paths, consumers (commits, vetoes and
+ * aborts, mirrors, notifications after unlock), unregister, attributes,
  * threads and scale. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core_priv.h"
 #include "fake.h"
@@ -115,7 +119,7 @@ static const struct mdev_parent_desc cnt_parent = {
     .ops = &counting_ops,
 };
 
-/* ------------------------------------------------------ recording hooks */
+/* -------------------------------------------------- a recording consumer */
 
 struct rec {
 	struct mdev_core *core;
@@ -159,13 +163,13 @@ static int h_attr_commit(void *o, struct mdev_device *m, const char *attr,
 	return r->veto_attr;
 }
 
-static void h_registered(void *o, struct mdev_parent *p)
+static void h_parent_added(void *o, struct mdev_parent *p)
 {
 	(void)p;
 	((struct rec *)o)->registered++;
 }
 
-static void h_unregistered(void *o, struct mdev_parent *p)
+static void h_parent_removed(void *o, struct mdev_parent *p)
 {
 	struct rec *r = o;
 	size_t n = 0;
@@ -177,40 +181,43 @@ static void h_unregistered(void *o, struct mdev_parent *p)
 	r->unregistered++;
 }
 
-static void h_created(void *o, struct mdev_device *m)
+static void h_device_added(void *o, struct mdev_device *m)
 {
 	(void)m;
 	((struct rec *)o)->created++;
 }
 
-static void h_removed(void *o, struct mdev_device *m)
+static void h_device_removed(void *o, struct mdev_device *m)
 {
 	struct rec *r = o;
 
 	/* Already unlinked: a lookup no longer finds it. */
 	assert_null(mdev_device_find_name(r->core, mdev_device_name(m)));
 	r->removed++;
-	if (r->create_in_removed_type)
+}
+
+static void h_notify(void *o, const struct mdev_event *ev)
+{
+	struct rec *r = o;
+
+	if (ev->kind == MDEV_EVENT_ATTR_CHANGED)
+		r->changed++;
+	/* After unlock: a notification may change the core. */
+	if (ev->kind == MDEV_EVENT_DEVICE_REMOVED && r->create_in_removed_type)
 		r->create_in_removed_ret =
 		    fake_create(r->create_in_removed_type, 999, NULL);
 }
 
-static void h_changed(void *o, struct mdev_device *m, const char *attr)
-{
-	(void)m;
-	(void)attr;
-	((struct rec *)o)->changed++;
-}
-
-static const struct mdev_core_hooks rec_hooks = {
+static const struct mdev_consumer_ops rec_ops = {
+    .name = "rec",
     .device_create_commit = h_create_commit,
     .device_remove_commit = h_remove_commit,
     .attr_store_commit = h_attr_commit,
-    .parent_registered = h_registered,
-    .parent_unregistered = h_unregistered,
-    .device_created = h_created,
-    .device_removed = h_removed,
-    .attr_changed = h_changed,
+    .parent_added = h_parent_added,
+    .parent_removed = h_parent_removed,
+    .device_added = h_device_added,
+    .device_removed = h_device_removed,
+    .notify = h_notify,
 };
 
 static struct rec *hooked(struct mdev_core *core)
@@ -220,7 +227,7 @@ static struct rec *hooked(struct mdev_core *core)
 	memset(&r, 0, sizeof(r));
 	r.core = core;
 	drv_creates = drv_removes = drv_fail_create = 0;
-	mdev_core_set_hooks(core, &rec_hooks, &r);
+	assert_int_equal(mdev_core_attach(core, &rec_ops, &r), 0);
 	return &r;
 }
 
@@ -332,7 +339,7 @@ static void test_unregister_removes_devices(void **state)
 	assert_int_equal(
 	    fake_create(fake_type(core, "mtty", "mtty-1"), 10, &keep), 0);
 	/* Vetoes are ignored (the hardware is gone), and a create from a
-	 * hook while the parent goes away gets ENODEV. */
+	 * notification of the removal finds the parent gone: ENODEV. */
 	r->veto_remove = -EIO;
 	r->create_in_removed_type = fake_type(core, "cnt", "cnt-b");
 	assert_int_equal(mdev_parent_unregister(core, "cnt"), 0);
@@ -491,6 +498,585 @@ static void test_iteration_and_groups(void **state)
 	assert_int_equal(mdev_device_iommu_group(mdev_device_next(d)), 2);
 }
 
+/* ----------------------------------------- several consumers, in order */
+
+/* Each consumer writes "<name><op>" to one log: + commit, - abort, ! a
+ * notification (c create, r remove, a attribute, u unregistered). */
+static char order_log[1024];
+
+static void log_step(const char *name, char op, char what)
+{
+	size_t n = strlen(order_log);
+
+	snprintf(order_log + n, sizeof(order_log) - n, "%s%c%c ", name, op,
+		 what);
+}
+
+struct logc {
+	const char *name;
+	int veto_create, veto_remove, veto_attr;
+};
+
+static int l_create_commit(void *o, struct mdev_device *m)
+{
+	struct logc *c = o;
+
+	(void)m;
+	log_step(c->name, '+', 'c');
+	return c->veto_create;
+}
+
+static void l_create_abort(void *o, struct mdev_device *m)
+{
+	(void)m;
+	log_step(((struct logc *)o)->name, '-', 'c');
+}
+
+static int l_remove_commit(void *o, struct mdev_device *m)
+{
+	struct logc *c = o;
+
+	(void)m;
+	log_step(c->name, '+', 'r');
+	return c->veto_remove;
+}
+
+static void l_remove_abort(void *o, struct mdev_device *m)
+{
+	(void)m;
+	log_step(((struct logc *)o)->name, '-', 'r');
+}
+
+static int l_attr_commit(void *o, struct mdev_device *m, const char *attr,
+			 const char *buf, size_t len)
+{
+	struct logc *c = o;
+
+	(void)m;
+	(void)attr;
+	(void)buf;
+	(void)len;
+	log_step(c->name, '+', 'a');
+	return c->veto_attr;
+}
+
+static void l_attr_abort(void *o, struct mdev_device *m, const char *attr)
+{
+	(void)m;
+	(void)attr;
+	log_step(((struct logc *)o)->name, '-', 'a');
+}
+
+static void l_notify(void *o, const struct mdev_event *ev)
+{
+	static const char what[] = {
+	    [MDEV_EVENT_PARENT_REGISTERED] = 'p',
+	    [MDEV_EVENT_PARENT_UNREGISTERED] = 'u',
+	    [MDEV_EVENT_DEVICE_CREATED] = 'c',
+	    [MDEV_EVENT_DEVICE_REMOVED] = 'r',
+	    [MDEV_EVENT_ATTR_CHANGED] = 'a',
+	};
+
+	log_step(((struct logc *)o)->name, '!', what[ev->kind]);
+}
+
+static const struct mdev_consumer_ops log_ops = {
+    .name = "log",
+    .device_create_commit = l_create_commit,
+    .device_create_abort = l_create_abort,
+    .device_remove_commit = l_remove_commit,
+    .device_remove_abort = l_remove_abort,
+    .attr_store_commit = l_attr_commit,
+    .attr_store_abort = l_attr_abort,
+    .notify = l_notify,
+};
+
+/* A driver that refuses values starting with 'x' after every consumer
+ * accepted them. */
+static int picky_store(struct mdev_device *mdev, const char *attr,
+		       const char *buf, size_t len)
+{
+	if (len && buf[0] == 'x')
+		return -EINVAL;
+	return mdev_device_attr_set(mdev, attr, buf, len);
+}
+
+static const struct mdev_driver_ops picky_ops = {.attr_store = picky_store};
+static const struct mdev_attr_desc picky_attrs[] = {
+    {"val", MDEV_ATTR_RW, NULL},
+};
+static const struct mdev_type_desc picky_types[] = {
+    {.id = "picky-1",
+     .device_api = "vfio-pci",
+     .device_attrs = picky_attrs,
+     .n_device_attrs = 1},
+};
+static const struct mdev_parent_desc picky_parent = {
+    .name = "picky",
+    .devpath = "virtual/picky/picky",
+    .driver_name = "picky",
+    .types = picky_types,
+    .n_types = 1,
+    .ops = &picky_ops,
+};
+
+static void test_consumers_veto_order_and_undo(void **state)
+{
+	struct mdev_core *core = *state;
+	struct logc a = {.name = "A"}, b = {.name = "B"}, c = {.name = "C"};
+	struct mdev_type *t;
+	struct mdev_device *d;
+
+	fake_register(core, &picky_parent);
+	t = fake_type(core, "picky", "picky-1");
+	assert_int_equal(mdev_core_attach(core, &log_ops, &a), 0);
+	assert_int_equal(mdev_core_attach(core, &log_ops, &b), 0);
+	assert_int_equal(mdev_core_attach(core, &log_ops, &c), 0);
+
+	/* B vetoes: A, which accepted, takes it back; C is never asked;
+	 * nobody is notified. */
+	order_log[0] = '\0';
+	b.veto_create = -ENOSPC;
+	assert_int_equal(fake_create(t, 1, NULL), -ENOSPC);
+	assert_string_equal(order_log, "A+c B+c A-c ");
+	assert_int_equal(mdev_device_count(core), 0);
+	b.veto_create = 0;
+
+	/* Accepted: commits in attach order, then the notifications. */
+	order_log[0] = '\0';
+	assert_int_equal(fake_create(t, 1, &d), 0);
+	assert_string_equal(order_log, "A+c B+c C+c A!c B!c C!c ");
+
+	/* The last vetoes a removal: aborts in reverse order. */
+	order_log[0] = '\0';
+	c.veto_remove = -EIO;
+	assert_int_equal(mdev_device_remove(d), -EIO);
+	assert_string_equal(order_log, "A+r B+r C+r B-r A-r ");
+	assert_ptr_equal(mdev_device_first(core), d);
+	c.veto_remove = 0;
+
+	/* The driver refuses what every consumer accepted: all abort. */
+	order_log[0] = '\0';
+	assert_int_equal(mdev_device_attr_store(d, "val", "xyz", 3), -EINVAL);
+	assert_string_equal(order_log, "A+a B+a C+a C-a B-a A-a ");
+	order_log[0] = '\0';
+	assert_int_equal(mdev_device_attr_store(d, "val", "ok", 2), 0);
+	assert_string_equal(order_log, "A+a B+a C+a A!a B!a C!a ");
+
+	/* Unregistration: every consumer is asked, vetoes are ignored and
+	 * nothing is aborted. */
+	order_log[0] = '\0';
+	b.veto_remove = -EIO;
+	assert_int_equal(mdev_parent_unregister(core, "picky"), 0);
+	assert_string_equal(order_log, "A+r B+r C+r A!r B!r C!r A!u B!u C!u ");
+	b.veto_remove = 0;
+
+	/* A detached consumer is not called any more. */
+	fake_register(core, &picky_parent);
+	t = fake_type(core, "picky", "picky-1");
+	assert_int_equal(mdev_core_detach(core, &log_ops, &b), 0);
+	assert_int_equal(mdev_core_detach(core, &log_ops, &b), -ENOENT);
+	order_log[0] = '\0';
+	assert_int_equal(fake_create(t, 2, NULL), 0);
+	assert_string_equal(order_log, "A+c C+c A!c C!c ");
+}
+
+/* ------------------------------------------------------ attach rules */
+
+struct replayer {
+	int replays, create_commits, replay_ret;
+	struct mdev_type *type;
+};
+
+static int r_replay(void *o, struct mdev_core *core)
+{
+	struct replayer *r = o;
+
+	(void)core;
+	r->replays++;
+	if (r->replay_ret)
+		return r->replay_ret;
+	return fake_create(r->type, 50, NULL);
+}
+
+static int r_create_commit(void *o, struct mdev_device *m)
+{
+	(void)m;
+	((struct replayer *)o)->create_commits++;
+	return 0;
+}
+
+static const struct mdev_consumer_ops replay_ops = {
+    .name = "replayer",
+    .replay = r_replay,
+    .device_create_commit = r_create_commit,
+};
+
+static void test_attach_rules(void **state)
+{
+	struct mdev_core *core = *state;
+	struct rec *r = hooked(core);
+	struct replayer rp = {0};
+	struct mdev_type *t;
+
+	assert_int_equal(mdev_core_attach(core, &rec_ops, r), -EEXIST);
+	assert_int_equal(mdev_core_attach(core, NULL, r), -EINVAL);
+	assert_int_equal(mdev_core_detach(core, &replay_ops, &rp), -ENOENT);
+	fake_register(core, &cnt_parent);
+	rp.type = t = fake_type(core, "cnt", "cnt-a");
+
+	/* A failed replay attaches nothing. */
+	rp.replay_ret = -EIO;
+	assert_int_equal(mdev_core_attach(core, &replay_ops, &rp), -EIO);
+	assert_int_equal(mdev_core_detach(core, &replay_ops, &rp), -ENOENT);
+	rp.replay_ret = 0;
+
+	/* The replay runs inside the attach: what it re-creates is
+	 * committed by the consumers already there, not by itself. */
+	assert_int_equal(mdev_core_attach(core, &replay_ops, &rp), 0);
+	assert_int_equal(rp.replays, 2);
+	assert_int_equal(mdev_device_count(core), 1);
+	assert_int_equal(rp.create_commits, 0);
+	assert_int_equal(r->create_commits, 1);
+	assert_int_equal(fake_create(t, 51, NULL), 0);
+	assert_int_equal(rp.create_commits, 1);
+	assert_int_equal(mdev_core_detach(core, &replay_ops, &rp), 0);
+
+	/* Devices exist now: a replaying consumer is refused unreplayed. */
+	assert_int_equal(mdev_core_attach(core, &replay_ops, &rp), -EBUSY);
+	assert_int_equal(rp.replays, 2);
+	assert_int_equal(mdev_device_count(core), 2);
+
+	/* A late consumer's mirrors learn what exists. */
+	assert_int_equal(mdev_core_detach(core, &rec_ops, r), 0);
+	r = hooked(core);
+	assert_int_equal(r->registered, 1);
+	assert_int_equal(r->created, 2);
+	assert_int_equal(r->create_commits, 0);
+}
+
+/* ---------------------------------- consumer ops may not change the core */
+
+struct meddler {
+	struct mdev_core *core;
+	struct mdev_type *type;
+	int create_ret, remove_ret, unregister_ret, attach_ret, detach_ret;
+	int register_ret, store_ret;
+};
+
+static int m_create_commit(void *o, struct mdev_device *m)
+{
+	struct meddler *x = o;
+
+	x->create_ret = fake_create(x->type, 77, NULL);
+	x->remove_ret = mdev_device_remove(m);
+	x->store_ret = mdev_device_attr_store(m, "rw", "v", 1);
+	x->attach_ret = mdev_core_attach(x->core, &rec_ops, x);
+	x->detach_ret = mdev_core_detach(x->core, &rec_ops, x);
+	return 0;
+}
+
+static void m_parent_removed(void *o, struct mdev_parent *p)
+{
+	struct meddler *x = o;
+	struct mdev_parent *out = NULL;
+	char err[128];
+
+	x->unregister_ret =
+	    mdev_parent_unregister(x->core, mdev_parent_name(p));
+	x->register_ret =
+	    mdev_parent_register(x->core, &mtty_parent, &out, err, sizeof(err));
+}
+
+static const struct mdev_consumer_ops meddler_ops = {
+    .name = "meddler",
+    .device_create_commit = m_create_commit,
+    .parent_removed = m_parent_removed,
+};
+
+static void test_consumer_ops_cannot_change_core(void **state)
+{
+	struct mdev_core *core = *state;
+	struct meddler x = {.core = core};
+
+	fake_register(core, &cnt_parent);
+	x.type = fake_type(core, "cnt", "cnt-a");
+	assert_int_equal(mdev_core_attach(core, &meddler_ops, &x), 0);
+	assert_int_equal(fake_create(x.type, 1, NULL), 0);
+	assert_int_equal(x.create_ret, -EDEADLK);
+	assert_int_equal(x.remove_ret, -EDEADLK);
+	assert_int_equal(x.store_ret, -EDEADLK);
+	assert_int_equal(x.attach_ret, -EDEADLK);
+	assert_int_equal(x.detach_ret, -EDEADLK);
+	assert_int_equal(mdev_device_count(core), 1);
+	assert_int_equal(mdev_parent_unregister(core, "cnt"), 0);
+	assert_int_equal(x.unregister_ret, -EDEADLK);
+	assert_int_equal(x.register_ret, -EDEADLK);
+	assert_null(mdev_parent_find(core, "mtty"));
+	assert_int_equal(mdev_device_count(core), 0);
+}
+
+/* ------------------------------------------- notifications after unlock */
+
+struct prober {
+	struct mdev_core *core;
+	struct mdev_type *type;
+	size_t count_seen[4];
+	bool found[4];
+	int joined[4];
+	char names[4][37];
+	int n;
+	int nested_ret;
+	int remove_again_ret;
+	bool next_of_removed;
+	char log[64];
+};
+
+struct count_job {
+	struct mdev_core *core;
+	size_t *out;
+};
+
+static void *count_devices(void *arg)
+{
+	struct count_job *job = arg;
+
+	*job->out = mdev_device_count(job->core);
+	free(job);
+	return NULL;
+}
+
+/* Another thread takes the core lock while the notification runs: under
+ * the lock it would wait until the deadline. */
+static void p_notify(void *o, const struct mdev_event *ev)
+{
+	struct prober *p = o;
+	struct timespec deadline;
+	struct count_job *job;
+	pthread_t th;
+	uuid_t u;
+
+	if (ev->kind != MDEV_EVENT_DEVICE_CREATED &&
+	    ev->kind != MDEV_EVENT_DEVICE_REMOVED)
+		return;
+	strcat(p->log, ev->kind == MDEV_EVENT_DEVICE_CREATED ? "c" : "r");
+	/* The device is readable even once removed. */
+	snprintf(p->names[p->n], sizeof(p->names[0]), "%s",
+		 mdev_device_name(ev->device));
+	mdev_device_uuid(ev->device, u);
+	p->found[p->n] = mdev_device_find(p->core, u) != NULL;
+	if (ev->kind == MDEV_EVENT_DEVICE_REMOVED) {
+		/* Gone from the core, only readable. */
+		p->remove_again_ret = mdev_device_remove(ev->device);
+		p->next_of_removed =
+		    mdev_device_next(ev->device) != NULL ||
+		    mdev_type_device_next(ev->device) != NULL ||
+		    mdev_parent_device_next(ev->device) != NULL;
+	}
+	job = malloc(sizeof(*job));
+	assert_non_null(job);
+	*job = (struct count_job){p->core, &p->count_seen[p->n]};
+	assert_int_equal(pthread_create(&th, NULL, count_devices, job), 0);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 5;
+	p->joined[p->n] = pthread_timedjoin_np(th, NULL, &deadline);
+	/* Fail, not hang: the test stops at the check of joined[]. */
+	assert_int_equal(p->joined[p->n], 0);
+	p->n++;
+	/* A change made from a notification is announced after it. */
+	if (p->n == 1)
+		p->nested_ret = fake_create(p->type, 2, NULL);
+}
+
+static const struct mdev_consumer_ops prober_ops = {
+    .name = "prober",
+    .notify = p_notify,
+};
+
+static void test_notify_after_unlock(void **state)
+{
+	struct mdev_core *core = *state;
+	/* Static: a thread left behind by a failing check may still write. */
+	static struct prober p;
+	struct mdev_device *d;
+
+	memset(&p, 0, sizeof(p));
+	p.core = core;
+
+	fake_register(core, &mtty_parent);
+	p.type = fake_type(core, "mtty", "mtty-1");
+	assert_int_equal(mdev_core_attach(core, &prober_ops, &p), 0);
+	assert_int_equal(fake_create(p.type, 1, &d), 0);
+	/* Both creations announced before the call returned, in order. */
+	assert_string_equal(p.log, "cc");
+	assert_int_equal(p.nested_ret, 0);
+	assert_int_equal(p.joined[0], 0);
+	assert_int_equal(p.count_seen[0], 1); /* after the first create */
+	assert_true(p.found[0]);
+	assert_int_equal(p.joined[1], 0);
+	assert_int_equal(p.count_seen[1], 2);
+	assert_string_equal(p.names[0], mdev_device_name(d));
+	assert_int_equal(mdev_device_remove(d), 0);
+	assert_string_equal(p.log, "ccr");
+	assert_int_equal(p.joined[2], 0);
+	assert_int_equal(p.count_seen[2], 1); /* after the removal */
+	assert_false(p.found[2]);
+	assert_string_equal(p.names[2], p.names[0]);
+	assert_int_equal(p.remove_again_ret, -ENODEV);
+	assert_false(p.next_of_removed);
+	assert_int_equal(mdev_device_count(core), 1);
+
+	/* A caller holding the lock gets the notifications when it lets
+	 * go of it. */
+	mdev_core_lock(core);
+	assert_int_equal(mdev_device_remove(mdev_device_first(core)), 0);
+	assert_string_equal(p.log, "ccr");
+	mdev_core_unlock(core);
+	assert_string_equal(p.log, "ccrr");
+	assert_int_equal(p.joined[3], 0);
+	assert_int_equal(p.count_seen[3], 0);
+}
+
+/* Threads race creating and removing: every consumer sees the changes in
+ * the order the core made them (the order of the commits). */
+#define ORDER_MAX 4096
+struct order {
+	int committed[ORDER_MAX], notified[ORDER_MAX];
+	size_t n_committed, n_notified;
+};
+
+static int o_create_commit(void *o, struct mdev_device *m)
+{
+	struct order *x = o;
+
+	x->committed[x->n_committed++] = (int)mdev_device_iommu_group(m);
+	return 0;
+}
+
+static int o_remove_commit(void *o, struct mdev_device *m)
+{
+	struct order *x = o;
+
+	x->committed[x->n_committed++] = -(int)mdev_device_iommu_group(m);
+	return 0;
+}
+
+static void o_notify(void *o, const struct mdev_event *ev)
+{
+	struct order *x = o;
+	int g = (int)mdev_device_iommu_group(ev->device);
+
+	x->notified[x->n_notified++] =
+	    ev->kind == MDEV_EVENT_DEVICE_CREATED ? g : -g;
+}
+
+static const struct mdev_consumer_ops order_ops = {
+    .name = "order",
+    .device_create_commit = o_create_commit,
+    .device_remove_commit = o_remove_commit,
+    .notify = o_notify,
+};
+
+struct churner {
+	struct mdev_type *type;
+	unsigned long base;
+};
+
+static void *churn(void *arg)
+{
+	struct churner *c = arg;
+
+	for (unsigned long i = 0; i < 200; i++) {
+		struct mdev_device *d;
+
+		if (fake_create(c->type, c->base + i, &d) == 0 && i % 2)
+			mdev_device_remove(d);
+	}
+	return NULL;
+}
+
+static void test_notify_order_across_threads(void **state)
+{
+	struct mdev_core *core = *state;
+	static const struct mdev_type_desc types[] = {
+	    {.id = "churn-1", .device_api = "vfio-pci"},
+	};
+	const struct mdev_parent_desc desc = {.name = "churn",
+					      .devpath = "virtual/churn",
+					      .driver_name = "churn",
+					      .types = types,
+					      .n_types = 1};
+	static struct order x;
+	struct churner c[8];
+	pthread_t th[8];
+
+	fake_register(core, &desc);
+	assert_int_equal(mdev_core_attach(core, &order_ops, &x), 0);
+	for (int i = 0; i < 8; i++) {
+		c[i] = (struct churner){fake_type(core, "churn", "churn-1"),
+					1000ul * (unsigned long)(i + 1)};
+		assert_int_equal(pthread_create(&th[i], NULL, churn, &c[i]), 0);
+	}
+	for (int i = 0; i < 8; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(x.n_committed, 8 * 300);
+	assert_int_equal(x.n_notified, x.n_committed);
+	assert_memory_equal(x.notified, x.committed,
+			    x.n_committed * sizeof(int));
+}
+
+/* Once detach returns, no op of the consumer runs: a notification in
+ * flight on another thread is waited for; from inside one, detach would
+ * wait for itself and is refused. */
+struct slow {
+	struct mdev_core *core;
+	atomic_int entered, left;
+	int detach_inside;
+};
+
+static const struct mdev_consumer_ops slow_ops;
+
+static void s_notify(void *o, const struct mdev_event *ev)
+{
+	struct slow *s = o;
+
+	(void)ev;
+	s->detach_inside = mdev_core_detach(s->core, &slow_ops, s);
+	atomic_store(&s->entered, 1);
+	usleep(200 * 1000);
+	atomic_store(&s->left, 1);
+}
+
+static const struct mdev_consumer_ops slow_ops = {
+    .name = "slow",
+    .notify = s_notify,
+};
+
+static void *create_one(void *arg)
+{
+	fake_create(arg, 1, NULL);
+	return NULL;
+}
+
+static void test_detach_waits_for_delivery(void **state)
+{
+	struct mdev_core *core = *state;
+	struct slow s = {.core = core};
+	pthread_t th;
+
+	fake_register(core, &mtty_parent);
+	assert_int_equal(mdev_core_attach(core, &slow_ops, &s), 0);
+	assert_int_equal(pthread_create(&th, NULL, create_one,
+					fake_type(core, "mtty", "mtty-1")),
+			 0);
+	while (!atomic_load(&s.entered))
+		usleep(1000);
+	assert_int_equal(mdev_core_detach(core, &slow_ops, &s), 0);
+	assert_int_equal(atomic_load(&s.left), 1);
+	pthread_join(th, NULL);
+	assert_int_equal(s.detach_inside, -EDEADLK);
+}
+
 /* ----------------------------------------------------------- concurrency */
 
 struct racer {
@@ -638,6 +1224,12 @@ int main(void)
 	    T(test_driver_create_failure_undone),
 	    T(test_commit_veto_undone),
 	    T(test_unregister_removes_devices),
+	    T(test_consumers_veto_order_and_undo),
+	    T(test_attach_rules),
+	    T(test_consumer_ops_cannot_change_core),
+	    T(test_notify_after_unlock),
+	    T(test_notify_order_across_threads),
+	    T(test_detach_waits_for_delivery),
 	    cmocka_unit_test(test_core_free_calls_no_hooks),
 	    T(test_destroy_write),
 	    T(test_attributes),
