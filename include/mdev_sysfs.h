@@ -107,6 +107,10 @@ enum mdev_sysfs_device_file {
  * (device groups count from 1), so the two cannot collide. */
 #define MDEV_SYSFS_PARENT_GROUP 0u
 
+/* Formats a show into buf (size > 0), as the kernel's sysfs_emit: cut
+ * at size - 1 bytes. Returns the length, or -EIO. */
+__attribute__((format(printf, 3, 4))) int
+mdev_sysfs_emit(char *buf, size_t size, const char *fmt, ...);
 /* The schema files of dir, *n of them, in the order a listing shows. */
 const struct mdev_sysfs_file *mdev_sysfs_files(enum mdev_sysfs_dir dir,
 					       size_t *n);

@@ -21,8 +21,7 @@
 #define MODE_DIR (S_IFDIR | 0755)
 #define MODE_LINK (S_IFLNK | 0777)
 
-__attribute__((format(printf, 3, 4))) static int
-show_text(char *buf, size_t size, const char *fmt, ...)
+int mdev_sysfs_emit(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -36,7 +35,7 @@ show_text(char *buf, size_t size, const char *fmt, ...)
 
 static int show_line(char *buf, size_t size, const char *s)
 {
-	return show_text(buf, size, "%s\n", s ? s : "");
+	return mdev_sysfs_emit(buf, size, "%s\n", s ? s : "");
 }
 
 /* A link target: unlike a show, it may not be cut. */
@@ -141,7 +140,7 @@ static int description_show(const struct mdev_sysfs_obj *o, char *buf,
 	const char *s = desc_of(o)->description;
 	size_t l = strlen(s);
 	if (l && s[l - 1] == '\n')
-		return show_text(buf, size, "%s", s);
+		return mdev_sysfs_emit(buf, size, "%s", s);
 	return show_line(buf, size, s);
 }
 
@@ -154,13 +153,13 @@ static int device_api_show(const struct mdev_sysfs_obj *o, char *buf,
 static int available_instances_show(const struct mdev_sysfs_obj *o, char *buf,
 				    size_t size)
 {
-	return show_text(buf, size, "%u\n", mdev_type_available(o->type));
+	return mdev_sysfs_emit(buf, size, "%u\n", mdev_type_available(o->type));
 }
 
 static int max_instances_show(const struct mdev_sysfs_obj *o, char *buf,
 			      size_t size)
 {
-	return show_text(buf, size, "%u\n", desc_of(o)->max_instances);
+	return mdev_sysfs_emit(buf, size, "%u\n", desc_of(o)->max_instances);
 }
 
 static int requires_group_show(const struct mdev_sysfs_obj *o, char *buf,

@@ -95,7 +95,7 @@ static void hook_parent_unregistered(void *opaque, struct mdev_parent *p)
 static void hook_device_created(void *opaque, struct mdev_device *m)
 {
 	struct mdevd *d = opaque;
-	if (!devmap_add(tree_devmap(d->tree), m))
+	if (tree_device_added(d->tree, m) < 0)
 		fprintf(stderr, "mdevd: %s: out of memory\n",
 			mdev_device_name(m));
 	if (d->live) {
@@ -111,7 +111,7 @@ static void hook_device_removed(void *opaque, struct mdev_device *m)
 		events_device(d, m, "unbind");
 		events_device(d, m, "remove");
 	}
-	devmap_remove(tree_devmap(d->tree), m);
+	tree_device_removed(d->tree, m);
 }
 
 static void hook_attr_changed(void *opaque, struct mdev_device *m,
@@ -165,7 +165,7 @@ int lifecycle_sync_tree(struct mdevd *d)
 	}
 	for (struct mdev_device *m = mdev_device_first(d->core); m;
 	     m = mdev_device_next(m))
-		if (!devmap_add(tree_devmap(d->tree), m))
+		if (tree_device_added(d->tree, m) < 0)
 			ret = -ENOMEM;
 	mdev_core_unlock(d->core);
 	return ret;
