@@ -198,53 +198,79 @@ static int add_type(struct fs_tree *t, uint32_t types, struct mdev_type *ty,
 	return 0;
 }
 
-/* The links that list the parent where its bus (or class) and its IOMMU
- * group do, and the directories their targets need. The parent's own
- * subsystem, driver and iommu_group links are schema files. */
-static int place_parent(struct fs_tree *t, struct tree_parent *tp,
-			const struct mdev_sysfs_obj *o)
+/* class/<cls>/<parent>, for a parent under devices/virtual/<cls>/. */
+static int list_in_class(struct fs_tree *t, const struct tree_parent *tp)
+{
+	size_t len;
+	const char *cls = mdev_sysfs_parent_class(tp->parent, &len);
+	char cname[NAME_MAX + 1];
+
+	if (len == 0 || len > NAME_MAX)
+		return -EINVAL;
+	memcpy(cname, cls, len);
+	cname[len] = '\0';
+	uint32_t cdir = ensure_dir(t, t->slot_class, cname);
+	if (!cdir || !add_link(t, cdir, mdev_parent_name(tp->parent),
+			       tp->dir_path, tp->parent))
+		return -EEXIST;
+	return 0;
+}
+
+/* bus/<bus>/devices/<parent>, and bus/<bus>/drivers/<driver> for the
+ * parent's driver link to point to. */
+static int list_on_bus(struct fs_tree *t, const struct tree_parent *tp,
+		       bool bound)
 {
 	struct mdev_parent *p = tp->parent;
-	const char *name = mdev_parent_name(p);
-	const char *bus = mdev_parent_bus(p);
+	uint32_t bdir = ensure_dir(t, t->slot_bus, mdev_parent_bus(p));
+	uint32_t bdevs = bdir ? ensure_dir(t, bdir, "devices") : 0;
+	uint32_t bdrvs = bdir ? ensure_dir(t, bdir, "drivers") : 0;
+
+	if (!bdevs || !bdrvs ||
+	    !add_link(t, bdevs, mdev_parent_name(p), tp->dir_path, p))
+		return -EEXIST;
+	if (bound && !ensure_dir(t, bdrvs, mdev_parent_driver_name(p)))
+		return -EEXIST;
+	return 0;
+}
+
+/* kernel/iommu_groups/<parent group>/devices/<parent>. */
+static int list_in_group(struct fs_tree *t, const struct tree_parent *tp)
+{
+	char group[16];
+
+	snprintf(group, sizeof(group), "%u", MDEV_SYSFS_PARENT_GROUP);
+	uint32_t g = ensure_dir(t, t->slot_iommu_groups, group);
+	uint32_t devs = g ? ensure_dir(t, g, "devices") : 0;
+	if (!devs || !add_link(t, devs, mdev_parent_name(tp->parent),
+			       tp->dir_path, tp->parent))
+		return -EEXIST;
+	return 0;
+}
+
+/* The links that list the parent where class/mdev_bus, its bus (or class)
+ * and its IOMMU group do, and the directories the parent's own subsystem,
+ * driver and iommu_group links (schema files) point to. */
+static int place_parent(struct fs_tree *t, const struct tree_parent *tp,
+			const struct mdev_sysfs_obj *o)
+{
 	size_t n, len;
 	const struct mdev_sysfs_file *pf =
 	    mdev_sysfs_files(MDEV_SYSFS_PARENT, &n);
-	const char *cls = mdev_sysfs_parent_class(p, &len);
+	int err = 0;
 
-	if (!add_link(t, t->slot_class_mdev_bus, name, tp->dir_path, p))
+	if (!add_link(t, t->slot_class_mdev_bus, mdev_parent_name(tp->parent),
+		      tp->dir_path, tp->parent))
 		return -EEXIST;
-	if (!mdev_sysfs_present(&pf[MDEV_SYSFS_PARENT_SUBSYSTEM], o)) {
-		/* Not on a bus: nothing else lists it. */
-	} else if (cls) {
-		char cname[NAME_MAX + 1];
-		if (len == 0 || len > NAME_MAX)
-			return -EINVAL;
-		memcpy(cname, cls, len);
-		cname[len] = '\0';
-		uint32_t cdir = ensure_dir(t, t->slot_class, cname);
-		if (!cdir || !add_link(t, cdir, name, tp->dir_path, p))
-			return -EEXIST;
-	} else {
-		uint32_t bdir = ensure_dir(t, t->slot_bus, bus);
-		uint32_t bdevs = bdir ? ensure_dir(t, bdir, "devices") : 0;
-		uint32_t bdrvs = bdir ? ensure_dir(t, bdir, "drivers") : 0;
-		if (!bdevs || !bdrvs ||
-		    !add_link(t, bdevs, name, tp->dir_path, p))
-			return -EEXIST;
-		if (mdev_sysfs_present(&pf[MDEV_SYSFS_PARENT_DRIVER], o) &&
-		    !ensure_dir(t, bdrvs, mdev_parent_driver_name(p)))
-			return -EEXIST;
-	}
-	if (mdev_sysfs_present(&pf[MDEV_SYSFS_PARENT_IOMMU_GROUP], o)) {
-		char group[16];
-		snprintf(group, sizeof(group), "%u", MDEV_SYSFS_PARENT_GROUP);
-		uint32_t g = ensure_dir(t, t->slot_iommu_groups, group);
-		uint32_t devs = g ? ensure_dir(t, g, "devices") : 0;
-		if (!devs || !add_link(t, devs, name, tp->dir_path, p))
-			return -EEXIST;
-	}
-	return 0;
+	if (mdev_sysfs_present(&pf[MDEV_SYSFS_PARENT_SUBSYSTEM], o))
+		err = mdev_sysfs_parent_class(tp->parent, &len)
+			  ? list_in_class(t, tp)
+			  : list_on_bus(t, tp,
+					mdev_sysfs_present(
+					    &pf[MDEV_SYSFS_PARENT_DRIVER], o));
+	if (!err && mdev_sysfs_present(&pf[MDEV_SYSFS_PARENT_IOMMU_GROUP], o))
+		err = list_in_group(t, tp);
+	return err;
 }
 
 /* Creates the intermediate directories of devpath; returns the slot of
