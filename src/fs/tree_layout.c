@@ -262,12 +262,12 @@ static int place_parent(struct fs_tree *t, const struct tree_parent *tp,
 	if (!add_link(t, t->slot_class_mdev_bus, mdev_parent_name(tp->parent),
 		      tp->dir_path, tp->parent))
 		return -EEXIST;
-	if (mdev_sysfs_present(&pf[MDEV_SYSFS_PARENT_SUBSYSTEM], o))
-		err = mdev_sysfs_parent_class(tp->parent, &len)
-			  ? list_in_class(t, tp)
-			  : list_on_bus(t, tp,
-					mdev_sysfs_present(
-					    &pf[MDEV_SYSFS_PARENT_DRIVER], o));
+	bool on_bus = mdev_sysfs_present(&pf[MDEV_SYSFS_PARENT_SUBSYSTEM], o);
+	bool bound = mdev_sysfs_present(&pf[MDEV_SYSFS_PARENT_DRIVER], o);
+	if (on_bus && mdev_sysfs_parent_class(tp->parent, &len))
+		err = list_in_class(t, tp);
+	else if (on_bus)
+		err = list_on_bus(t, tp, bound);
 	if (!err && mdev_sysfs_present(&pf[MDEV_SYSFS_PARENT_IOMMU_GROUP], o))
 		err = list_in_group(t, tp);
 	return err;
