@@ -62,7 +62,7 @@ struct fs_node {
 enum obj_kind {
 	OK_STATIC,
 	OK_DEV_DIR,	/* devices/<devpath>/<uuid> */
-	OK_DEV_FILE,	/* index: enum dev_file or DF_ATTR0 + attribute */
+	OK_DEV_FILE,	/* index: see DF_ATTR0 */
 	OK_DEV_GROUP,	/* attribute group dir; index: its first attribute */
 	OK_BUS_LINK,	/* bus/mdev/devices/<uuid> */
 	OK_TYPE_LINK,	/* mdev_supported_types/<id>/devices/<uuid> */
