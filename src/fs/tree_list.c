@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define UUID_LEN 36
-
 static int snap_add(struct dir_snap *s, uint64_t ino, mode_t mode,
 		    const char *name, size_t len)
 {

@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define UUID_LEN 36
-
 const char *tree_attr_group(const char *name, size_t *len)
 {
 	const char *slash = strchr(name, '/');

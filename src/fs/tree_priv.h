@@ -11,6 +11,8 @@
 #define ROOT_SLOT 1
 /* Longest link target we build. */
 #define LINK_MAX_LEN 4096
+/* A device directory's name: its lowercase UUID. */
+#define UUID_LEN 36
 
 /* ------------------------------------------------- tree_nodes.c: the table */
 
