@@ -129,11 +129,7 @@ static int list_dev_dir(struct fs_tree *t, struct dev_entry *e,
 	size_t n;
 	const struct mdev_sysfs_file *files =
 	    mdev_sysfs_files(MDEV_SYSFS_DEVICE, &n);
-	const struct mdev_sysfs_obj so = {
-	    .parent = mdev_device_parent(e->mdev),
-	    .type = mdev_device_type(e->mdev),
-	    .device = e->mdev,
-	};
+	const struct mdev_sysfs_obj so = tree_device_obj(e->mdev);
 	struct fs_obj o;
 
 	for (unsigned i = 0; i < n; i++) {

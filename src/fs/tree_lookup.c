@@ -42,17 +42,23 @@ static struct dev_entry *device_by_name(struct fs_tree *t, const char *name)
 	return devmap_find_ptr(&t->devmap, d);
 }
 
+struct mdev_sysfs_obj tree_device_obj(struct mdev_device *m)
+{
+	struct mdev_sysfs_obj so = {
+	    .parent = mdev_device_parent(m),
+	    .type = mdev_device_type(m),
+	    .device = m,
+	};
+	return so;
+}
+
 int tree_lookup_dev_dir(struct dev_entry *e, const char *name,
 			struct fs_obj *out)
 {
 	size_t n;
 	const struct mdev_sysfs_file *files =
 	    mdev_sysfs_files(MDEV_SYSFS_DEVICE, &n);
-	const struct mdev_sysfs_obj so = {
-	    .parent = mdev_device_parent(e->mdev),
-	    .type = mdev_device_type(e->mdev),
-	    .device = e->mdev,
-	};
+	const struct mdev_sysfs_obj so = tree_device_obj(e->mdev);
 
 	for (unsigned i = 0; i < n; i++) {
 		if (strcmp(files[i].name, name) != 0)
@@ -214,9 +220,7 @@ const struct mdev_sysfs_file *tree_schema_file(struct fs_tree *t,
 	case OK_DEV_FILE:
 		if (o->index >= DF_ATTR0)
 			return NULL;
-		so->device = o->dev->mdev;
-		so->type = mdev_device_type(so->device);
-		so->parent = mdev_device_parent(so->device);
+		*so = tree_device_obj(o->dev->mdev);
 		return &mdev_sysfs_files(MDEV_SYSFS_DEVICE, &count)[o->index];
 	default:
 		return NULL;

@@ -73,6 +73,8 @@ void obj_set_dev(struct fs_obj *o, enum obj_kind kind, unsigned index,
 		 struct dev_entry *e);
 
 /* tree_lookup.c */
+/* The objects a device's schema files belong to. */
+struct mdev_sysfs_obj tree_device_obj(struct mdev_device *m);
 mode_t tree_obj_mode(const struct fs_tree *t, const struct fs_obj *o);
 /* Looks name up in a device's directory (tree_list.c lists with it). */
 int tree_lookup_dev_dir(struct dev_entry *e, const char *name,
