@@ -9,6 +9,7 @@
  *   devices/<devpath>/mdev_supported_types/<id> a type's
  *   device-of:devices/<devpath>/mdev_supported_types/<id>
  *                                              a device's of that type
+ * and "reserved:DIR NAME" for a name the schema reserves but never shows.
  * Exit 1 with a message if the file does not load or register.
  */
 #include <stdio.h>
@@ -35,9 +36,12 @@ static void schema_entries(const char *dir, enum mdev_sysfs_dir kind_of,
 {
 	size_t n;
 	const struct mdev_sysfs_file *f = mdev_sysfs_files(kind_of, &n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (mdev_sysfs_present(&f[i], o))
 			entry(dir, f[i].name, f[i].mode);
+		else if (f[i].when == MDEV_SYSFS_RESERVED)
+			printf("reserved:%s %s\n", dir, f[i].name);
+	}
 }
 
 /* A device's driver attributes: a file, or a group directory listed once. */

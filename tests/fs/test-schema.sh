@@ -32,7 +32,7 @@ same() {
 }
 
 n_dirs=0
-for dir in $(awk '$1 !~ /^device-of:/ { print $1 }' "$T/expected" | sort -u); do
+for dir in $(awk '$1 !~ /^(device-of|reserved):/ { print $1 }' "$T/expected" | sort -u); do
 	same "$dir" "$(listing "$dir")" "$(wanted "$dir")"
 	n_dirs=$((n_dirs + 1))
 done
@@ -42,6 +42,14 @@ for p in "$SYS"/class/mdev_bus/*; do
 	n_tree=$((n_tree + 1 + $(ls "$p/mdev_supported_types" | wc -l)))
 done
 expect "directories compared" "$n_dirs" "$n_tree"
+n_reserved=0
+while read -r dir name; do
+	case $dir in reserved:device-of:*) continue ;; esac
+	dir=${dir#reserved:}
+	[ ! -e "$SYS/$dir/$name" ] || fail "$dir/$name exists (reserved)"
+	n_reserved=$((n_reserved + 1))
+done < <(grep '^reserved:' "$T/expected")
+[ "$n_reserved" -gt 0 ] || fail "the schema reserves no parent or type name"
 ok "$n_dirs parent and type directories hold exactly the schema's files"
 
 # A device of each type, one at a time (some parents take one type only).
@@ -55,6 +63,10 @@ for of in $(awk '$1 ~ /^device-of:/ { print $1 }' "$T/expected" | sort -u); do
 	u=$(uuid_n $((0x5c4e0000 + n)))
 	create "$SYS/$tdir" "$u"
 	same "a device of $tdir" "$(listing "$pdir/$u")" "$(wanted "$of")"
+	# Reserved names are not found either (lookup, not only listing).
+	for r in $(awk -v d="reserved:$of" '$1 == d { print $2 }' "$T/expected"); do
+		[ ! -e "$SYS/$pdir/$u/$r" ] || fail "$pdir/$u/$r exists (reserved)"
+	done
 	expect "remove $u" "$(echo 1 | wr "$SYS/$pdir/$u/remove")" "OK 2"
 done
 [ "$n" -gt 0 ] || fail "no type to create a device of"
