@@ -12,42 +12,7 @@
 #include <string.h>
 
 #include "core_priv.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Files every device directory has; a driver attribute may not shadow them. */
-static const char *const fixed_device_files[] = {
-    "remove",	 "mdev_type", "iommu_group", "driver",
-    "subsystem", "uevent",    "power",
-};
-
-/* Files every type directory has; a class attribute may not shadow them. */
-static const char *const fixed_type_files[] = {
-    "create",
-    "name",
-    "description",
-    "device_api",
-    "available_instances",
-    "devices",
-    "class",
-    "max_instances",
-    "requires_group",
-    "params",
-};
-
-/* The framework's own files in a parent directory. */
-static const char *const fixed_parent_files[] = {
-    "mdev_supported_types",
-    "mdev_destroy",
-};
-
-static bool in_list(const char *const *list, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i], s) == 0)
-			return true;
-	return false;
-}
+#include "mdev_sysfs.h"
 
 __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
 						      const char *fmt, ...)
@@ -111,10 +76,11 @@ static bool valid_attr_name(const char *s, size_t *first_len)
 	return true;
 }
 
+/* The driver's own files of a parent (bus attributes, dir
+ * MDEV_SYSFS_PARENT) or a type (class attributes, MDEV_SYSFS_TYPE). */
 static int check_kv_table(const char *what, const char *pq, const char *tq,
 			  const struct mdev_kv *kv, size_t n,
-			  const char *const *reserved, size_t n_reserved,
-			  char *err, size_t errlen)
+			  enum mdev_sysfs_dir dir, char *err, size_t errlen)
 {
 	char q[80];
 
@@ -123,12 +89,17 @@ static int check_kv_table(const char *what, const char *pq, const char *tq,
 			    pq, tq ? " type " : "", tq ? tq : "", what,
 			    MDEV_MAX_KV);
 	for (size_t i = 0; i < n; i++) {
-		if (!mdev_valid_name(kv[i].name) ||
-		    in_list(reserved, n_reserved, kv[i].name))
+		if (!mdev_valid_name(kv[i].name))
 			return fail(err, errlen,
 				    "parent %s%s%s: invalid %s name '%s'", pq,
 				    tq ? " type " : "", tq ? tq : "", what,
 				    mdev_printable(kv[i].name, q, sizeof(q)));
+		if (mdev_sysfs_find(dir, kv[i].name))
+			return fail(err, errlen,
+				    "parent %s%s%s: %s '%s' collides with the "
+				    "framework's file '%s' (mdev_sysfs.h)",
+				    pq, tq ? " type " : "", tq ? tq : "", what,
+				    kv[i].name, kv[i].name);
 		if (!valid_value(kv[i].value))
 			return fail(err, errlen,
 				    "parent %s%s%s: %s '%s' has no value or "
@@ -178,11 +149,11 @@ static int check_device_attrs(const char *pq, const char *tq,
 				    mdev_printable(a->name, q, sizeof(q)));
 		memcpy(first, a->name, n);
 		first[n] = '\0';
-		if (in_list(fixed_device_files, ARRAY_SIZE(fixed_device_files),
-			    first))
+		if (mdev_sysfs_find(MDEV_SYSFS_DEVICE, first))
 			return fail(err, errlen,
 				    "parent %s type %s: device attribute '%s' "
-				    "collides with the device file '%s'",
+				    "collides with the framework's device file "
+				    "'%s' (mdev_sysfs.h)",
 				    pq, tq, a->name, first);
 		if (a->mode != MDEV_ATTR_RO && a->mode != MDEV_ATTR_RW &&
 		    a->mode != MDEV_ATTR_WO)
@@ -249,8 +220,7 @@ static int check_type(const struct mdev_parent_desc *desc, size_t ti, char *err,
 			    "longer than %d bytes",
 			    pq, tq, MDEV_ATTR_MAX - 2);
 	ret = check_kv_table("class attribute", pq, tq, t->class_attrs,
-			     t->n_class_attrs, fixed_type_files,
-			     ARRAY_SIZE(fixed_type_files), err, errlen);
+			     t->n_class_attrs, MDEV_SYSFS_TYPE, err, errlen);
 	if (ret < 0)
 		return ret;
 	ret = mdev_class_check(desc->name, t, err, errlen);
@@ -310,8 +280,7 @@ static int check_parent(const struct mdev_parent_desc *desc, char *err,
 		return fail(err, errlen, "parent %s: unknown policy %d", pq,
 			    (int)desc->policy);
 	ret = check_kv_table("bus attribute", pq, NULL, desc->bus_attrs,
-			     desc->n_bus_attrs, fixed_parent_files,
-			     ARRAY_SIZE(fixed_parent_files), err, errlen);
+			     desc->n_bus_attrs, MDEV_SYSFS_PARENT, err, errlen);
 	if (ret < 0)
 		return ret;
 	if (desc->n_pools > MDEV_MAX_POOLS || (desc->n_pools && !desc->pools))

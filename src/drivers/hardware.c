@@ -21,6 +21,7 @@
 
 #include "hw_json.h"
 #include "hardware.h"
+#include "mdev_sysfs.h"
 
 /* Bounds that keep a hostile file from costing much. */
 #define HW_FILE_MAX (16u << 20)
@@ -54,19 +55,6 @@ static const struct pci_attr pci_attrs[] = {
     {"numa_node", 0},
 };
 
-/* Files of a parent directory that the sysfs server provides itself. */
-static const char *const reserved_parent_files[] = {
-    "mdev_supported_types",
-    "mdev_destroy",
-    "subsystem",
-    "driver",
-    "uevent",
-    "config",
-    "iommu_group",
-    "power",
-    NULL,
-};
-
 static const char demo_json[] = "{\n"
 				"  \"parents\": [\n"
 				"    {\n"
@@ -97,14 +85,6 @@ static const struct pci_attr *pci_attr_find(const char *name)
 		if (!strcmp(pci_attrs[i].name, name))
 			return &pci_attrs[i];
 	return NULL;
-}
-
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
 }
 
 /* Parses "0x10de", "10de" or 4318 into the kernel's "0x10de". */
@@ -286,7 +266,7 @@ static int apply_bus_attrs(struct hw_ctx *ctx, json_t *obj, const char *path,
 
 		hw_path_key(kpath, sizeof(kpath), bpath, key);
 		if (!hw_valid_component(key, MDEV_NAME_MAX) ||
-		    in_list(reserved_parent_files, key))
+		    mdev_sysfs_find(MDEV_SYSFS_PARENT, key))
 			return hw_error(ctx, kpath,
 					"expected a file name without '/' or "
 					"blanks that the server does not "

@@ -18,30 +18,10 @@
 #include <string.h>
 
 #include "hw_json.h"
+#include "mdev_sysfs.h"
 
 #define JSON_MAX_TYPES 256
 #define JSON_MAX_ATTRS 64
-
-/* Files of a type directory that a class attribute must not shadow. */
-static const char *const reserved_type_files[] = {
-    "create",
-    "name",
-    "description",
-    "device_api",
-    "available_instances",
-    "devices",
-    "class",
-    "max_instances",
-    "requires_group",
-    "params",
-    NULL,
-};
-
-/* Files of a device directory that a driver attribute must not shadow. */
-static const char *const reserved_device_files[] = {
-    "remove",	 "mdev_type", "iommu_group", "driver",
-    "subsystem", "uevent",    "power",	     NULL,
-};
 
 /* Names only (max 0): json_translate reads them. */
 static const struct mdev_hw_key json_keys[] = {
@@ -57,14 +37,6 @@ static const char *const type_keys[] = {
 };
 
 static const char *const device_attr_keys[] = {"mode", "default", NULL};
-
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
-}
 
 /* Printable text on one line (names, device_api, group lists). */
 static bool one_line(const char *s)
@@ -257,7 +229,7 @@ static int parse_class_attrs(struct hw_ctx *ctx, json_t *type, const char *path,
 		int ret;
 
 		hw_path_key(kpath, sizeof(kpath), apath, key);
-		if (!component(key) || in_list(reserved_type_files, key))
+		if (!component(key) || mdev_sysfs_find(MDEV_SYSFS_TYPE, key))
 			return hw_error(ctx, kpath,
 					"expected an attribute name without "
 					"'/' or blanks that is not a standard "
@@ -292,14 +264,14 @@ static bool device_attr_name(const char *s)
 	if (strlen(s) >= MDEV_NAME_MAX)
 		return false;
 	if (!slash)
-		return component(s) && !in_list(reserved_device_files, s);
+		return component(s) && !mdev_sysfs_find(MDEV_SYSFS_DEVICE, s);
 	glen = (size_t)(slash - s);
 	if (glen == 0 || glen >= sizeof(group))
 		return false;
 	memcpy(group, s, glen);
 	group[glen] = '\0';
 	return component(group) && component(slash + 1) &&
-	       !in_list(reserved_device_files, group);
+	       !mdev_sysfs_find(MDEV_SYSFS_DEVICE, group);
 }
 
 static int parse_mode(struct hw_ctx *ctx, json_t *attr, const char *path,

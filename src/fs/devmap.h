@@ -4,8 +4,9 @@
  * (never reused, so an inode that encodes it can never name a different
  * device later) and three hash indexes over the same entries — by serial
  * (inode → device), by device pointer (device → inode) and by IOMMU group
- * (kernel/iommu_groups/N → device). Maintained from the core's
- * device_created/device_removed hooks, always under the core lock.
+ * (kernel/iommu_groups/N → device). Written only by tree_ino.c
+ * (tree_device_added/removed, fed by the core's device notifications);
+ * lookups and listings only read it. Always under the core lock.
  */
 #ifndef MDEVD_DEVMAP_H
 #define MDEVD_DEVMAP_H

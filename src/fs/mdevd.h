@@ -3,7 +3,7 @@
  * The daemon's shared state and the entry points of its parts:
  *   ops.c       FUSE low-level callbacks (path ↔ core, errno for errno)
  *   content.c   what each file shows and what a write to it does
- *   tree.c      the tree's shape and inode resolution
+ *   tree_*.c    the tree's shape and inode resolution (tree.h)
  *   tree_consumer.c  keeps the tree in step with the core (a consumer)
  *   events.c    udev events (--uevents) and --on-register (a consumer)
  *   lifecycle.c which parents are registered; SIGHUP reload

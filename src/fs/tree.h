@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The shape of the sysfs tree and the mapping inode ↔ core object.
+ * The sysfs tree the daemon serves and the mapping inode <-> core object.
+ * Its parts, one job each (tree_priv.h holds what they share):
+ *   tree_nodes.c   the node table: static directories, files and links
+ *   tree_layout.c  where parents, types and their schema files go
+ *   tree_ino.c     inode numbers <-> objects; the device map's only writer
+ *   tree_lookup.c  name lookup, stat, readlink
+ *   tree_list.c    directory listings
  *
  * Inode numbers carry what they name: kind (8 bits) | index (16 bits) |
  * serial (40 bits). Kind 0 is a "static" node — a slot in a small table of
@@ -9,6 +15,9 @@
  * carries that device's serial (see devmap.h), so 100,000 devices cost no
  * per-node memory here. Slots and serials are never reused: an inode that
  * outlives its object resolves to ENOENT, never to something else.
+ *
+ * The framework's own files come from the schema (mdev_sysfs.h); the
+ * driver's (bus, class and device attributes) from its description.
  *
  * Everything here runs under the core lock.
  */
@@ -21,6 +30,7 @@
 #include <sys/types.h>
 #include "devmap.h"
 #include "libmdev.h"
+#include "mdev_sysfs.h"
 
 /* What a static node is, which decides its content and its children. */
 enum node_role {
@@ -31,20 +41,10 @@ enum node_role {
 	R_TYPE_DEVICES,	    /* <id>/devices: a link per device of the type */
 	R_BUS_MDEV_DEVICES, /* bus/mdev/devices: a link per device */
 	R_IOMMU_GROUPS,	    /* kernel/iommu_groups: a dir per group */
-	R_PARENT_DESTROY,
-	R_PARENT_UEVENT,
-	R_PARENT_CONFIG,
-	R_PARENT_BUS_ATTR, /* index = bus attribute */
-	R_TYPE_CREATE,
-	R_TYPE_NAME,
-	R_TYPE_DESCRIPTION,
-	R_TYPE_DEVICE_API,
-	R_TYPE_AVAILABLE,
-	R_TYPE_MAX_INSTANCES,
-	R_TYPE_REQUIRES_GROUP,
-	R_TYPE_PARAMS,
-	R_TYPE_CLASS,
-	R_TYPE_CLASS_ATTR, /* index = class attribute */
+	R_PARENT_FILE,	    /* index = enum mdev_sysfs_parent_file */
+	R_TYPE_FILE,	    /* index = enum mdev_sysfs_type_file */
+	R_PARENT_BUS_ATTR,  /* index = bus attribute */
+	R_TYPE_CLASS_ATTR,  /* index = class attribute */
 };
 
 struct fs_node {
@@ -62,7 +62,7 @@ struct fs_node {
 enum obj_kind {
 	OK_STATIC,
 	OK_DEV_DIR,	/* devices/<devpath>/<uuid> */
-	OK_DEV_FILE,	/* index: enum dev_file or DF_ATTR0 + attribute */
+	OK_DEV_FILE,	/* index: see DF_ATTR0 */
 	OK_DEV_GROUP,	/* attribute group dir; index: its first attribute */
 	OK_BUS_LINK,	/* bus/mdev/devices/<uuid> */
 	OK_TYPE_LINK,	/* mdev_supported_types/<id>/devices/<uuid> */
@@ -71,16 +71,9 @@ enum obj_kind {
 	OK_GRP_LINK,	/* kernel/iommu_groups/<N>/devices/<uuid> */
 };
 
-enum dev_file {
-	DF_REMOVE,
-	DF_UEVENT,
-	DF_MDEV_TYPE,
-	DF_IOMMU_GROUP,
-	DF_DRIVER,
-	DF_SUBSYSTEM,
-	DF_FIXED_COUNT,
-	DF_ATTR0 = 16,
-};
+/* OK_DEV_FILE indexes: below DF_ATTR0 a device schema file (enum
+ * mdev_sysfs_device_file), from it the driver's device attributes. */
+#define DF_ATTR0 16
 
 /* A resolved inode. */
 struct fs_obj {
@@ -109,7 +102,10 @@ struct dir_snap {
 
 struct fs_tree *tree_new(struct mdev_core *core, time_t mtime);
 void tree_free(struct fs_tree *t);
-struct devmap *tree_devmap(struct fs_tree *t);
+/* A device the core created or replayed: gives it its serial. -ENOMEM
+ * (the device then has no inode and is not shown). */
+int tree_device_added(struct fs_tree *t, struct mdev_device *mdev);
+void tree_device_removed(struct fs_tree *t, const struct mdev_device *mdev);
 const struct fs_node *tree_node(const struct fs_tree *t, uint32_t slot);
 
 /* Builds the parent's directories, files and links. -EEXIST if its
@@ -122,7 +118,6 @@ void tree_remove_parent(struct fs_tree *t, const struct mdev_parent *parent,
 			void (*inval)(void *opaque, uint64_t dir,
 				      const char *name),
 			void *opaque);
-bool tree_has_parent(const struct fs_tree *t, const struct mdev_parent *p);
 
 /* -ENOENT if the inode's object is gone. */
 int tree_resolve(struct fs_tree *t, uint64_t ino, struct fs_obj *o);
@@ -141,5 +136,10 @@ void snap_free(struct dir_snap *snap);
 
 /* The name of a device attribute file (the full "group/file" name). */
 const char *tree_dev_attr_name(const struct fs_obj *o);
+/* The schema file o is, with the objects it belongs to in *so; NULL for
+ * anything else (driver attributes, layout nodes). */
+const struct mdev_sysfs_file *tree_schema_file(struct fs_tree *t,
+					       const struct fs_obj *o,
+					       struct mdev_sysfs_obj *so);
 
 #endif

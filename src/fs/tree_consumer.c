@@ -26,7 +26,7 @@ static void note_error(struct mdevd *d, int err)
 		d->tree_error = err;
 }
 
-static void tree_parent_added(void *opaque, struct mdev_parent *p)
+static void mirror_parent_added(void *opaque, struct mdev_parent *p)
 {
 	struct mdevd *d = opaque;
 	int err = tree_add_parent(d->tree, p);
@@ -64,37 +64,37 @@ static void queue_inval(void *opaque, uint64_t dir, const char *name)
 	d->n_inval++;
 }
 
-static void tree_parent_removed(void *opaque, struct mdev_parent *p)
+static void mirror_parent_removed(void *opaque, struct mdev_parent *p)
 {
 	struct mdevd *d = opaque;
 
 	tree_remove_parent(d->tree, p, queue_inval, d);
 }
 
-static void tree_device_added(void *opaque, struct mdev_device *m)
+static void mirror_device_added(void *opaque, struct mdev_device *m)
 {
 	struct mdevd *d = opaque;
 
-	if (!devmap_add(tree_devmap(d->tree), m)) {
+	if (tree_device_added(d->tree, m) < 0) {
 		fprintf(stderr, "mdevd: %s: out of memory\n",
 			mdev_device_name(m));
 		note_error(d, -ENOMEM);
 	}
 }
 
-static void tree_device_removed(void *opaque, struct mdev_device *m)
+static void mirror_device_removed(void *opaque, struct mdev_device *m)
 {
 	struct mdevd *d = opaque;
 
-	devmap_remove(tree_devmap(d->tree), m);
+	tree_device_removed(d->tree, m);
 }
 
 static const struct mdev_consumer_ops tree_consumer = {
     .name = "tree",
-    .parent_added = tree_parent_added,
-    .parent_removed = tree_parent_removed,
-    .device_added = tree_device_added,
-    .device_removed = tree_device_removed,
+    .parent_added = mirror_parent_added,
+    .parent_removed = mirror_parent_removed,
+    .device_added = mirror_device_added,
+    .device_removed = mirror_device_removed,
 };
 
 int tree_consumer_attach(struct mdevd *d)
