@@ -176,6 +176,13 @@ static void try_xattrs(void)
 	 * there is refused and so changes nothing. */
 	report("setxattr-create-user",
 	       lsetxattr(path, "user.fileops-probe", "1", 1, XATTR_CREATE));
+	/* Name spaces with no kernfs handler: system.*, POSIX ACLs. */
+	report("getxattr-system",
+	       lgetxattr(path, "system.fileops-probe", value, sizeof(value)));
+	report("getxattr-acl", lgetxattr(path, "system.posix_acl_access", value,
+					 sizeof(value)));
+	report("removexattr-acl",
+	       lremovexattr(path, "system.posix_acl_access"));
 	try_listxattr();
 }
 

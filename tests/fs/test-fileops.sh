@@ -45,16 +45,28 @@ start_mdevd --allow-other
 U1=0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0
 U2=1f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0
 U3=2f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0
+U4=3f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0
 create "$(typedir 0000:65:00.0 nvidia-222)" "$U1"
 create "$(typedir mtty mtty-1)" "$U2"
 create "$(typedir 0000:00:02.0 "$(ls "$SYS/class/mdev_bus/0000:00:02.0/mdev_supported_types" | head -1)")" "$U3"
+create "$(typedir matrix vfio_ap-passthrough)" "$U4"
 
 # For each key in mdevd's tree, the first /sys object with it (sorted, so
 # the same machine always compares with the same object).
 keys /sys/bus /sys/class /sys/devices | sort -t$'\t' -k2 >"$T/kernel.keys"
 keys "$SYS" -mindepth 1 | sort -t$'\t' -k2 >"$T/mdevd.keys"
+# A readable attribute must read without error: some kernel attributes'
+# show() fails (unsupported feature), and their answers are not the kind's.
 key_of() {
-	awk -F'\t' -v want="$1" '$1 == want { print $2; exit }' "$T/kernel.keys"
+	local p
+	while IFS= read -r p; do
+		if [ -f "$p" ] && [ -n "$(find "$p" -perm -0400)" ] &&
+			! timeout 5 dd if="$p" of=/dev/null bs=4096 count=1 2>/dev/null; then
+			continue
+		fi
+		echo "$p"
+		return
+	done < <(awk -F'\t' -v want="$1" '$1 == want { print $2 }' "$T/kernel.keys")
 }
 # The brief's four kinds must exist on this machine, or nothing compares.
 for k in "f 444 0 f" "f 200 0 f" "d 755 0 d" "l 777 0 d"; do
@@ -85,7 +97,12 @@ cut -f1 "$T/pairs" >"$T/mdevd.paths"
 for who in root nobody; do
 	probe_all "as_$who" "$T/kernel.$who" "$T/kernel.paths"
 	probe_all "as_$who" "$T/mdevd.$who" "$T/mdevd.paths"
-	# f_type is the kernel's to set: FUSE_SUPER_MAGIC for any FUSE mount.
+	# What the kernel answers for FUSE before asking mdevd, and so differs
+	# from sysfs whatever mdevd does (docs/mdevd.md): f_type is
+	# FUSE_SUPER_MAGIC for any FUSE mount; removing a POSIX ACL as a
+	# non-owner is EPERM (FUSE has an ACL inode operation, so the
+	# ownership check comes first; kernfs has none: EOPNOTSUPP) — mdevd,
+	# asked, would answer EOPNOTSUPP as root gets.
 	awk -F'\t' -v who="$who" -v kfile="$T/kernel.$who" -v mfile="$T/mdevd.$who" '
 		function load(file, blocks,   line, cur) {
 			while ((getline line <file) > 0) {
@@ -94,15 +111,24 @@ for who in root nobody; do
 				blocks[cur] = blocks[cur] line "\n"
 			}
 		}
-		BEGIN { load(kfile, kb); load(mfile, mb) }
+		BEGIN {
+			load(kfile, kb); load(mfile, mb)
+			if (who == "nobody")
+				fuse_only["removexattr-acl EPERM/EOPNOTSUPP"] = 1
+		}
 		{
 			if (!($1 in mb)) { print "no answers for " $1; bad++; next }
 			if (mb[$1] == kb[$2]) { same++; next }
 			n = split(mb[$1], m, "\n"); split(kb[$2], k, "\n")
-			for (i = 1; i <= n; i++)
-				if (m[i] != k[i])
-					print who ": " $1 ": \"" m[i] "\", kernel (" $2 "): \"" k[i] "\""
-			bad++
+			differ = 0
+			for (i = 1; i <= n; i++) {
+				if (m[i] == k[i]) continue
+				split(m[i], mo, " "); split(k[i], ko, " ")
+				if (mo[1] == ko[1] && ((mo[1] " " mo[2] "/" ko[2]) in fuse_only)) continue
+				print who ": " $1 ": \"" m[i] "\", kernel (" $2 "): \"" k[i] "\""
+				differ = 1
+			}
+			if (differ) bad++; else same++
 		}
 		END { print who ": " same + 0 " objects as the kernel answers, " bad + 0 " not" >"/dev/stderr"; exit bad > 0 }
 	' "$T/pairs" >"$T/diff.$who" || {
