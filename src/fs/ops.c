@@ -547,6 +547,37 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fuse_reply_err(req, flags ? EINVAL : EPERM);
 }
 
+/* kernfs: files fsync as noop_fsync() (nothing to write back);
+ * directories have no fsync at all; nothing can be allocated. */
+static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		     struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)datasync;
+	(void)fi;
+	fuse_reply_err(req, 0);
+}
+
+static void op_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
+			struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)datasync;
+	(void)fi;
+	fuse_reply_err(req, EINVAL);
+}
+
+static void op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset,
+			 off_t length, struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)mode;
+	(void)offset;
+	(void)length;
+	(void)fi;
+	fuse_reply_err(req, EOPNOTSUPP);
+}
+
 /* simple_statfs(), which sysfs uses: a page, NAME_MAX, and no blocks or
  * inodes to count. f_type is FUSE's, set by the kernel. */
 static void op_statfs(fuse_req_t req, fuse_ino_t ino)
@@ -689,6 +720,9 @@ const struct fuse_lowlevel_ops mdevd_ops = {
     .rmdir = op_rmdir,
     .rename = op_rename,
     .statfs = op_statfs,
+    .fsync = op_fsync,
+    .fsyncdir = op_fsyncdir,
+    .fallocate = op_fallocate,
     .getxattr = op_getxattr,
     .setxattr = op_setxattr,
     .removexattr = op_removexattr,

@@ -123,6 +123,32 @@ static void try_pread_past_end(void)
 	close(fd);
 }
 
+/* Calls on an open file: any access mode the file allows (O_PATH for a
+ * link, which opens nothing else). */
+static void try_fd_calls(void)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW);
+	if (fd < 0)
+		fd = open(path, O_WRONLY | O_NOFOLLOW);
+	if (fd < 0)
+		fd = open(path, O_PATH | O_NOFOLLOW);
+	if (fd < 0) {
+		report("fd-open", -1);
+		return;
+	}
+	off_t end = lseek(fd, 0, SEEK_END);
+	if (end < 0)
+		report("lseek-end", -1);
+	else if (end == PAGE)
+		printf("lseek-end page\n");
+	else
+		printf("lseek-end %lld\n", (long long)end);
+	report("fsync", fsync(fd));
+	report("fdatasync", fdatasync(fd));
+	report("fallocate", fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 1));
+	close(fd);
+}
+
 static void try_opendir(void)
 {
 	DIR *dir = opendir(path);
@@ -264,6 +290,7 @@ static int probe(const char *p)
 	try_open("open-creat-existing", path, O_RDONLY | O_CREAT | O_NOFOLLOW);
 	try_open("open-creat-excl", path, O_RDONLY | O_CREAT | O_EXCL);
 	try_pread_past_end();
+	try_fd_calls();
 	try_opendir();
 	try_readlink();
 
