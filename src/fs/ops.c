@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <fuse_lowlevel.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/xattr.h>
@@ -60,6 +61,9 @@ struct open_file {
 	struct handle h; /* first: the list frees through it */
 	size_t len;
 	bool valid;
+	/* A show was attempted: kernfs_seq_show() then records the node's
+	 * event count, and poll stops reporting an event (op_poll). */
+	bool shown;
 	char data[MDEVD_PAGE + 1];
 };
 
@@ -303,6 +307,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			return;
 		}
 		of->valid = false;
+		of->shown = false;
 		of->h.dir = false;
 		handle_track(&of->h);
 	}
@@ -330,6 +335,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	if (off == 0 || !of->valid) {
+		of->shown = true;
 		mdev_core_lock(d->core);
 		/* An open file whose object is gone: ENODEV, as kernfs
 		 * answers for a deactivated node. */
@@ -378,6 +384,25 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 		fuse_reply_err(req, -err);
 	else
 		fuse_reply_write(req, size);
+}
+
+/* kernfs_generic_poll(): readable and writable always; until the open
+ * file's first show, also EPOLLERR | EPOLLPRI (a node's event count starts
+ * at 1, an open file's at 0). No show is ever notified (sysfs_notify), so
+ * the poll handle is not kept. */
+static void op_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		    struct fuse_pollhandle *ph)
+{
+	const struct open_file *of =
+	    (const struct open_file *)(uintptr_t)fi->fh;
+	unsigned revents = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+
+	(void)ino;
+	if (!of || !of->shown)
+		revents |= POLLERR | POLLPRI;
+	if (ph)
+		fuse_pollhandle_destroy(ph);
+	fuse_reply_poll(req, revents);
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino,
@@ -708,6 +733,7 @@ const struct fuse_lowlevel_ops mdevd_ops = {
     .read = op_read,
     .write = op_write,
     .release = op_release,
+    .poll = op_poll,
     .opendir = op_opendir,
     .readdir = op_readdir,
     .releasedir = op_releasedir,

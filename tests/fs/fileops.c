@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -143,6 +145,32 @@ static void try_fd_calls(void)
 		printf("lseek-end page\n");
 	else
 		printf("lseek-end %lld\n", (long long)end);
+	struct pollfd pfd = {.fd = fd, .events = POLLIN | POLLOUT | POLLPRI};
+	int np = poll(&pfd, 1, 0);
+	if (np < 0)
+		report("poll", -1);
+	else
+		printf("poll 0x%x\n", (unsigned)pfd.revents);
+	/* A read records the node's event count (kernfs): no event now. */
+	char c;
+	if (pread(fd, &c, 1, 0) < 0) {
+		report("poll-after-read", -1);
+	} else {
+		pfd.revents = 0;
+		np = poll(&pfd, 1, 0);
+		if (np < 0)
+			report("poll-after-read", -1);
+		else
+			printf("poll-after-read 0x%x\n", (unsigned)pfd.revents);
+	}
+	for (int shared = 0; shared <= 1; shared++) {
+		void *m = mmap(NULL, PAGE, PROT_READ,
+			       shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+		report(shared ? "mmap-shared" : "mmap-private",
+		       m == MAP_FAILED ? -1 : 0);
+		if (m != MAP_FAILED)
+			munmap(m, PAGE);
+	}
 	report("fsync", fsync(fd));
 	report("fdatasync", fdatasync(fd));
 	report("fallocate", fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 1));
