@@ -20,11 +20,12 @@ skip() {
 id nobody >/dev/null 2>&1 || skip "no user nobody to probe as"
 NOBODY_GROUP=$(id -gn nobody)
 
-# The probe must be reachable by nobody (the checkout may be under a 0700
+# The probes must be reachable by nobody (the checkout may be under a 0700
 # home), and so must the tree.
 chmod 755 "$T" "$ROOT"
 cp "$FILEOPS" "$T/fileops"
-chmod 755 "$T/fileops"
+cp "$WRITEFILE" "$T/writefile"
+chmod 755 "$T/fileops" "$T/writefile"
 as_nobody() {
 	setpriv --reuid=nobody --regid="$NOBODY_GROUP" --clear-groups "$@"
 }
@@ -170,7 +171,7 @@ ok "chmod: the new mode is kept and the open check uses it; no show/store: EIO"
 chown nobody:"$NOBODY_GROUP" "$D/remove"
 expect "chown kept" "$(stat -c %U "$D/remove")" nobody
 expect "nobody may now open remove" "$(line open-wronly "$D/remove" as_nobody)" 0
-expect "nobody removes the device" "$(printf 1 | as_nobody "$WRITEFILE" "$D/remove")" "OK 1"
+expect "nobody removes the device" "$(printf 1 | as_nobody "$T/writefile" "$D/remove")" "OK 1"
 [ ! -e "$D" ] || fail "device survived its removal by nobody"
 create "$T4" "$U1"
 expect "owner of a new device's remove" "$(stat -c %U:%a "$D/remove")" root:200
