@@ -2,6 +2,7 @@
 /*
  * The daemon's shared state and the entry points of its parts:
  *   ops.c       FUSE low-level callbacks (path ↔ core, errno for errno)
+ *   nodeattr.c  what chmod, chown, utimensat, setxattr changed, per inode
  *   content.c   what each file shows and what a write to it does
  *   tree_*.c    the tree's shape and inode resolution (tree.h)
  *   tree_consumer.c  keeps the tree in step with the core (a consumer)

@@ -1,18 +1,27 @@
 // SPDX-License-Identifier: MIT
 /*
  * FUSE low-level callbacks. Each one takes the core lock, resolves the
- * inode, does its work and replies after unlocking. No callback keeps
- * per-inode state (forget is a no-op): inode numbers are never reused.
+ * inode, does its work and replies after unlocking. Every operation
+ * answers as the kernel's sysfs does (docs/mdevd.md, "File operations"):
+ * names cannot be created, removed or renamed; chmod, chown, utimensat and
+ * trusted./security. xattrs are kept in memory per inode (nodeattr.h), as
+ * kernfs keeps them per node. forget is a no-op: inode numbers are never
+ * reused, so nothing kept per inode can apply to another object.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <fuse_lowlevel.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/xattr.h>
+#include <sys/statvfs.h>
+#include <time.h>
 
 #include "mdevd.h"
+#include "nodeattr.h"
 
 /* Attributes of an inode never change while it resolves. */
 #define ATTR_TIMEOUT 3600.0
@@ -27,6 +36,10 @@ struct handle {
 };
 
 static struct handle open_handles = {&open_handles, &open_handles, false};
+
+/* What chmod, chown, utimensat and setxattr changed. Only the session
+ * thread touches it, under the core lock. */
+static struct nodeattr node_attrs;
 
 static void handle_track(struct handle *h)
 {
@@ -48,12 +61,31 @@ struct open_file {
 	struct handle h; /* first: the list frees through it */
 	size_t len;
 	bool valid;
+	/* A show was attempted: kernfs_seq_show() then records the node's
+	 * event count, and poll stops reporting an event (op_poll). */
+	bool shown;
 	char data[MDEVD_PAGE + 1];
 };
 
 static struct mdevd *req_mdevd(fuse_req_t req)
 {
 	return fuse_req_userdata(req);
+}
+
+/* For the attribute store: whether an inode still names something. Under
+ * the core lock. */
+static bool ino_alive(void *opaque, uint64_t ino)
+{
+	struct mdevd *d = opaque;
+	struct fs_obj o;
+	return tree_resolve(d->tree, ino, &o) == 0;
+}
+
+/* What stat shows: the tree's attributes with what was changed on top. */
+static void obj_stat(struct mdevd *d, const struct fs_obj *o, struct stat *st)
+{
+	tree_stat(d->tree, o, st);
+	nodeattr_apply(&node_attrs, st->st_ino, st);
 }
 
 /* A directory listing, taken at opendir. */
@@ -72,6 +104,7 @@ static void op_destroy(void *userdata)
 			snap_free(&((struct open_dir *)h)->snap);
 		free(h);
 	}
+	nodeattr_clear(&node_attrs);
 }
 
 static void op_init(void *userdata, struct fuse_conn_info *conn)
@@ -99,7 +132,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		err = tree_lookup(d->tree, &dir, name, &o);
 	if (!err) {
 		e.ino = tree_ino(&o);
-		tree_stat(d->tree, &o, &e.attr);
+		obj_stat(d, &o, &e.attr);
 		e.entry_timeout = tree_entry_timeout(&o);
 		e.attr_timeout = ATTR_TIMEOUT;
 	}
@@ -136,7 +169,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino,
 	mdev_core_lock(d->core);
 	int err = tree_resolve(d->tree, ino, &o);
 	if (!err)
-		tree_stat(d->tree, &o, &st);
+		obj_stat(d, &o, &st);
 	mdev_core_unlock(d->core);
 	if (err)
 		fuse_reply_err(req, -err);
@@ -144,27 +177,64 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino,
 		fuse_reply_attr(req, &st, ATTR_TIMEOUT);
 }
 
-/* Truncation (shell '>' on a kernel without atomic O_TRUNC) and time
- * updates are accepted and change nothing; ownership and modes are fixed. */
+/* The change a setattr asks for, as kernfs's __kernfs_setattr() keeps it:
+ * mode, owner and times; a size is accepted and ignored ("this ignores
+ * size changes"). Whether the caller may is the kernel's check
+ * (default_permissions: setattr_prepare() before the request comes). */
+static struct nodeattr_change setattr_change(const struct stat *attr,
+					     int to_set)
+{
+	struct nodeattr_change c;
+	struct timespec now;
+
+	memset(&c, 0, sizeof(c));
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (to_set & FUSE_SET_ATTR_MODE) {
+		c.set |= NA_MODE;
+		c.mode = attr->st_mode;
+	}
+	if (to_set & FUSE_SET_ATTR_UID) {
+		c.set |= NA_UID;
+		c.uid = attr->st_uid;
+	}
+	if (to_set & FUSE_SET_ATTR_GID) {
+		c.set |= NA_GID;
+		c.gid = attr->st_gid;
+	}
+	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_ATIME_NOW)) {
+		c.set |= NA_ATIME;
+		c.atime =
+		    (to_set & FUSE_SET_ATTR_ATIME_NOW) ? now : attr->st_atim;
+	}
+	if (to_set & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW)) {
+		c.set |= NA_MTIME;
+		c.mtime =
+		    (to_set & FUSE_SET_ATTR_MTIME_NOW) ? now : attr->st_mtim;
+	}
+	/* notify_change() sets ctime with every change it makes. */
+	if (c.set || (to_set & FUSE_SET_ATTR_CTIME)) {
+		c.set |= NA_CTIME;
+		c.ctime = (to_set & FUSE_SET_ATTR_CTIME) ? attr->st_ctim : now;
+	}
+	return c;
+}
+
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		       int to_set, struct fuse_file_info *fi)
 {
 	struct mdevd *d = req_mdevd(req);
+	struct nodeattr_change c = setattr_change(attr, to_set);
 	struct fs_obj o;
 	struct stat st;
 
-	(void)attr;
 	(void)fi;
 	mdev_core_lock(d->core);
 	int err = tree_resolve(d->tree, ino, &o);
+	if (!err && c.set)
+		err = nodeattr_set(&node_attrs, ino, &c, ino_alive, d);
 	if (!err)
-		tree_stat(d->tree, &o, &st);
+		obj_stat(d, &o, &st);
 	mdev_core_unlock(d->core);
-	if (!err && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
-			       FUSE_SET_ATTR_GID)))
-		err = -EPERM;
-	if (!err && (to_set & FUSE_SET_ATTR_SIZE) && !S_ISREG(st.st_mode))
-		err = -EISDIR;
 	if (err)
 		fuse_reply_err(req, -err);
 	else
@@ -190,9 +260,12 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 		fuse_reply_readlink(req, buf);
 }
 
-/* kernfs_fop_open(): opening for writing needs a write bit and a store
- * method, for reading a read bit and a show method — checked for root
- * too, so `cat create` fails with EACCES even for root. */
+/* kernfs_fop_open() (KERNFS_ROOT_EXTRA_OPEN_PERM_CHECK, set by sysfs):
+ * opening for writing needs a write bit, for reading a read bit, of the
+ * mode as chmod left it — checked for root too, so `cat create` fails with
+ * EACCES even for root. A sysfs file's ops have both show and store, so
+ * after a chmod a read of a file without show (or a write of one without
+ * store) gets EIO from content.c, as from the kernel's *_attr_show(). */
 static int check_open_mode(mode_t mode, int flags)
 {
 	int acc = flags & O_ACCMODE;
@@ -216,7 +289,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	mdev_core_lock(d->core);
 	int err = tree_resolve(d->tree, ino, &o);
 	if (!err)
-		tree_stat(d->tree, &o, &st);
+		obj_stat(d, &o, &st);
 	mdev_core_unlock(d->core);
 	if (!err)
 		err = check_open_mode(st.st_mode, fi->flags);
@@ -234,6 +307,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			return;
 		}
 		of->valid = false;
+		of->shown = false;
 		of->h.dir = false;
 		handle_track(&of->h);
 	}
@@ -261,6 +335,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	if (off == 0 || !of->valid) {
+		of->shown = true;
 		mdev_core_lock(d->core);
 		/* An open file whose object is gone: ENODEV, as kernfs
 		 * answers for a deactivated node. */
@@ -309,6 +384,25 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 		fuse_reply_err(req, -err);
 	else
 		fuse_reply_write(req, size);
+}
+
+/* kernfs_generic_poll(): readable and writable always; until the open
+ * file's first show, also EPOLLERR | EPOLLPRI (a node's event count starts
+ * at 1, an open file's at 0). No show is ever notified (sysfs_notify), so
+ * the poll handle is not kept. */
+static void op_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		    struct fuse_pollhandle *ph)
+{
+	const struct open_file *of =
+	    (const struct open_file *)(uintptr_t)fi->fh;
+	unsigned revents = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+
+	(void)ino;
+	if (!of || !of->shown)
+		revents |= POLLERR | POLLPRI;
+	if (ph)
+		fuse_pollhandle_destroy(ph);
+	fuse_reply_poll(req, revents);
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino,
@@ -401,6 +495,231 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino,
 	fuse_reply_err(req, 0);
 }
 
+/* Names: sysfs has no way to create, remove or rename one (kernfs's
+ * directory operations refuse without syscall ops, the VFS refuses where
+ * kernfs has no operation at all). The VFS has already checked that the
+ * caller may write the directory, and that the name is (not) there. */
+static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode)
+{
+	(void)parent;
+	(void)name;
+	(void)mode;
+	fuse_reply_err(req, EPERM); /* kernfs_iop_mkdir() */
+}
+
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode, dev_t rdev)
+{
+	(void)parent;
+	(void)name;
+	(void)mode;
+	(void)rdev;
+	fuse_reply_err(req, EPERM); /* vfs_mknod(): no ->mknod */
+}
+
+static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode, struct fuse_file_info *fi)
+{
+	(void)parent;
+	(void)name;
+	(void)mode;
+	(void)fi;
+	fuse_reply_err(req, EACCES); /* lookup_open(): no ->create */
+}
+
+static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		       const char *name)
+{
+	(void)link;
+	(void)parent;
+	(void)name;
+	fuse_reply_err(req, EPERM); /* vfs_symlink(): no ->symlink */
+}
+
+static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		    const char *newname)
+{
+	(void)ino;
+	(void)newparent;
+	(void)newname;
+	fuse_reply_err(req, EPERM); /* vfs_link(): no ->link */
+}
+
+static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent;
+	(void)name;
+	fuse_reply_err(req, EPERM); /* vfs_unlink(): no ->unlink */
+}
+
+static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent;
+	(void)name;
+	fuse_reply_err(req, EPERM); /* kernfs_iop_rmdir() */
+}
+
+static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      fuse_ino_t newparent, const char *newname,
+		      unsigned int flags)
+{
+	(void)parent;
+	(void)name;
+	(void)newparent;
+	(void)newname;
+	/* kernfs_iop_rename(): flags first, then no syscall ops. */
+	fuse_reply_err(req, flags ? EINVAL : EPERM);
+}
+
+/* kernfs: files fsync as noop_fsync() (nothing to write back);
+ * directories have no fsync at all; nothing can be allocated. */
+static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		     struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)datasync;
+	(void)fi;
+	fuse_reply_err(req, 0);
+}
+
+static void op_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
+			struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)datasync;
+	(void)fi;
+	fuse_reply_err(req, EINVAL);
+}
+
+static void op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset,
+			 off_t length, struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)mode;
+	(void)offset;
+	(void)length;
+	(void)fi;
+	fuse_reply_err(req, EOPNOTSUPP);
+}
+
+/* simple_statfs(), which sysfs uses: a page, NAME_MAX, and no blocks or
+ * inodes to count. f_type is FUSE's, set by the kernel. */
+static void op_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct statvfs st;
+
+	(void)ino;
+	memset(&st, 0, sizeof(st));
+	st.f_bsize = MDEVD_PAGE;
+	st.f_frsize = MDEVD_PAGE;
+	st.f_namemax = NAME_MAX;
+	fuse_reply_statfs(req, &st);
+}
+
+/* kernfs's xattr handlers: trusted. and security. are kept per node;
+ * user. is only for roots with KERNFS_ROOT_SUPPORT_USER_XATTR, which sysfs
+ * is not, so set and remove refuse it and get finds nothing; other name
+ * spaces have no handler. The VFS has checked the caller's right to the
+ * name space (CAP_SYS_ADMIN for trusted., the LSM for security.). */
+static bool xattr_kept(const char *name)
+{
+	return strncmp(name, XATTR_TRUSTED_PREFIX, XATTR_TRUSTED_PREFIX_LEN) ==
+		   0 ||
+	       strncmp(name, XATTR_SECURITY_PREFIX,
+		       XATTR_SECURITY_PREFIX_LEN) == 0;
+}
+
+static bool xattr_known(const char *name)
+{
+	return xattr_kept(name) ||
+	       strncmp(name, XATTR_USER_PREFIX, XATTR_USER_PREFIX_LEN) == 0;
+}
+
+static void reply_xattr_len(fuse_req_t req, ssize_t n, size_t size,
+			    const char *buf)
+{
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else if (size == 0)
+		fuse_reply_xattr(req, (size_t)n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+}
+
+static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+			size_t size)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct fs_obj o;
+	char *buf = size ? malloc(size) : NULL;
+
+	if (size && !buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	mdev_core_lock(d->core);
+	ssize_t n = tree_resolve(d->tree, ino, &o);
+	if (!n && !xattr_known(name))
+		n = -EOPNOTSUPP;
+	if (!n)
+		n = nodeattr_getxattr(&node_attrs, ino, name, buf, size);
+	mdev_core_unlock(d->core);
+	reply_xattr_len(req, n, size, buf);
+	free(buf);
+}
+
+static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+			const char *value, size_t size, int flags)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct fs_obj o;
+
+	mdev_core_lock(d->core);
+	int err = tree_resolve(d->tree, ino, &o);
+	if (!err && !xattr_kept(name))
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = nodeattr_setxattr(&node_attrs, ino, name, value, size,
+					flags, ino_alive, d);
+	mdev_core_unlock(d->core);
+	fuse_reply_err(req, -err);
+}
+
+static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct fs_obj o;
+
+	mdev_core_lock(d->core);
+	int err = tree_resolve(d->tree, ino, &o);
+	if (!err && !xattr_kept(name))
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = nodeattr_removexattr(&node_attrs, ino, name);
+	mdev_core_unlock(d->core);
+	fuse_reply_err(req, -err);
+}
+
+static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	struct mdevd *d = req_mdevd(req);
+	struct fs_obj o;
+	char *buf = size ? malloc(size) : NULL;
+
+	if (size && !buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	mdev_core_lock(d->core);
+	ssize_t n = tree_resolve(d->tree, ino, &o);
+	if (!n)
+		n = nodeattr_listxattr(&node_attrs, ino, buf, size);
+	mdev_core_unlock(d->core);
+	reply_xattr_len(req, n, size, buf);
+	free(buf);
+}
+
 const struct fuse_lowlevel_ops mdevd_ops = {
     .init = op_init,
     .destroy = op_destroy,
@@ -414,7 +733,24 @@ const struct fuse_lowlevel_ops mdevd_ops = {
     .read = op_read,
     .write = op_write,
     .release = op_release,
+    .poll = op_poll,
     .opendir = op_opendir,
     .readdir = op_readdir,
     .releasedir = op_releasedir,
+    .mkdir = op_mkdir,
+    .mknod = op_mknod,
+    .create = op_create,
+    .symlink = op_symlink,
+    .link = op_link,
+    .unlink = op_unlink,
+    .rmdir = op_rmdir,
+    .rename = op_rename,
+    .statfs = op_statfs,
+    .fsync = op_fsync,
+    .fsyncdir = op_fsyncdir,
+    .fallocate = op_fallocate,
+    .getxattr = op_getxattr,
+    .setxattr = op_setxattr,
+    .removexattr = op_removexattr,
+    .listxattr = op_listxattr,
 };

@@ -253,20 +253,15 @@ mode_t tree_obj_mode(const struct fs_tree *t, const struct fs_obj *o)
 
 void tree_stat(struct fs_tree *t, const struct fs_obj *o, struct stat *st)
 {
-	char link[LINK_MAX_LEN];
-
 	memset(st, 0, sizeof(*st));
 	st->st_ino = tree_ino(o);
 	st->st_mode = tree_obj_mode(t, o);
 	st->st_nlink = S_ISDIR(st->st_mode) ? 2 : 1;
 	st->st_blksize = 4096;
-	if (S_ISREG(st->st_mode)) {
-		/* Like sysfs: every attribute claims a page. */
+	/* Like sysfs: every attribute claims a page; directories and links
+	 * (kernfs sets no i_size for them) have size 0. */
+	if (S_ISREG(st->st_mode))
 		st->st_size = 4096;
-	} else if (S_ISLNK(st->st_mode)) {
-		int len = tree_readlink(t, o, link, sizeof(link));
-		st->st_size = len > 0 ? len : 0;
-	}
 	st->st_atime = st->st_mtime = st->st_ctime = t->mtime;
 }
 

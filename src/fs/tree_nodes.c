@@ -84,7 +84,8 @@ int nodes_init(struct node_table *nt)
 		return -ENOMEM;
 	}
 	nt->nodes[ROOT_SLOT].up = ROOT_SLOT;
-	nt->nodes[ROOT_SLOT].mode = S_IFDIR | 0755;
+	/* sysfs's root, as kernfs_create_root() makes it. */
+	nt->nodes[ROOT_SLOT].mode = S_IFDIR | 0555;
 	nt->n_nodes = ROOT_SLOT + 1;
 	nt->live_nodes = 1;
 	return 0;
