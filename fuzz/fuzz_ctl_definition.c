@@ -61,13 +61,13 @@ static void setup_once(void)
 	scratch = root;
 	atexit(remove_scratch);
 	env.root = root;
-	env.config_base = path_join(root, "etc/mdevctl.d");
-	env.mdev_base = path_join(root, "sys/bus/mdev/devices");
-	env.parent_base = path_join(root, "sys/class/mdev_bus");
-	char *etc = path_join(root, "etc");
+	env.config_base = xpath_join(root, "etc/mdevctl.d");
+	env.mdev_base = xpath_join(root, "sys/bus/mdev/devices");
+	env.parent_base = xpath_join(root, "sys/class/mdev_bus");
+	char *etc = xpath_join(root, "etc");
 	if (mkdir(etc, 0755) || mkdir(env.config_base, 0755))
 		abort();
-	char *p0 = path_join(env.config_base, "p0");
+	char *p0 = xpath_join(env.config_base, "p0");
 	if (mkdir(p0, 0755))
 		abort();
 	snprintf(file_path, sizeof(file_path), "%s/%s", p0, UUID_TEXT);

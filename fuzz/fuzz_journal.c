@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/hash.h"
 #include "hardware.h"
 #include "journal.h"
 #include "libmdev.h"
@@ -48,16 +49,6 @@ static void remove_scratch(void)
 	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 static struct mdev_hardware *demo;
-
-static uint32_t fnv1a(const uint8_t *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
 
 static void setup_once(void)
 {
@@ -92,7 +83,7 @@ static void write_journal(const uint8_t *data, size_t size)
 				(const char *)data + 1);
 		else
 			fprintf(f, "%.*s %08" PRIx32 "\n", (int)n,
-				(const char *)data, fnv1a(data, n));
+				(const char *)data, fnv1a32(data, n));
 		data += nl ? n + 1 : n;
 		size -= nl ? n + 1 : n;
 	}

@@ -2,8 +2,7 @@
 /*
  * udev events (--uevents), in the shape the kernel sends them: devices
  * add/bind and unbind/remove on SUBSYSTEM=mdev, parents "change" with
- * MDEV_STATE=registered|unregistered. Built without uevent.c, mdevd
- * refuses --uevents.
+ * MDEV_STATE=registered|unregistered.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +11,6 @@
 #include "mdevd.h"
 #include "pci.h"
 
-#ifdef MDEVD_HAVE_UEVENT
 #include "uevent.h"
 
 int events_open(struct mdevd *d)
@@ -115,35 +113,3 @@ void events_parent(struct mdevd *d, struct mdev_parent *p, const char *action,
 	props[n] = NULL;
 	send_event(d, action, devpath, subsystem, props);
 }
-
-#else
-
-int events_open(struct mdevd *d)
-{
-	(void)d;
-	fputs("mdevd: --uevents: this build has no uevent support\n", stderr);
-	return -ENOTSUP;
-}
-
-void events_close(struct mdevd *d)
-{
-	(void)d;
-}
-
-void events_device(struct mdevd *d, struct mdev_device *m, const char *action)
-{
-	(void)d;
-	(void)m;
-	(void)action;
-}
-
-void events_parent(struct mdevd *d, struct mdev_parent *p, const char *action,
-		   const char *mdev_state)
-{
-	(void)d;
-	(void)p;
-	(void)action;
-	(void)mdev_state;
-}
-
-#endif
