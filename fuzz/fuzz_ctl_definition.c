@@ -16,7 +16,6 @@
  * unless MDEV_FUZZ_VERBOSE is set.
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
 #include "ctl.h"
 
 #define UUID_TEXT "0e5b4d2a-97c5-4f5c-9a4d-3d3c1e0f7a11"
@@ -32,19 +32,10 @@ static struct ctl_env env;
 static char file_path[256];
 static const char *scratch;
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* The scratch directory goes when the fuzzer exits. */
 static void remove_scratch(void)
 {
-	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(scratch);
 }
 
 static void setup_once(void)

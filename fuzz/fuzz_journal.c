@@ -18,7 +18,6 @@
  * re-running one artifact).
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
 #include "common/hash.h"
 #include "hardware.h"
 #include "journal.h"
@@ -34,19 +34,10 @@
 static char dir[64];
 static const char *scratch = dir;
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* The scratch directory goes when the fuzzer exits. */
 static void remove_scratch(void)
 {
-	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(scratch);
 }
 static struct mdev_hardware *demo;
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,4 +66,27 @@ int fsync_dir(const char *dir)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+/* nftw() passes no context; thread-local keeps remove_tree() reentrant
+ * across threads. */
+static _Thread_local int remove_tree_error;
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if ((type == FTW_DP ? rmdir(path) : unlink(path)) < 0 &&
+	    remove_tree_error == 0)
+		remove_tree_error = -errno;
+	return 0;
+}
+
+int remove_tree(const char *path)
+{
+	remove_tree_error = 0;
+	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
+		return -errno;
+	return remove_tree_error;
 }

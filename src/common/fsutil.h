@@ -16,5 +16,8 @@ char *path_join(const char *dir, const char *name);
 int mkdir_p(const char *path, mode_t mode);
 /* fsync of a directory, so that a rename or create in it is durable. */
 int fsync_dir(const char *dir);
+/* rm -rf that neither follows links nor leaves path's file system: removes
+ * all it can and returns the first error (-ENOENT when path is missing). */
+int remove_tree(const char *path);
 
 #endif

@@ -2,8 +2,8 @@
 /*
  * src/common: hashes against the published FNV-1a vectors (the journal's
  * checksums are on disk), the hash table through growth, removal and full
- * hash collisions, the file system helpers on a scratch directory, and
- * each name rule at its edges.
+ * hash collisions, the file system helpers on a scratch directory (which
+ * remove_tree() removes at the end), and each name rule at its edges.
  */
 #include <errno.h>
 #include <limits.h>
@@ -137,11 +137,8 @@ static int make_scratch(void **state)
 
 static int remove_scratch(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-	return system(cmd);
+	return remove_tree(scratch);
 }
 
 static mode_t mode_of(const char *path)
@@ -194,6 +191,32 @@ static void fsync_dir_errors(void **state)
 	assert_int_equal(fsync_dir(file), -ENOTDIR);
 	free(missing);
 	free(file);
+}
+
+static void remove_tree_keeps_link_targets(void **state)
+{
+	char *tree = path_join(scratch, "tree"), *deep = path_join(tree, "x/y");
+	char *outside = path_join(scratch, "outside");
+	char *kept = path_join(outside, "kept"), *link = path_join(deep, "l");
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(mkdir_p(deep, 0755), 0);
+	assert_int_equal(mkdir_p(outside, 0755), 0);
+	f = fopen(kept, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(symlink(outside, link), 0);
+	assert_int_equal(remove_tree(tree), 0);
+	assert_int_equal(access(tree, F_OK), -1);
+	/* The link went, not what it pointed to. */
+	assert_int_equal(access(kept, F_OK), 0);
+	assert_int_equal(remove_tree(tree), -ENOENT);
+	free(tree);
+	free(deep);
+	free(outside);
+	free(kept);
+	free(link);
 }
 
 /* ---------------------------------------------------------------- names */
@@ -291,6 +314,7 @@ int main(void)
 	    cmocka_unit_test(path_join_slashes),
 	    cmocka_unit_test(mkdir_p_modes_and_errors),
 	    cmocka_unit_test(fsync_dir_errors),
+	    cmocka_unit_test(remove_tree_keeps_link_targets),
 	    cmocka_unit_test(sysfs_names),
 	    cmocka_unit_test(sysfs_paths),
 	    cmocka_unit_test(sysfs_attrs),
