@@ -121,7 +121,7 @@ int cli_parse(int argc, char **argv, bool as_lsmdev, struct ctl_args *a,
 struct help_text {
 	const char *name;
 	const char *short_help;
-	const char *long_help;
+	const char *long_help; /* NULL: the same as short_help */
 };
 extern const struct help_text ctl_help_texts[];
 
