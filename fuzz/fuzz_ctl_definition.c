@@ -25,6 +25,7 @@
 
 #include "common/fsutil.h"
 #include "ctl.h"
+#include "quiet_stderr.h"
 
 #define UUID_TEXT "0e5b4d2a-97c5-4f5c-9a4d-3d3c1e0f7a11"
 
@@ -142,21 +143,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 65536)
 		return 0;
 	setup_once();
-	bool quiet = !getenv("MDEV_FUZZ_VERBOSE");
-	int saved = -1;
-	if (quiet) {
-		fflush(stderr);
-		saved = dup(2);
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 2);
-		close(null);
-	}
+	int saved = quiet_stderr();
 	write_input(data, size);
 	char *first = from_jsonfile(file_path);
 	if (first) {
 		char *second = from_text(first);
 		if (!second || strcmp(first, second) != 0) {
-			dup2(saved, 2);
+			restore_stderr(&saved);
 			fprintf(stderr, "round trip differs:\n%s\n---\n%s\n",
 				first, second ? second : "(refused)");
 			abort();
@@ -164,11 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(second);
 	}
 	size_t listed = list_store();
-	if (quiet) {
-		fflush(stderr);
-		dup2(saved, 2);
-		close(saved);
-	}
+	restore_stderr(&saved);
 	if (listed != (first ? 1u : 0u)) {
 		fprintf(stderr, "store listed %zu, parser %s\n", listed,
 			first ? "accepted" : "refused");

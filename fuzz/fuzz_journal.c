@@ -30,6 +30,7 @@
 #include "hardware.h"
 #include "journal.h"
 #include "libmdev.h"
+#include "quiet_stderr.h"
 
 static char dir[64];
 static const char *scratch = dir;
@@ -165,22 +166,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	setup_once();
 	write_journal(data, size);
-	bool quiet = !getenv("MDEV_FUZZ_VERBOSE");
-	int saved = -1;
-	if (quiet) {
-		fflush(stderr);
-		saved = dup(2);
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 2);
-		close(null);
-	}
+	int saved = quiet_stderr();
 	char *first = replay_once();
 	char *second = replay_once();
-	if (quiet) {
-		fflush(stderr);
-		dup2(saved, 2);
-		close(saved);
-	}
+	restore_stderr(&saved);
 	if (strcmp(first, second) != 0) {
 		fprintf(stderr, "compaction changed the state:\n%s---\n%s",
 			first, second);
