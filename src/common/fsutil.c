@@ -33,10 +33,13 @@ static int mkdir_one(const char *path, mode_t mode)
 
 int mkdir_p(const char *path, mode_t mode)
 {
-	char *p = strdup(path);
 	struct stat st;
 	int ret = 0;
+	char *p;
 
+	if (!path[0])
+		return -ENOENT; /* as mkdir("") */
+	p = strdup(path);
 	if (!p)
 		return -ENOMEM;
 	/* Each prefix ending before a '/' (not the leading one), then all. */

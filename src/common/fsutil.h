@@ -12,7 +12,7 @@
  * when dir is "". NULL when out of memory. */
 char *path_join(const char *dir, const char *name);
 /* mkdir -p: creates each missing component with mode (the umask applies);
- * -ENOTDIR when path exists and is not a directory. */
+ * -ENOTDIR when path exists and is not a directory, -ENOENT for "". */
 int mkdir_p(const char *path, mode_t mode);
 /* fsync of a directory, so that a rename or create in it is durable. */
 int fsync_dir(const char *dir);

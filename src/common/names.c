@@ -34,10 +34,11 @@ bool name_is_sysfs(const char *s, size_t max_len)
 bool name_is_sysfs_path(const char *s, size_t max_len, size_t name_max)
 {
 	size_t n = s ? strnlen(s, max_len + 1) : 0;
-	const char *end = s + n;
+	const char *end;
 
 	if (n == 0 || n > max_len)
 		return false;
+	end = s + n;
 	for (const char *p = s;;) {
 		const char *slash = memchr(p, '/', (size_t)(end - p));
 		const char *stop = slash ? slash : end;

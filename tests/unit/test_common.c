@@ -171,6 +171,11 @@ static void mkdir_p_modes_and_errors(void **state)
 	fclose(f);
 	assert_int_equal(mkdir_p(file, 0755), -ENOTDIR);
 	assert_int_equal(mkdir_p(under, 0755), -ENOTDIR);
+	assert_int_equal(mkdir_p("", 0755), -ENOENT);
+	/* A trailing '/' is the same directory. */
+	char *trailing = path_join(scratch, "a/b/c/");
+	assert_int_equal(mkdir_p(trailing, 0755), 0);
+	free(trailing);
 	free(deep);
 	free(mid);
 	free(file);
