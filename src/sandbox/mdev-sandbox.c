@@ -242,8 +242,8 @@ static void find_libvirt(struct sandbox *sb)
 	    "/usr/lib/*/libvirt/connection-driver/libvirt_driver_nodedev.so",
 	    "/usr/lib64/libvirt/connection-driver/libvirt_driver_nodedev.so",
 	    "/usr/lib/libvirt/connection-driver/libvirt_driver_nodedev.so",
-	    "/usr/local/lib*/libvirt/connection-driver/"
-	    "libvirt_driver_nodedev.so"};
+	    ("/usr/local/lib*/libvirt/connection-driver/"
+	     "libvirt_driver_nodedev.so")};
 
 	for (size_t i = 0; !sb->libvirtd && i < ARRAY_SIZE(daemons); i++)
 		if (is_executable(daemons[i]))
