@@ -16,7 +16,6 @@
  * unless MDEV_FUZZ_VERBOSE is set.
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +23,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
 #include "ctl.h"
+#include "quiet_stderr.h"
 
 #define UUID_TEXT "0e5b4d2a-97c5-4f5c-9a4d-3d3c1e0f7a11"
 
@@ -32,19 +33,10 @@ static struct ctl_env env;
 static char file_path[256];
 static const char *scratch;
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* The scratch directory goes when the fuzzer exits. */
 static void remove_scratch(void)
 {
-	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(scratch);
 }
 
 static void setup_once(void)
@@ -61,13 +53,13 @@ static void setup_once(void)
 	scratch = root;
 	atexit(remove_scratch);
 	env.root = root;
-	env.config_base = path_join(root, "etc/mdevctl.d");
-	env.mdev_base = path_join(root, "sys/bus/mdev/devices");
-	env.parent_base = path_join(root, "sys/class/mdev_bus");
-	char *etc = path_join(root, "etc");
+	env.config_base = xpath_join(root, "etc/mdevctl.d");
+	env.mdev_base = xpath_join(root, "sys/bus/mdev/devices");
+	env.parent_base = xpath_join(root, "sys/class/mdev_bus");
+	char *etc = xpath_join(root, "etc");
 	if (mkdir(etc, 0755) || mkdir(env.config_base, 0755))
 		abort();
-	char *p0 = path_join(env.config_base, "p0");
+	char *p0 = xpath_join(env.config_base, "p0");
 	if (mkdir(p0, 0755))
 		abort();
 	snprintf(file_path, sizeof(file_path), "%s/%s", p0, UUID_TEXT);
@@ -151,21 +143,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 65536)
 		return 0;
 	setup_once();
-	bool quiet = !getenv("MDEV_FUZZ_VERBOSE");
-	int saved = -1;
-	if (quiet) {
-		fflush(stderr);
-		saved = dup(2);
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 2);
-		close(null);
-	}
+	int saved = quiet_stderr();
 	write_input(data, size);
 	char *first = from_jsonfile(file_path);
 	if (first) {
 		char *second = from_text(first);
 		if (!second || strcmp(first, second) != 0) {
-			dup2(saved, 2);
+			restore_stderr(&saved);
 			fprintf(stderr, "round trip differs:\n%s\n---\n%s\n",
 				first, second ? second : "(refused)");
 			abort();
@@ -173,11 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(second);
 	}
 	size_t listed = list_store();
-	if (quiet) {
-		fflush(stderr);
-		dup2(saved, 2);
-		close(saved);
-	}
+	restore_stderr(&saved);
 	if (listed != (first ? 1u : 0u)) {
 		fprintf(stderr, "store listed %zu, parser %s\n", listed,
 			first ? "accepted" : "refused");

@@ -18,7 +18,6 @@
  * re-running one artifact).
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,38 +25,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
+#include "common/hash.h"
 #include "hardware.h"
 #include "journal.h"
 #include "libmdev.h"
+#include "quiet_stderr.h"
 
 static char dir[64];
 static const char *scratch = dir;
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* The scratch directory goes when the fuzzer exits. */
 static void remove_scratch(void)
 {
-	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(scratch);
 }
 static struct mdev_hardware *demo;
-
-static uint32_t fnv1a(const uint8_t *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
 
 static void setup_once(void)
 {
@@ -92,7 +75,7 @@ static void write_journal(const uint8_t *data, size_t size)
 				(const char *)data + 1);
 		else
 			fprintf(f, "%.*s %08" PRIx32 "\n", (int)n,
-				(const char *)data, fnv1a(data, n));
+				(const char *)data, fnv1a32(data, n));
 		data += nl ? n + 1 : n;
 		size -= nl ? n + 1 : n;
 	}
@@ -183,22 +166,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	setup_once();
 	write_journal(data, size);
-	bool quiet = !getenv("MDEV_FUZZ_VERBOSE");
-	int saved = -1;
-	if (quiet) {
-		fflush(stderr);
-		saved = dup(2);
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 2);
-		close(null);
-	}
+	int saved = quiet_stderr();
 	char *first = replay_once();
 	char *second = replay_once();
-	if (quiet) {
-		fflush(stderr);
-		dup2(saved, 2);
-		close(saved);
-	}
+	restore_stderr(&saved);
 	if (strcmp(first, second) != 0) {
 		fprintf(stderr, "compaction changed the state:\n%s---\n%s",
 			first, second);

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/common.h"
+#include "common/htable.h"
 #include "libmdev.h"
 
 /* What available_instances shows when nothing limits a type (no pool cost,
@@ -58,14 +60,11 @@ static inline bool mdev_list_empty(const struct mdev_list *head)
 	return head->next == head;
 }
 
-#define mdev_container_of(ptr, type, member)                                   \
-	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+#define mdev_container_of(ptr, type, member) container_of(ptr, type, member)
 
 /* UUID → device hash table with chaining through the devices. */
 struct mdev_registry {
-	struct mdev_device **buckets;
-	size_t n_buckets; /* a power of two */
-	size_t count;
+	struct htable table;
 	uint64_t seed;
 };
 
@@ -155,7 +154,7 @@ struct mdev_device {
 	struct mdev_list core_node;
 	struct mdev_list parent_node;
 	struct mdev_list type_node;
-	struct mdev_device *hash_next;
+	struct htable_node registry_link;
 	struct mdev_type *type;
 	void *driver_data;
 	struct mdev_event_node removed; /* queued by the removal */

@@ -61,8 +61,6 @@ static const struct mdev_attr_format mdev_attr_formats[] = {
     {"heads", "a positive integer", check_heads},
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const struct mdev_class *class_find(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(mdev_classes); i++)

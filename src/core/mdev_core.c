@@ -274,7 +274,7 @@ size_t mdev_device_count(struct mdev_core *core)
 	size_t n;
 
 	mdev_core_lock(core);
-	n = core->registry.count;
+	n = core->registry.table.count;
 	mdev_core_unlock(core);
 	return n;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/names.h"
 #include "core_priv.h"
 
 static bool is_hex(char c)
@@ -104,27 +105,11 @@ int mdev_parse_remove_value(const char *buf, size_t len, unsigned long *val)
 	return 0;
 }
 
-/* A directory or file name in the tree: 1..MDEV_NAME_MAX visible ASCII
- * characters (no space, so names are single words in the journal), no '/',
- * not "." or "..". */
+/* A directory or file name in the tree: a sysfs name (common/names.h) of
+ * at most MDEV_NAME_MAX bytes. */
 bool mdev_valid_name(const char *s)
 {
-	size_t n;
-
-	if (!s)
-		return false;
-	n = strnlen(s, MDEV_NAME_MAX + 1);
-	if (n == 0 || n > MDEV_NAME_MAX)
-		return false;
-	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= ' ' || c >= 0x7f || c == '/')
-			return false;
-	}
-	return true;
+	return name_is_sysfs(s, MDEV_NAME_MAX);
 }
 
 const char *mdev_printable(const char *s, char *out, size_t outlen)

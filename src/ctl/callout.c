@@ -79,7 +79,7 @@ static void scan_dir(const char *dir, struct script_set *s, bool sorted)
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		p = path_join(dir, de->d_name);
+		p = xpath_join(dir, de->d_name);
 		if (!trusted(p)) {
 			free(p);
 			continue;

@@ -601,7 +601,8 @@ static int print_help(const char *key, bool is_long, int *exit_code)
 	const struct help_text *h = help_for(key);
 
 	if (h)
-		fputs(is_long ? h->long_help : h->short_help, stdout);
+		fputs(is_long && h->long_help ? h->long_help : h->short_help,
+		      stdout);
 	*exit_code = 0;
 	return -1;
 }

@@ -121,7 +121,7 @@ static void scan_store(const struct ctl_env *env, struct snapshot *s, int ifd)
 		/* the parents `list -d` knows (store.c) */
 		if (pe->d_name[0] == '.' || !valid_parent_name(pe->d_name))
 			continue;
-		pdir = path_join(env->config_base, pe->d_name);
+		pdir = xpath_join(env->config_base, pe->d_name);
 		pd = opendir(pdir);
 		if (!pd) {
 			free(pdir);
@@ -142,7 +142,7 @@ static void scan_store(const struct ctl_env *env, struct snapshot *s, int ifd)
 			if (de->d_name[0] == '.' ||
 			    uuid_parse_rs(de->d_name, &u, NULL) < 0)
 				continue;
-			path = path_join(pdir, de->d_name);
+			path = xpath_join(pdir, de->d_name);
 			if (read_file(path, 1 << 20, &text, &len) < 0) {
 				free(path);
 				continue;

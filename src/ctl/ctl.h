@@ -37,8 +37,9 @@ void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *path_join(const char *a, const char *b);
-char *path_join3(const char *a, const char *b, const char *c);
+/* path_join() (common/fsutil.h) that exits when out of memory. */
+char *xpath_join(const char *a, const char *b);
+char *xpath_join3(const char *a, const char *b, const char *c);
 
 /* ---- errors (anyhow-style: a message plus a chain of causes) ------------- */
 struct ctl_err {
@@ -59,6 +60,8 @@ void err_print(const struct ctl_err *e);
 void err_clear(struct ctl_err *e);
 /* Rust io::Error's Display: "No such file or directory (os error 2)". */
 char *io_error_text(int errnum);
+/* Replaces the error with io_error_text(errnum) alone; returns -1. */
+int err_io(struct ctl_err *e, int errnum);
 
 /* env_logger-compatible warning line: "[<utc> WARN  <module>] msg", where
  * module is the Rust module 1.2.0 logs from ("mdevctl", "mdevctl::mdev"). */
@@ -118,7 +121,7 @@ int cli_parse(int argc, char **argv, bool as_lsmdev, struct ctl_args *a,
 struct help_text {
 	const char *name;
 	const char *short_help;
-	const char *long_help;
+	const char *long_help; /* NULL: the same as short_help */
 };
 extern const struct help_text ctl_help_texts[];
 

@@ -92,12 +92,12 @@ char *mdev_persist_path(const struct mdev *d)
 {
 	if (!d->parent)
 		return NULL;
-	return path_join3(d->env->config_base, d->parent, d->uuid_str);
+	return xpath_join3(d->env->config_base, d->parent, d->uuid_str);
 }
 
 char *mdev_sysfs_path(const struct mdev *d)
 {
-	return path_join(d->env->mdev_base, d->uuid_str);
+	return xpath_join(d->env->mdev_base, d->uuid_str);
 }
 
 bool mdev_is_defined(const struct mdev *d)

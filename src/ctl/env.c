@@ -16,16 +16,16 @@ int env_init(struct ctl_env *env, struct ctl_err *e)
 	int i;
 
 	env->root = xstrdup(root && *root ? root : "/");
-	env->mdev_base = path_join(env->root, "sys/bus/mdev/devices");
-	env->parent_base = path_join(env->root, "sys/class/mdev_bus");
-	env->config_base = path_join(env->root, "etc/mdevctl.d");
-	etc_scripts = path_join(env->config_base, "scripts.d");
-	lib_scripts = path_join(env->root, "usr/lib/mdevctl/scripts.d");
+	env->mdev_base = xpath_join(env->root, "sys/bus/mdev/devices");
+	env->parent_base = xpath_join(env->root, "sys/class/mdev_bus");
+	env->config_base = xpath_join(env->root, "etc/mdevctl.d");
+	etc_scripts = xpath_join(env->config_base, "scripts.d");
+	lib_scripts = xpath_join(env->root, "usr/lib/mdevctl/scripts.d");
 	/* 1.3 looks in usr/lib first, then in 1.2's etc location */
-	env->callout_dirs[0] = path_join(lib_scripts, "callouts");
-	env->callout_dirs[1] = path_join(etc_scripts, "callouts");
-	env->notifier_dirs[0] = path_join(lib_scripts, "notifiers");
-	env->notifier_dirs[1] = path_join(etc_scripts, "notifiers");
+	env->callout_dirs[0] = xpath_join(lib_scripts, "callouts");
+	env->callout_dirs[1] = xpath_join(etc_scripts, "callouts");
+	env->notifier_dirs[0] = xpath_join(lib_scripts, "notifiers");
+	env->notifier_dirs[1] = xpath_join(etc_scripts, "notifiers");
 	free(etc_scripts);
 	free(lib_scripts);
 

@@ -11,6 +11,7 @@
  */
 #include "ctl.h"
 #include "validate.h"
+#include "common/fsutil.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -93,7 +94,7 @@ static struct mdev *load_one(const struct ctl_env *env, const char *parent,
 static void scan_parent(const struct ctl_env *env, const char *parent,
 			const ctl_uuid *uuid, struct mdev_list *out)
 {
-	char *pdir = path_join(env->config_base, parent);
+	char *pdir = xpath_join(env->config_base, parent);
 	DIR *dir = opendir(pdir);
 	struct dirent *de;
 
@@ -113,7 +114,7 @@ static void scan_parent(const struct ctl_env *env, const char *parent,
 
 		if (de->d_name[0] == '.')
 			continue;
-		path = path_join(pdir, de->d_name);
+		path = xpath_join(pdir, de->d_name);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
 			free(path);
 			continue;
@@ -149,11 +150,7 @@ int store_defined_devices(const struct ctl_env *env, const ctl_uuid *uuid,
 	struct dirent *de;
 
 	if (!dir) {
-		int en = errno;
-
-		err_clear(e);
-		e->msg = io_error_text(en);
-		return -1;
+		return err_io(e, errno);
 	}
 	while ((de = readdir(dir))) {
 		char *p;
@@ -162,7 +159,7 @@ int store_defined_devices(const struct ctl_env *env, const ctl_uuid *uuid,
 			continue;
 		if (parent && strcmp(parent, de->d_name))
 			continue;
-		p = path_join(env->config_base, de->d_name);
+		p = xpath_join(env->config_base, de->d_name);
 		if (is_dir(p))
 			scan_parent(env, de->d_name, uuid, out);
 		free(p);
@@ -217,43 +214,6 @@ int store_get_defined(const struct ctl_env *env, const ctl_uuid *uuid,
 	return 0;
 }
 
-/* Rust's fs::create_dir_all. */
-static int mkdir_all(const char *path)
-{
-	char *p = xstrdup(path), *s;
-	int r = 0;
-
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			r = -errno;
-			break;
-		}
-		*s = '/';
-	}
-	if (!r && mkdir(p, 0777) < 0 && errno != EEXIST)
-		r = -errno;
-	if (!r && !is_dir(p))
-		r = -ENOTDIR;
-	free(p);
-	return r;
-}
-
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /* Writes go through atomic_write_at() (validate.c) relative to the parent
  * directory opened without following a symlink: readers see the old or the
  * new file, never a partial one, also across a crash; a symlink at the
@@ -290,14 +250,12 @@ int store_write(const struct mdev *d, struct ctl_err *e)
 		return err_set(e, "Definition of device %s is not valid UTF-8",
 			       d->uuid_str);
 	}
-	dir = path_join(d->env->config_base, d->parent);
+	dir = xpath_join(d->env->config_base, d->parent);
 	dfd = store_dir_open(dir);
 	if (dfd == -ENOENT) {
-		r = mkdir_all(dir);
+		r = mkdir_p(dir, 0777); /* Rust's fs::create_dir_all */
 		if (r < 0) {
-			err_clear(e);
-			e->msg = io_error_text(-r);
-			r = -1;
+			r = err_io(e, -r);
 			goto out;
 		}
 		dfd = store_dir_open(dir);
@@ -344,7 +302,7 @@ int store_remove(const struct mdev *d, struct ctl_err *e)
 		sb_free(&b);
 		r = err_cause_errno(e, en);
 	} else {
-		dir = path_join(d->env->config_base, d->parent);
+		dir = xpath_join(d->env->config_base, d->parent);
 		fsync_dir(dir);
 		free(dir);
 	}
@@ -354,7 +312,7 @@ int store_remove(const struct mdev *d, struct ctl_err *e)
 
 int store_lock(const struct ctl_env *env)
 {
-	char *p = path_join(env->config_base, ".lock");
+	char *p = xpath_join(env->config_base, ".lock");
 	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
 	free(p);

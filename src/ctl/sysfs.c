@@ -25,11 +25,7 @@ static int canonical_basename(const char *path, char **out, struct ctl_err *e)
 	const char *slash;
 
 	if (!real) {
-		int en = errno;
-
-		err_clear(e);
-		e->msg = io_error_text(en);
-		return -1;
+		return err_io(e, errno);
 	}
 	slash = strrchr(real, '/');
 	if (!slash || !slash[1]) {
@@ -54,10 +50,7 @@ int sysfs_load(struct mdev *d, struct ctl_err *e)
 	}
 	real = realpath(path, NULL);
 	if (!real) {
-		int en = errno;
-
-		err_clear(e);
-		e->msg = io_error_text(en);
+		err_io(e, errno);
 		goto out;
 	}
 	slash = strrchr(real, '/');
@@ -69,7 +62,7 @@ int sysfs_load(struct mdev *d, struct ctl_err *e)
 		r = 0;
 		goto out;
 	}
-	tpath = path_join(path, "mdev_type");
+	tpath = xpath_join(path, "mdev_type");
 	if (canonical_basename(tpath, &type, e) < 0)
 		goto out;
 	if (d->type && strcmp(d->type, type)) {
@@ -169,7 +162,7 @@ static char *trim(char *s)
  * a FUSE tree. Longer files (static test trees) are read to the end. */
 static int read_trimmed(const char *dir, const char *name, char **out)
 {
-	char *p = path_join(dir, name), buf[8192];
+	char *p = xpath_join(dir, name), buf[8192];
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
@@ -199,13 +192,6 @@ static int read_trimmed(const char *dir, const char *name, char **out)
 	buf[n] = '\0';
 	*out = xstrdup(trim(buf));
 	return 0;
-}
-
-static int errno_err(struct ctl_err *e, int neg)
-{
-	err_clear(e);
-	e->msg = io_error_text(-neg);
-	return -1;
 }
 
 /* Rust's i32::from_str error texts. */
@@ -250,14 +236,14 @@ static int load_type(const char *parent, const char *tdir, const char *tname,
 	t->type = xstrdup(tname);
 	r = read_trimmed(tdir, "available_instances", &avail);
 	if (r < 0)
-		return errno_err(e, r);
+		return err_io(e, -r);
 	r = sysfs_parse_i32(avail, &t->available, e);
 	free(avail);
 	if (r < 0)
 		return -1;
 	r = read_trimmed(tdir, "device_api", &t->device_api);
 	if (r < 0)
-		return errno_err(e, r);
+		return err_io(e, -r);
 	if (read_trimmed(tdir, "name", &t->name) < 0)
 		t->name = xstrdup("");
 	if (read_trimmed(tdir, "description", &desc) < 0)
@@ -320,9 +306,9 @@ static int parent_types(const struct ctl_env *env, const char *name,
 {
 	/* resolve the class link once: walking through it again for every
 	 * file costs a readlink round trip each time */
-	char *link = path_join(env->parent_base, name);
+	char *link = xpath_join(env->parent_base, name);
 	char *real = realpath(link, NULL);
-	char *tdir = path_join(real ? real : link, "mdev_supported_types");
+	char *tdir = xpath_join(real ? real : link, "mdev_supported_types");
 	struct dirent *te;
 	DIR *td;
 	int r = 0;
@@ -331,7 +317,7 @@ static int parent_types(const struct ctl_env *env, const char *name,
 	free(link);
 	td = opendir(tdir);
 	if (!td) {
-		r = errno_err(e, -errno);
+		r = err_io(e, errno);
 		free(tdir);
 		return r;
 	}
@@ -342,7 +328,7 @@ static int parent_types(const struct ctl_env *env, const char *name,
 
 		if (te->d_name[0] == '.')
 			continue;
-		one = path_join(tdir, te->d_name);
+		one = xpath_join(tdir, te->d_name);
 		if (te->d_type != DT_DIR &&
 		    (stat(one, &st) < 0 || !S_ISDIR(st.st_mode))) {
 			free(one);
@@ -483,7 +469,7 @@ static int write_text(const char *path, const char *text)
 /* 1.2.0's find_parent_dir, including the capitalization hint. */
 int sysfs_find_parent_dir(const struct mdev *d, char **out, struct ctl_err *e)
 {
-	char *path = path_join(d->env->parent_base, d->parent);
+	char *path = xpath_join(d->env->parent_base, d->parent);
 	struct stat st;
 	struct dirent *de;
 	DIR *dir;
@@ -495,11 +481,7 @@ int sysfs_find_parent_dir(const struct mdev *d, char **out, struct ctl_err *e)
 	free(path);
 	dir = opendir(d->env->parent_base);
 	if (!dir) {
-		int en = errno;
-
-		err_clear(e);
-		e->msg = io_error_text(en);
-		return -1;
+		return err_io(e, errno);
 	}
 	while ((de = readdir(dir))) {
 		if (!strcasecmp(de->d_name, d->parent) &&
@@ -537,7 +519,7 @@ static int create(struct mdev *d, struct ctl_err *e)
 	}
 	if (sysfs_find_parent_dir(d, &pdir, e) < 0)
 		goto out;
-	types = path_join(pdir, "mdev_supported_types");
+	types = xpath_join(pdir, "mdev_supported_types");
 	if (stat(types, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		err_set(e,
 			"Parent %s is not currently registered for mdev "
@@ -545,7 +527,7 @@ static int create(struct mdev *d, struct ctl_err *e)
 			d->parent);
 		goto out;
 	}
-	tdir = path_join(types, d->type);
+	tdir = xpath_join(types, d->type);
 	if (stat(tdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		err_set(e, "Parent %s does not support mdev type %s", d->parent,
 			d->type);
@@ -553,7 +535,7 @@ static int create(struct mdev *d, struct ctl_err *e)
 	}
 	r = read_trimmed(tdir, "available_instances", &avail);
 	if (r < 0) {
-		r = errno_err(e, r);
+		r = err_io(e, -r);
 		goto out;
 	}
 	r = -1;
@@ -564,7 +546,7 @@ static int create(struct mdev *d, struct ctl_err *e)
 			d->parent);
 		goto out;
 	}
-	cpath = path_join(tdir, "create");
+	cpath = xpath_join(tdir, "create");
 	r = write_text(cpath, d->uuid_str);
 	if (r < 0) {
 		err_set(e, "Failed to create mdev %s, type %s on %s",
@@ -646,7 +628,7 @@ int sysfs_write_attrs(struct mdev *d, struct ctl_err *e)
 
 int sysfs_stop(struct mdev *d, struct ctl_err *e)
 {
-	char *base = mdev_sysfs_path(d), *p = path_join(base, "remove");
+	char *base = mdev_sysfs_path(d), *p = xpath_join(base, "remove");
 	int r = write_text(p, "1");
 
 	free(base);

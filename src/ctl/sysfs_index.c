@@ -87,7 +87,7 @@ static char *fd_basename(int fd, const char *fallback)
 
 static void scan_type_devices(int tfd, const char *type, const char *parent)
 {
-	char *rel = path_join(type, "devices");
+	char *rel = xpath_join(type, "devices");
 	int dfd = openat(tfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
 	DIR *d;
@@ -117,7 +117,7 @@ static void scan_type_devices(int tfd, const char *type, const char *parent)
 
 static void scan_parent(const struct ctl_env *env, const char *name)
 {
-	char *ppath = path_join(env->parent_base, name), *canon;
+	char *ppath = xpath_join(env->parent_base, name), *canon;
 	int pfd = open(ppath, O_RDONLY | O_DIRECTORY | O_CLOEXEC), tfd;
 	struct dirent *de;
 	DIR *td;
@@ -299,7 +299,7 @@ static struct target *target_for(const struct mdev *d)
 		err_clear(&e);
 		return t;
 	}
-	types = path_join(pdir, "mdev_supported_types");
+	types = xpath_join(pdir, "mdev_supported_types");
 	free(pdir);
 	if (stat(types, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		t->err = xasprintf("Parent %s is not currently registered for "
@@ -308,7 +308,7 @@ static struct target *target_for(const struct mdev *d)
 		free(types);
 		return t;
 	}
-	t->tdir = path_join(types, d->type);
+	t->tdir = xpath_join(types, d->type);
 	free(types);
 	if (stat(t->tdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		t->err = xasprintf("Parent %s does not support mdev type %s",
@@ -359,7 +359,7 @@ static int create_one(struct mdev *d, struct ctl_err *e)
 	if (t->err)
 		return err_set(e, "%s", t->err);
 	if (t->create_fd < 0) {
-		char *c = path_join(t->tdir, "create");
+		char *c = xpath_join(t->tdir, "create");
 
 		t->create_fd = open(c, O_WRONLY | O_CLOEXEC);
 		free(c);

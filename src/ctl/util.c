@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Small helpers: growable strings, allocation, errors, logging, file I/O. */
 #include "ctl.h"
+#include "common/fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,19 +60,19 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-char *path_join(const char *a, const char *b)
+char *xpath_join(const char *a, const char *b)
 {
-	size_t la = strlen(a);
+	char *p = path_join(a, b);
 
-	if (la && a[la - 1] == '/')
-		return xasprintf("%s%s", a, b);
-	return xasprintf("%s/%s", a, b);
+	if (!p)
+		oom();
+	return p;
 }
 
-char *path_join3(const char *a, const char *b, const char *c)
+char *xpath_join3(const char *a, const char *b, const char *c)
 {
-	char *ab = path_join(a, b);
-	char *r = path_join(ab, c);
+	char *ab = xpath_join(a, b);
+	char *r = xpath_join(ab, c);
 
 	free(ab);
 	return r;
@@ -272,6 +273,13 @@ void err_clear(struct ctl_err *e)
 		free(e->causes[i]);
 	e->msg = NULL;
 	e->ncauses = 0;
+}
+
+int err_io(struct ctl_err *e, int errnum)
+{
+	err_clear(e);
+	e->msg = io_error_text(errnum);
+	return -1;
 }
 
 void log_warn_mod(const char *module, const char *fmt, ...)

@@ -56,11 +56,17 @@ static int invalid_name(struct ctl_err *e, const char *what, const char *name)
 	return -1;
 }
 
-bool valid_parent_name(const char *name)
+/* mdevctl's rule for one path component (parents, types): as upstream, no
+ * length limit of its own; the file system's applies when it is used. */
+static bool valid_component(const char *name)
 {
 	return name && name[0] && !strchr(name, '/') && strcmp(name, ".") &&
-	       strcmp(name, "..") && strcmp(name, "scripts.d") &&
-	       !has_control(name);
+	       strcmp(name, "..") && !has_control(name);
+}
+
+bool valid_parent_name(const char *name)
+{
+	return valid_component(name) && strcmp(name, "scripts.d");
 }
 
 int check_parent_name(const char *name, struct ctl_err *e)
@@ -68,7 +74,7 @@ int check_parent_name(const char *name, struct ctl_err *e)
 	return valid_parent_name(name) ? 0 : invalid_name(e, "parent", name);
 }
 
-bool valid_attr_name(const char *name)
+bool valid_attr_path(const char *name)
 {
 	const char *c = name, *end;
 
@@ -92,7 +98,7 @@ bool valid_attr_name(const char *name)
 
 int check_attr_name(const char *name, struct ctl_err *e)
 {
-	return valid_attr_name(name) ? 0 : invalid_name(e, "attribute", name);
+	return valid_attr_path(name) ? 0 : invalid_name(e, "attribute", name);
 }
 
 bool utf8_valid(const char *s, size_t len)
@@ -180,7 +186,7 @@ int attr_write_beneath(const char *devdir, const char *name, const char *value,
 	int dirfd, fd, r;
 
 	*found = true;
-	if (!valid_attr_name(name)) {
+	if (!valid_attr_path(name)) {
 		free(copy);
 		return -EINVAL;
 	}
@@ -313,8 +319,7 @@ int check_attr_names(const struct mdev *d, struct ctl_err *e)
 int check_type_name(const char *type, struct ctl_err *e)
 {
 	/* the type names a directory below mdev_supported_types */
-	if (type && (!type[0] || strchr(type, '/') || !strcmp(type, ".") ||
-		     !strcmp(type, "..") || has_control(type)))
+	if (type && !valid_component(type))
 		return invalid_name(e, "type", type);
 	return 0;
 }

@@ -19,7 +19,7 @@ int check_parent_name(const char *name, struct ctl_err *e);
 /* An attribute name is a relative path below the device directory: not
  * empty, not absolute, no "." or ".." component, no empty component
  * ("//", trailing '/'), no control bytes. */
-bool valid_attr_name(const char *name);
+bool valid_attr_path(const char *name);
 /* Sets "Invalid attribute name '<name>'" and returns -1 when it is not. */
 int check_attr_name(const char *name, struct ctl_err *e);
 /* The same for every attribute of d: before a definition is written or a

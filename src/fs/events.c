@@ -5,8 +5,7 @@
  * I/O):
  *  - udev events (--uevents), in the shape the kernel sends them: devices
  *    add/bind and unbind/remove on SUBSYSTEM=mdev, parents "change" with
- *    MDEV_STATE=registered|unregistered. Built without uevent.c, mdevd
- *    refuses --uevents;
+ *    MDEV_STATE=registered|unregistered;
  *  - --on-register commands for parents registered.
  * Attached once the tree is mounted: nothing is announced before.
  */
@@ -25,7 +24,6 @@
 
 extern char **environ;
 
-#ifdef MDEVD_HAVE_UEVENT
 #include "uevent.h"
 
 int events_open(struct mdevd *d)
@@ -128,38 +126,6 @@ void events_parent(struct mdevd *d, struct mdev_parent *p, const char *action,
 	props[n] = NULL;
 	send_event(d, action, devpath, subsystem, props);
 }
-
-#else
-
-int events_open(struct mdevd *d)
-{
-	(void)d;
-	fputs("mdevd: --uevents: this build has no uevent support\n", stderr);
-	return -ENOTSUP;
-}
-
-void events_close(struct mdevd *d)
-{
-	(void)d;
-}
-
-void events_device(struct mdevd *d, struct mdev_device *m, const char *action)
-{
-	(void)d;
-	(void)m;
-	(void)action;
-}
-
-void events_parent(struct mdevd *d, struct mdev_parent *p, const char *action,
-		   const char *mdev_state)
-{
-	(void)d;
-	(void)p;
-	(void)action;
-	(void)mdev_state;
-}
-
-#endif
 
 /* --on-register: `sh -c 'CMD "$1"' mdevd PARENT`, not waited for. */
 static void run_on_register(struct mdevd *d, const char *parent)

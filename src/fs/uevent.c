@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/common.h"
+
 #define UDEV_GROUP 2u
 #define UDEV_MAGIC 0xfeedcafeu
 /* libudev receives into an 8 KiB buffer: anything longer is truncated. */
@@ -133,7 +135,7 @@ static int check_private_netns(char *err, size_t errlen)
 			 strerror(errno));
 		return -EPERM;
 	}
-	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(refs); i++) {
 		if (i == 1 && !is_kthreadd())
 			continue;
 		if (stat(refs[i], &ref) < 0)

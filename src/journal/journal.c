@@ -26,20 +26,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
+#include "common/hash.h"
 #include "journal_priv.h"
 
 /* -------------------------------------------------------------- encoding */
-
-static uint32_t fnv1a(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
 
 /* A growable byte buffer for building records and snapshots. */
 struct buf {
@@ -108,7 +99,7 @@ static void buf_end_record(struct buf *b, size_t start)
 	if (b->failed)
 		return;
 	buf_printf(b, " %08" PRIx32 "\n",
-		   fnv1a(b->data + start, b->len - start));
+		   fnv1a32(b->data + start, b->len - start));
 }
 
 static void record_create(struct buf *b, const struct mdev_device *mdev)
@@ -216,42 +207,6 @@ void mdev_journal_undo_last(struct mdev_journal *j)
 }
 
 /* --------------------------------------------------------------- opening */
-
-static char *path_join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-
-	if (p)
-		snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
-
-static int mkdir_p(const char *dir)
-{
-	char *copy = strdup(dir);
-	struct stat st;
-	int ret = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (char *p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0700) < 0 && errno != EEXIST)
-			ret = -errno;
-		*p = '/';
-		if (ret < 0)
-			break;
-	}
-	if (ret == 0 && mkdir(copy, 0700) < 0 && errno != EEXIST)
-		ret = -errno;
-	free(copy);
-	if (ret == 0 && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)))
-		ret = -ENOTDIR;
-	return ret;
-}
 
 static int take_lock(struct mdev_journal *j, char *err, size_t errlen)
 {
@@ -366,7 +321,7 @@ int mdev_journal_open(const char *dir, bool reset, struct mdev_journal **out,
 		ret = -ENOMEM;
 		goto fail;
 	}
-	ret = mkdir_p(dir);
+	ret = mkdir_p(dir, 0700);
 	if (ret < 0) {
 		snprintf(err, errlen, "state directory %s: %s", dir,
 			 strerror(-ret));
@@ -436,7 +391,7 @@ struct jstate {
 
 static size_t jbucket(const struct jstate *st, const uuid_t uuid)
 {
-	uint32_t h = fnv1a((const char *)uuid, sizeof(uuid_t));
+	uint32_t h = fnv1a32((const char *)uuid, sizeof(uuid_t));
 
 	return h & (st->n_buckets - 1);
 }
@@ -627,7 +582,7 @@ static int parse_line(struct jstate *st, char *line, size_t len)
 	}
 	*sp = '\0';
 	sum = strtoul(sp + 1, &end, 16);
-	if (*end || fnv1a(line, (size_t)(sp - line)) != (uint32_t)sum) {
+	if (*end || fnv1a32(line, (size_t)(sp - line)) != (uint32_t)sum) {
 		jwarn(st, "checksum mismatch; record ignored");
 		return 0;
 	}
@@ -811,19 +766,6 @@ static int write_all(int fd, const char *data, size_t len)
 		len -= (size_t)w;
 	}
 	return 0;
-}
-
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
 }
 
 /* Temp file, fsync, rename, fsync of the directory, reopen for appends. */

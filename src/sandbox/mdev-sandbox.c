@@ -50,6 +50,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/common.h"
+#include "common/fsutil.h"
+
 /* Exit status for a failure of the sandbox itself (as env(1) and
  * chroot(1) use 125), so it is not mistaken for COMMAND's. */
 #define EXIT_SANDBOX 125
@@ -57,8 +60,6 @@
 #define STOP_GRACE_MS 3000
 /* How long libvirtd may take to open its socket (--libvirt). */
 #define LIBVIRTD_START_MS 30000
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct sandbox {
 	const char *hardware; /* absolute, or NULL for the demo */
@@ -102,11 +103,11 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
-static char *path_join(const char *dir, const char *name)
+static char *xpath_join(const char *dir, const char *name)
 {
-	char *p;
+	char *p = path_join(dir, name);
 
-	if (asprintf(&p, "%s/%s", dir, name) < 0)
+	if (!p)
 		die("out of memory");
 	return p;
 }
@@ -161,8 +162,8 @@ static bool is_executable(const char *path)
 }
 
 /* An executable NAME from the environment variable ENV, or the first of
- * DIR/REL[i] that exists (the build tree puts mdevctl in ../ctl/ beside
- * our src/fs/, an install puts both in one bin/). */
+ * DIR/REL[i] that exists (the build tree puts mdevctl in ../ctl/ and mdevd
+ * in ../fs/ beside our src/sandbox/, an install puts all in one bin/). */
 static char *find_tool(const char *env, const char *name, const char *dir,
 		       const char *const *rel)
 {
@@ -197,28 +198,19 @@ static char *find_tool(const char *env, const char *name, const char *dir,
 	return NULL;
 }
 
-static void mkdir_p(const char *path, mode_t mode)
+static void xmkdir_p(const char *path, mode_t mode)
 {
-	char *p = xstrdup(path);
+	int ret = mkdir_p(path, mode);
 
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST)
-			die("mkdir %s: %s", p, strerror(errno));
-		*s = '/';
-	}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		die("mkdir %s: %s", p, strerror(errno));
-	free(p);
+	if (ret < 0)
+		die("mkdir %s: %s", path, strerror(-ret));
 }
 
 static char *absolute_dir(const char *path, const char *what)
 {
 	char *abs;
 
-	mkdir_p(path, 0755);
+	xmkdir_p(path, 0755);
 	abs = realpath(path, NULL);
 	if (!abs)
 		die("%s %s: %s", what, path, strerror(errno));
@@ -250,8 +242,8 @@ static void find_libvirt(struct sandbox *sb)
 	    "/usr/lib/*/libvirt/connection-driver/libvirt_driver_nodedev.so",
 	    "/usr/lib64/libvirt/connection-driver/libvirt_driver_nodedev.so",
 	    "/usr/lib/libvirt/connection-driver/libvirt_driver_nodedev.so",
-	    "/usr/local/lib*/libvirt/connection-driver/"
-	    "libvirt_driver_nodedev.so"};
+	    ("/usr/local/lib*/libvirt/connection-driver/"
+	     "libvirt_driver_nodedev.so")};
 
 	for (size_t i = 0; !sb->libvirtd && i < ARRAY_SIZE(daemons); i++)
 		if (is_executable(daemons[i]))
@@ -334,7 +326,7 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 	if (state)
 		sb->state = absolute_dir(state, "--state");
 	else
-		sb->state = path_join(sb->root, "state");
+		sb->state = xpath_join(sb->root, "state");
 }
 
 /* ROOT/libvirt: a driver directory holding only the node-device driver
@@ -342,12 +334,12 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
  * whose sockets live in the sandbox's private /run. */
 static void prepare_libvirt(const struct sandbox *sb)
 {
-	char *dir = path_join(sb->root, "libvirt/drivers");
-	char *link = path_join(dir, "libvirt_driver_nodedev.so");
-	char *conf = path_join(sb->root, "libvirt/libvirtd.conf");
+	char *dir = xpath_join(sb->root, "libvirt/drivers");
+	char *link = xpath_join(dir, "libvirt_driver_nodedev.so");
+	char *conf = xpath_join(sb->root, "libvirt/libvirtd.conf");
 	FILE *f;
 
-	mkdir_p(dir, 0755);
+	xmkdir_p(dir, 0755);
 	if (unlink(link) < 0 && errno != ENOENT)
 		die("%s: %s", link, strerror(errno));
 	if (symlink(sb->nodedev_driver, link) < 0)
@@ -375,12 +367,12 @@ static void prepare_root(const struct sandbox *sb)
 					   "etc/mdevctl.d/scripts.d/notifiers"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		char *p = path_join(sb->root, dirs[i]);
+		char *p = xpath_join(sb->root, dirs[i]);
 
-		mkdir_p(p, 0755);
+		xmkdir_p(p, 0755);
 		free(p);
 	}
-	mkdir_p(sb->state, 0700);
+	xmkdir_p(sb->state, 0700);
 	if (sb->libvirtd)
 		prepare_libvirt(sb);
 }
@@ -587,8 +579,8 @@ static void bind_mount(const char *from, const char *to)
 
 static void mount_private_dirs(const struct sandbox *sb)
 {
-	char *sys = path_join(sb->root, "sys");
-	char *store = path_join(sb->root, "etc/mdevctl.d");
+	char *sys = xpath_join(sb->root, "sys");
+	char *store = xpath_join(sb->root, "etc/mdevctl.d");
 	int fd;
 
 	if (!is_mounted(sb->root, sys))
@@ -606,7 +598,7 @@ static void mount_private_dirs(const struct sandbox *sb)
 	close(fd);
 	bind_mount(sys, "/sys");
 	/* An empty mount point if the host has no mdevctl installed. */
-	mkdir_p("/etc/mdevctl.d", 0755);
+	xmkdir_p("/etc/mdevctl.d", 0755);
 	bind_mount(store, "/etc/mdevctl.d");
 	free(sys);
 	free(store);
@@ -631,8 +623,8 @@ static bool socket_answers(const char *path)
  * does (bounded), so COMMAND's first virsh finds it. */
 static void start_libvirtd(const struct sandbox *sb)
 {
-	char *drivers = path_join(sb->root, "libvirt/drivers");
-	char *conf = path_join(sb->root, "libvirt/libvirtd.conf");
+	char *drivers = xpath_join(sb->root, "libvirt/drivers");
+	char *conf = xpath_join(sb->root, "libvirt/libvirtd.conf");
 	long long deadline = now_ms() + LIBVIRTD_START_MS;
 	struct timespec tick = {.tv_nsec = 20 * 1000 * 1000};
 	pid_t pid = fork();

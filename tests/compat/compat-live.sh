@@ -4,16 +4,13 @@
 # mdevctl 1.2.0 runs on one (bound over /sys in a private mount namespace),
 # ours on the other (MDEVCTL_ENV_ROOT); every command's stdout, stderr and
 # exit status, and the final store, must be identical.
-# Env: MDEVCTL (ours), MDEVD (mdevd; skipped with 77 if not built).
+# Env: MDEVCTL (ours), MDEVD (mdevd).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 : "${MDEVCTL:?set MDEVCTL}"
+: "${MDEVD:?set MDEVD}"
 compat_require
-if [ -z "${MDEVD:-}" ] || [ ! -x "$MDEVD" ]; then
-	echo "SKIP: mdevd not built"
-	exit 77
-fi
 [ -e /dev/fuse ] || { echo "SKIP: no /dev/fuse"; exit 77; }
 
 WORK=$(mktemp -d /tmp/mdevctl-live.XXXXXX)

@@ -6,19 +6,12 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../compat/lib.sh"
+. "$HERE/tap.sh"
 : "${MDEVCTL:?set MDEVCTL}"
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (chown)"; exit 77; }
 
 W=$(mktemp -d /tmp/mdevctl-sec.XXXXXX)
 trap 'rm -rf "$W"' EXIT INT TERM
-fails=0
-check() {
-	if [ "$2" = 0 ]; then echo "ok - $1"; else
-		echo "not ok - $1"
-		fails=$((fails + 1))
-	fi
-}
-ck() { _d=$1; shift; if eval "$*"; then check "$_d" 0; else check "$_d" 1; fi; }
 
 for kind in group-writable world-writable not-root; do
 	R=$W/$kind

@@ -6,6 +6,7 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../compat/lib.sh"
+. "$HERE/tap.sh"
 : "${MDEVCTL:?set MDEVCTL}"
 
 W=$(mktemp -d /tmp/mdevctl-conc.XXXXXX)
@@ -13,13 +14,6 @@ trap 'rm -rf "$W"' EXIT INT TERM
 R=$W/root
 mk_tree "$R"
 M() { MDEVCTL_ENV_ROOT=$R "$MDEVCTL" "$@"; }
-fails=0
-check() {
-	if [ "$2" = 0 ]; then echo "ok - $1"; else
-		echo "not ok - $1"
-		fails=$((fails + 1))
-	fi
-}
 N=8
 ROUNDS=${CONC_ROUNDS:-8}
 

@@ -10,25 +10,12 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../compat/lib.sh"
+. "$HERE/tap.sh"
 : "${MDEVCTL:?set MDEVCTL}"
 compat_require
 
 W=$(mktemp -d /tmp/mdevctl-hardening.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT INT TERM
-fails=0
-check() { # description, then command status
-	if [ "$2" = 0 ]; then
-		echo "ok - $1"
-	else
-		echo "not ok - $1"
-		fails=$((fails + 1))
-	fi
-}
-ck() { # desc shell-condition
-	_d=$1
-	shift
-	if eval "$*"; then check "$_d" 0; else check "$_d" 1; fi
-}
 
 UB=bbbbbbbb-2222-3333-4444-555555555555
 T=$W/t

@@ -8,31 +8,12 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../compat/lib.sh"
+. "$HERE/tap.sh"
 : "${MDEVCTL:?set MDEVCTL}"
 compat_require
 
 W=$(mktemp -d /tmp/mdevctl-robust.XXXXXX)
 trap 'rm -rf "$W"' EXIT INT TERM
-fails=0
-check() { # description, then command status
-	if [ "$2" = 0 ]; then
-		echo "ok - $1"
-	else
-		echo "not ok - $1"
-		fails=$((fails + 1))
-	fi
-}
-ck() { # desc shell-condition
-	_d=$1
-	shift
-	if eval "$*"; then check "$_d" 0; else check "$_d" 1; fi
-}
-same() { # desc file1 file2
-	if cmp -s "$2" "$3"; then check "$1" 0; else
-		diff "$2" "$3" | head -n 10
-		check "$1" 1
-	fi
-}
 
 UB=bbbbbbbb-2222-3333-4444-555555555555
 mk_tree "$W/clean"

@@ -15,9 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/common.h"
 #include "libmdev.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* mtty: a 24-port pool, mtty-1 takes 1, mtty-2 takes 2. */
 static const struct mdev_pool_desc mtty_pools[] = {{"ports", 24}};
