@@ -64,7 +64,7 @@ ninja -C "$build" $targets >"$build/fuzz-build.log" 2>&1 ||
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
-printf '%-18s %8s %12s %10s %7s %s\n' target seconds execs exec/s corpus result
+printf '%-20s %8s %12s %10s %7s %s\n' target seconds execs exec/s corpus result
 for t in "$@"; do
 	mkdir -p "$out/$t/corpus"
 	log=$out/$t/log
@@ -81,7 +81,7 @@ for t in "$@"; do
 		result="FAILED (exit $rc; see $log)"
 		status=1
 	fi
-	printf '%-18s %8s %12s %10s %7s %s\n' "$t" "$seconds" "${execs:-?}" \
+	printf '%-20s %8s %12s %10s %7s %s\n' "$t" "$seconds" "${execs:-?}" \
 		"${speed:-?}" "$corpus" "$result"
 done
 exit $status

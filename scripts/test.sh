@@ -136,7 +136,8 @@ for t in json.load(sys.stdin):
         s = s.split(":")[-1]
         if s not in seen:
             seen.append(s)
-print(" ".join(seen))')
+print(" ".join(seen))') || suites=""
+	[ -n "$suites" ] || step_failed "meson-test" 1 "not run: meson introspect build-asan --tests listed no suite"
 	for s in $suites; do
 		meson_step "suite-$s" --suite "$s"
 	done
