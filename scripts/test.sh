@@ -76,10 +76,11 @@ meson_step() {
 	_log=build-asan/meson-logs/testlog.json
 	rm -f "$_log"
 	meson test -C build-asan --print-errorlogs --num-processes 2 "$@" || _rc=$?
-	_counts=$(python3 - "$_log" <<'PY'
+	_counts=$(python3 - "$_log" "$skip_reasons" <<'PY'
 import json, sys
 ok = fail = skip = 0
 bad = []
+reasons = open(sys.argv[2], "a")
 try:
     lines = open(sys.argv[1]).readlines()
 except OSError:  # meson ran nothing
@@ -91,6 +92,9 @@ for line in lines:
         ok += 1
     elif r == "SKIP":
         skip += 1
+        # A test says why it skips in its last line of output.
+        said = [l for l in t.get("stdout", "").splitlines() if l.strip()]
+        reasons.write((said[-1] if said else "(no reason given)") + "\n")
     else:
         fail += 1
         bad.append(t["name"].split(" / ")[-1] + " (" + r + ")")
@@ -112,6 +116,8 @@ PY
 	fi
 }
 
+# Why tests skipped, one line per skipped test, counted in the summary.
+skip_reasons=$(mktemp)
 asan_built=0
 build_step build-asan "ASan + UBSan, tests" -Db_sanitize=address,undefined \
 	-Db_lundef=false -Dtests=enabled && asan_built=1
@@ -171,7 +177,11 @@ fi
 echo
 say "summary"
 printf '%s' "$summary"
-[ -z "${mountns_why:-}" ] || say "skipped tests: $mountns_why"
+if [ -s "$skip_reasons" ]; then
+	say "skipped tests, by reason:"
+	sort "$skip_reasons" | uniq -c | sort -rn
+fi
+rm -f "$skip_reasons"
 # The closing line CI reads: meson tests, fuzz targets and builds.
 echo "tests: $passed passed, $nfailed failed, $skipped skipped"
 if [ -n "$failed" ]; then
