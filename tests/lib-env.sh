@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # What this machine allows a test, worded once. Sourced (POSIX sh) by every
 # test family's helpers and by scripts/test.sh.
 #
