@@ -62,6 +62,8 @@
 #define LIBVIRTD_START_MS 30000
 
 struct sandbox {
+	const char *root_arg; /* --root and --state as given, or NULL */
+	const char *state_arg;
 	const char *hardware; /* absolute, or NULL for the demo */
 	char *root;	      /* absolute */
 	char *state;	      /* absolute */
@@ -74,6 +76,30 @@ struct sandbox {
 	char **command;
 };
 
+/* The temporary root and the process that made it: only that process
+ * removes it, on its way out, whatever the error (the children die with
+ * the same die() and must leave it to their parent). */
+static const char *temp_root;
+static pid_t temp_root_owner;
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if ((type == FTW_DP ? rmdir(path) : unlink(path)) < 0)
+		fprintf(stderr, "mdev-sandbox: remove %s: %s\n", path,
+			strerror(errno));
+	return 0;
+}
+
+/* Removes the temporary root: it never had mounts in our namespace, and
+ * FTW_MOUNT keeps the walk on its file system should anything be there. */
+static void remove_root(const char *root)
+{
+	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -83,6 +109,8 @@ static void die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (temp_root && getpid() == temp_root_owner)
+		remove_root(temp_root);
 	_exit(EXIT_SANDBOX);
 }
 
@@ -309,8 +337,27 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 			die("--hardware %s: %s", hardware, strerror(errno));
 	}
 
-	if (root) {
-		sb->root = absolute_dir(root, "--root");
+	sb->root_arg = root;
+	sb->state_arg = state;
+}
+
+/* Everything the sandbox does needs root (new mount, network and PID
+ * namespaces, mounts over /sys and /run): say so before anything is
+ * looked up or created, so an unprivileged caller gets that reason and
+ * not a side effect of it (such as an unreadable build directory). */
+static void require_root(void)
+{
+	if (geteuid() != 0)
+		die("needs root (it creates mount, network and PID namespaces "
+		    "and mounts over /sys)");
+}
+
+/* The root (--root DIR, or a temporary directory that die() and the end
+ * of main remove) and the state directory, both absolute. */
+static void make_root(struct sandbox *sb)
+{
+	if (sb->root_arg) {
+		sb->root = absolute_dir(sb->root_arg, "--root");
 		sb->keep_root = true;
 	} else {
 		const char *tmp = getenv("TMPDIR");
@@ -322,9 +369,11 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 		if (!mkdtemp(tmpl))
 			die("mkdtemp %s: %s", tmpl, strerror(errno));
 		sb->root = tmpl;
+		temp_root = sb->root;
+		temp_root_owner = getpid();
 	}
-	if (state)
-		sb->state = absolute_dir(state, "--state");
+	if (sb->state_arg)
+		sb->state = absolute_dir(sb->state_arg, "--state");
 	else
 		sb->state = xpath_join(sb->root, "state");
 }
@@ -375,24 +424,6 @@ static void prepare_root(const struct sandbox *sb)
 	xmkdir_p(sb->state, 0700);
 	if (sb->libvirtd)
 		prepare_libvirt(sb);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if ((type == FTW_DP ? rmdir(path) : unlink(path)) < 0)
-		fprintf(stderr, "mdev-sandbox: remove %s: %s\n", path,
-			strerror(errno));
-	return 0;
-}
-
-/* Removes the temporary root: it never had mounts in our namespace, and
- * FTW_MOUNT keeps the walk on its file system should anything be there. */
-static void remove_root(const char *root)
-{
-	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 /* --- signals ---------------------------------------------------------- */
@@ -728,8 +759,15 @@ static void mount_private(void)
 {
 	if (unshare(CLONE_NEWNS) < 0)
 		die("unshare(CLONE_NEWNS): %s", strerror(errno));
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		die("make / private: %s", strerror(errno));
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		int e = errno;
+
+		/* The kernel changes propagation only of a mount point. */
+		die("make / private: %s%s", strerror(e),
+		    e == EINVAL ? " (/ is not a mount point: in a chroot, "
+				  "bind-mount its directory onto itself first)"
+				: "");
+	}
 	/* A /proc of our PID namespace, so that pids inside are the ones
 	 * kill(1) and pidof(1) work with. */
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -824,6 +862,7 @@ int main(int argc, char **argv)
 	int alive[2], code;
 
 	parse_args(argc, argv, &sb);
+	require_root();
 	dir = self_dir();
 	sb.mdevd = find_tool("MDEV_SANDBOX_MDEVD", "mdevd", dir, fs_dirs);
 	sb.mdevctl =
@@ -832,6 +871,7 @@ int main(int argc, char **argv)
 	slash = strrchr(sb.mdevctl_dir, '/');
 	*slash = '\0';
 	free(dir);
+	make_root(&sb);
 	prepare_root(&sb);
 
 	if (pipe2(alive, O_CLOEXEC) < 0)
@@ -848,8 +888,10 @@ int main(int argc, char **argv)
 	forward_signals_to(child);
 	code = wait_child(child);
 	close(alive[1]);
-	if (!sb.keep_root)
+	if (!sb.keep_root) {
+		temp_root = NULL;
 		remove_root(sb.root);
+	}
 	free(sb.root);
 	free(sb.state);
 	free(sb.mdevd);

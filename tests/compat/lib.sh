@@ -6,6 +6,9 @@
 # MDEVCTL_ENV_ROOT. stdout, stderr, exit status and the resulting files are
 # compared byte for byte.
 
+# HERE is the sourcing script's directory (tests/compat or tests/ctl).
+. "$HERE/../lib-env.sh"
+
 REAL=${REAL_MDEVCTL:-/usr/bin/mdevctl}
 U1=11111111-2222-3333-4444-555555555555
 U2=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
@@ -22,10 +25,8 @@ compat_require() {
 		echo "SKIP: reference mdevctl ($REAL) not installed"
 		exit 77
 	fi
-	if ! unshare -m true 2>/dev/null; then
-		echo "SKIP: cannot create a mount namespace"
-		exit 77
-	fi
+	# run_real binds the static tree over /sys in a private namespace.
+	require_private_mounts
 }
 
 # A static sysfs-like tree: an i915 GPU and mtty, two active devices, three

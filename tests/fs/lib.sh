@@ -8,7 +8,9 @@ FS_TESTS=${FS_TESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 : "${MDEVD:?MDEVD must point at the mdevd executable}"
 : "${WRITEFILE:?WRITEFILE must point at tests/fs/writefile}"
 
+. "$FS_TESTS/../lib-env.sh"
 if [ -z "${MDEV_FS_NS:-}" ]; then
+	require_private_mounts
 	export MDEV_FS_NS=1
 	exec unshare -m --propagation private "$0" "$@"
 fi

@@ -138,14 +138,15 @@ ok "-f stays in the foreground; SIGINT unmounts"
 # --- --allow-other: other users read, the kernel enforces the modes
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	chmod 755 "$T" "$ROOT"
+	nobody_writefile=$(runnable_by_nobody "$WRITEFILE" "$T/nobody-bin")
 	start_mdevd --allow-other
 	as_nobody() {
 		setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
 	}
 	expect "nobody reads" "$(as_nobody cat "$(typedir mtty mtty-1)/available_instances")" 24
-	expect "nobody creates" "$(uuid_n 7 | as_nobody "$WRITEFILE" "$(typedir mtty mtty-1)/create")" open:EACCES
+	expect "nobody creates" "$(uuid_n 7 | as_nobody "$nobody_writefile" "$(typedir mtty mtty-1)/create")" open:EACCES
 	create "$(typedir mtty mtty-1)" "$(uuid_n 8)"
-	expect "nobody removes" "$(echo 1 | as_nobody "$WRITEFILE" "$SYS/bus/mdev/devices/$(uuid_n 8)/remove")" open:EACCES
+	expect "nobody removes" "$(echo 1 | as_nobody "$nobody_writefile" "$SYS/bus/mdev/devices/$(uuid_n 8)/remove")" open:EACCES
 	expect "root creates" "$(uuid_n 9 | wr "$(typedir mtty mtty-1)/create")" "OK 37"
 	stop_mdevd
 	ok "--allow-other: nobody reads, cannot create or remove"

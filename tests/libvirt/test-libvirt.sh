@@ -1,6 +1,7 @@
 #!/bin/bash
 # End to end: Debian's own libvirtd (node-device driver only) on mdevkit,
-# inside mdev-sandbox. Skips (77) only when libvirtd is not installed.
+# inside mdev-sandbox. Skips (77) only when libvirtd is not installed or
+# the machine cannot give mdev-sandbox a private mount namespace.
 # Env: MDEV_SANDBOX = path of the mdev-sandbox executable (it finds mdevd
 #      and mdevctl beside itself in the build tree).
 set -eu
@@ -9,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${MDEV_SANDBOX:?}"
 lv_available || { echo "libvirtd / virsh / nodedev driver not installed: skip"; exit 77; }
 [ "$(id -u)" = 0 ] || { echo "needs root: skip"; exit 77; }
+. "$here/../lib-env.sh"
+require_private_mounts
 command -v uuidgen >/dev/null || { echo "FAIL: uuidgen (uuid-runtime) missing"; exit 1; }
 
 work=$(mktemp -d /tmp/mdev-libvirt.XXXXXX)

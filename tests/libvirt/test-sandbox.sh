@@ -6,6 +6,8 @@
 set -eu
 : "${MDEV_SANDBOX:?}"
 [ "$(id -u)" = 0 ] || { echo "needs root: skip"; exit 77; }
+. "$(dirname "$0")/../lib-env.sh"
+require_private_mounts
 sbx=$MDEV_SANDBOX
 work=$(mktemp -d /tmp/mdev-sbx-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -198,10 +200,22 @@ set -e
 check "bad hardware file: exit 125, mdevd's message shown" eval 'test $code = 125 && grep -q "bad.json" "$work/err"'
 sed 's/^/#   /' "$work/err"
 
+# An error after the temporary root is made (an unusable --state) removes it.
+mkdir "$work/tmp-err"
+set +e
+TMPDIR=$work/tmp-err "$sbx" --state /proc/no-such-dir/state -- true 2>"$work/err"; code=$?
+set -e
+check "unusable --state: exit 125 naming it" eval 'test $code = 125 && grep -q "/proc/no-such-dir" "$work/err"'
+check "... and leaves no temporary root" test -z "$(ls -A "$work/tmp-err")"
+
 if command -v setpriv >/dev/null; then
+	# A copy nobody can run when the build tree is closed to it (a checkout
+	# under /root): it then cannot see mdevd either, so only a privilege
+	# check made first gives the right reason.
+	nobody_sbx=$(runnable_by_nobody "$sbx" "$work/nobody-bin")
 	set +e
 	TMPDIR=$work/nobody setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$sbx" -- true 2>"$work/err"; code=$?
+		"$nobody_sbx" -- true 2>"$work/err"; code=$?
 	set -e
 	check "not root: exit 125, says it needs root" eval 'test $code = 125 && grep -q "needs root" "$work/err"'
 	check "... and leaves no temporary root" test -z "$(ls -A "$work/nobody")"

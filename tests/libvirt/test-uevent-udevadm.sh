@@ -7,8 +7,9 @@
 # Env: UEVENT_SEND = path of the uevent-send helper.
 set -eu
 command -v udevadm >/dev/null || { echo "udevadm not installed: skip"; exit 77; }
-command -v unshare >/dev/null || { echo "unshare not installed: skip"; exit 77; }
 [ "$(id -u)" = 0 ] || { echo "needs root: skip"; exit 77; }
+. "$(dirname "$0")/../lib-env.sh"
+require_private_mounts
 : "${UEVENT_SEND:?}"
 
 tmp=$(mktemp -d)

@@ -12,9 +12,13 @@ REPO=$(cd "$STRESS_SRC/../.." && pwd)
 : "${RACER:=$REPO/build-rel/tests/stress/racer}"
 : "${MDEVCTL:=$REPO/build-rel/src/ctl/mdevctl}"
 
-# Re-executes the calling script inside a private mount namespace.
+. "$STRESS_SRC/../lib-env.sh"
+
+# Re-executes the calling script inside a private mount namespace (or
+# skips it, saying why, where there can be none).
 stress_enter_namespace() {
 	if [ -z "${MDEV_STRESS_NS:-}" ]; then
+		require_private_mounts
 		export MDEV_STRESS_NS=1
 		exec unshare -m --propagation private "$0" "$@"
 	fi

@@ -87,10 +87,16 @@ static ssize_t read_file(const char *path, char *buf, size_t size)
 	if (fd < 0)
 		return -errno;
 	ssize_t n = read(fd, buf, size - 1);
-	int err = n < 0 ? -errno : 0;
-	close(fd);
-	if (err)
+	/* Branch on n itself, not on a saved errno: at -O3 GCC cannot tell
+	 * that a failed read left errno non-zero and flags buf[n] with n < 0
+	 * (-Warray-bounds). */
+	if (n < 0) {
+		int err = -errno;
+
+		close(fd);
 		return err;
+	}
+	close(fd);
 	buf[n] = '\0';
 	return n;
 }

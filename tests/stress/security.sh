@@ -11,6 +11,7 @@ set -eu
 stress_enter_namespace "$@"
 stress_setup
 chmod 755 "$T" "$ROOT"
+nobody_racer=$(runnable_by_nobody "$RACER" "$T/nobody-bin")
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 }
@@ -35,13 +36,13 @@ as_nobody ls "$ROOT/sys/bus/mdev/devices" >/dev/null || fail "nobody cannot list
 as_nobody cat "$dev/nvidia/vgpu_params" >/dev/null || fail "nobody cannot read an attribute"
 
 # Writes do not.
-r=$(printf %s $new | as_nobody "$RACER" write "$type/create")
+r=$(printf %s $new | as_nobody "$nobody_racer" write "$type/create")
 expect_eq "nobody: create" "$r" EACCES
-r=$(printf 1 | as_nobody "$RACER" write "$dev/remove")
+r=$(printf 1 | as_nobody "$nobody_racer" write "$dev/remove")
 expect_eq "nobody: remove" "$r" EACCES
-r=$(printf x | as_nobody "$RACER" write "$dev/nvidia/vgpu_params")
+r=$(printf x | as_nobody "$nobody_racer" write "$dev/nvidia/vgpu_params")
 expect_eq "nobody: attribute write" "$r" EACCES
-r=$(printf $uuid | as_nobody "$RACER" write "$ROOT/sys/class/mdev_bus/$gpu/mdev_destroy")
+r=$(printf $uuid | as_nobody "$nobody_racer" write "$ROOT/sys/class/mdev_bus/$gpu/mdev_destroy")
 case $r in EACCES | ENOENT) ;; *) fail "nobody: mdev_destroy: $r" ;; esac
 as_nobody touch "$dev/newfile" 2>/dev/null && fail "nobody created a file"
 as_nobody chmod 666 "$type/create" 2>/dev/null && fail "nobody chmod-ed create"
