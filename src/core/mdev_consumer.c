@@ -104,7 +104,7 @@ int mdev_core_attach(struct mdev_core *core,
 		ret = -EDEADLK;
 	else if (find(core, ops, opaque) >= 0)
 		ret = -EEXIST;
-	else if (ops->replay && core->registry.count)
+	else if (ops->replay && core->registry.table.count)
 		ret = -EBUSY;
 	if (ret < 0)
 		goto out;
