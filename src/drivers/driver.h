@@ -40,11 +40,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/common.h"
 #include "libmdev.h"
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
 
 /* Longest default devpath: "<dir>/<name>", where dir is a driver's
  * devpath_dir, "pci<dddd>:<bb>" or "virtual/<driver_name>"; every part is
