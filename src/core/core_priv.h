@@ -60,8 +60,6 @@ static inline bool mdev_list_empty(const struct mdev_list *head)
 	return head->next == head;
 }
 
-#define mdev_container_of(ptr, type, member) container_of(ptr, type, member)
-
 /* UUID → device hash table with chaining through the devices. */
 struct mdev_registry {
 	struct htable table;

@@ -73,13 +73,12 @@ static void catch_up(struct mdev_core *core, const struct mdev_consumer *c)
 	core->in_consumer++;
 	for (struct mdev_list *n = core->parents.next;
 	     c->ops->parent_added && n != &core->parents; n = n->next)
-		c->ops->parent_added(
-		    c->opaque, mdev_container_of(n, struct mdev_parent, node));
+		c->ops->parent_added(c->opaque,
+				     container_of(n, struct mdev_parent, node));
 	for (struct mdev_list *n = core->devices.next;
 	     c->ops->device_added && n != &core->devices; n = n->next)
 		c->ops->device_added(
-		    c->opaque,
-		    mdev_container_of(n, struct mdev_device, core_node));
+		    c->opaque, container_of(n, struct mdev_device, core_node));
 	core->in_consumer--;
 }
 

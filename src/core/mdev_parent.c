@@ -98,8 +98,8 @@ struct mdev_device *mdev_parent_device_first(const struct mdev_parent *parent)
 
 	mdev_core_lock(parent->core);
 	if (!mdev_list_empty(&parent->devices))
-		d = mdev_container_of(parent->devices.next, struct mdev_device,
-				      parent_node);
+		d = container_of(parent->devices.next, struct mdev_device,
+				 parent_node);
 	mdev_core_unlock(parent->core);
 	return d;
 }
@@ -112,8 +112,8 @@ struct mdev_device *mdev_parent_device_next(const struct mdev_device *mdev)
 	mdev_core_lock(parent->core);
 	if (!mdev_device_is_removed(mdev) &&
 	    mdev->parent_node.next != &parent->devices)
-		d = mdev_container_of(mdev->parent_node.next,
-				      struct mdev_device, parent_node);
+		d = container_of(mdev->parent_node.next, struct mdev_device,
+				 parent_node);
 	mdev_core_unlock(parent->core);
 	return d;
 }

@@ -55,8 +55,8 @@ struct mdev_device *mdev_type_device_first(const struct mdev_type *type)
 
 	lock_type(type);
 	if (!mdev_list_empty(&type->devices))
-		d = mdev_container_of(type->devices.next, struct mdev_device,
-				      type_node);
+		d = container_of(type->devices.next, struct mdev_device,
+				 type_node);
 	unlock_type(type);
 	return d;
 }
@@ -69,8 +69,8 @@ struct mdev_device *mdev_type_device_next(const struct mdev_device *mdev)
 	lock_type(type);
 	if (!mdev_device_is_removed(mdev) &&
 	    mdev->type_node.next != &type->devices)
-		d = mdev_container_of(mdev->type_node.next, struct mdev_device,
-				      type_node);
+		d = container_of(mdev->type_node.next, struct mdev_device,
+				 type_node);
 	unlock_type(type);
 	return d;
 }
