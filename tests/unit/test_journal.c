@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
 #include "fake.h"
 #include "journal.h"
 
@@ -76,12 +77,9 @@ static int setup_dir(void **state)
 
 static int teardown_dir(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	*strstr(state_dir, "/state/dir") = '\0';
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", state_dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(remove_tree(state_dir), 0);
 	return 0;
 }
 
