@@ -35,14 +35,12 @@ fail_ptr:
 
 void devmap_free(struct devmap *m)
 {
-	for (size_t i = 0; i < m->by_serial.n_buckets; i++) {
-		struct htable_node *n = m->by_serial.buckets[i], *next;
+	struct htable_iter it;
+	struct htable_node *n;
 
-		for (; n; n = next) {
-			next = n->next;
-			free(container_of(n, struct dev_entry, by_serial));
-		}
-	}
+	htable_iter_init(&it, &m->by_serial);
+	while ((n = htable_iter_next(&it)))
+		free(container_of(n, struct dev_entry, by_serial));
 	htable_fini(&m->by_serial);
 	htable_fini(&m->by_ptr);
 	htable_fini(&m->by_group);

@@ -107,6 +107,38 @@ static void htable_grows_finds_removes(void **state)
 	assert_null(t.buckets);
 }
 
+static void htable_iter_visits_each_once(void **state)
+{
+	enum { N = 300 };
+	static struct item items[N];
+	unsigned seen[N] = {0};
+	struct htable_iter it;
+	struct htable_node *n;
+	struct htable t;
+
+	(void)state;
+	assert_int_equal(htable_init(&t, 1), 0);
+	htable_iter_init(&it, &t);
+	assert_null(htable_iter_next(&it));
+	for (unsigned i = 0; i < N; i++) {
+		items[i].key = i;
+		htable_insert(&t, &items[i].link, weak_hash(i));
+	}
+	/* Removing the node just returned, as a drain does, loses none. */
+	htable_iter_init(&it, &t);
+	while ((n = htable_iter_next(&it))) {
+		struct item *x = container_of(n, struct item, link);
+
+		seen[x->key]++;
+		if (x->key % 3 == 0)
+			htable_remove(&t, n);
+	}
+	for (unsigned i = 0; i < N; i++)
+		assert_int_equal(seen[i], 1);
+	assert_int_equal(t.count, N - N / 3);
+	htable_fini(&t);
+}
+
 /* ------------------------------------------------------------ fs helpers */
 
 static void path_join_slashes(void **state)
@@ -316,6 +348,7 @@ int main(void)
 	    cmocka_unit_test(fnv1a_vectors),
 	    cmocka_unit_test(mix64_spreads),
 	    cmocka_unit_test(htable_grows_finds_removes),
+	    cmocka_unit_test(htable_iter_visits_each_once),
 	    cmocka_unit_test(path_join_slashes),
 	    cmocka_unit_test(mkdir_p_modes_and_errors),
 	    cmocka_unit_test(fsync_dir_errors),
