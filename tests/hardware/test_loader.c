@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/common.h"
 #include "hw_test.h"
 
 /* The example of issue 3, extended with the optional keys. */
@@ -534,7 +535,7 @@ static void test_bad_files(void **state)
 	int failures = 0;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad_cases); i++) {
 		const struct bad_case *c = &bad_cases[i];
 		struct mdev_hardware *hw = (void *)1;
 		char err[512] = "";
