@@ -158,16 +158,18 @@ static void op_forget_multi(fuse_req_t req, size_t count,
 	fuse_reply_none(req);
 }
 
-static void op_getattr(fuse_req_t req, fuse_ino_t ino,
-		       struct fuse_file_info *fi)
+/* Records the change c (if any) on ino and replies with its attributes. */
+static void reply_attr_after(fuse_req_t req, fuse_ino_t ino,
+			     const struct nodeattr_change *c)
 {
 	struct mdevd *d = req_mdevd(req);
 	struct fs_obj o;
 	struct stat st;
 
-	(void)fi;
 	mdev_core_lock(d->core);
 	int err = tree_resolve(d->tree, ino, &o);
+	if (!err && c && c->set)
+		err = nodeattr_set(&node_attrs, ino, c, ino_alive, d);
 	if (!err)
 		obj_stat(d, &o, &st);
 	mdev_core_unlock(d->core);
@@ -175,6 +177,13 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino,
 		fuse_reply_err(req, -err);
 	else
 		fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	(void)fi;
+	reply_attr_after(req, ino, NULL);
 }
 
 /* The change a setattr asks for, as kernfs's __kernfs_setattr() keeps it:
@@ -222,23 +231,10 @@ static struct nodeattr_change setattr_change(const struct stat *attr,
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		       int to_set, struct fuse_file_info *fi)
 {
-	struct mdevd *d = req_mdevd(req);
 	struct nodeattr_change c = setattr_change(attr, to_set);
-	struct fs_obj o;
-	struct stat st;
 
 	(void)fi;
-	mdev_core_lock(d->core);
-	int err = tree_resolve(d->tree, ino, &o);
-	if (!err && c.set)
-		err = nodeattr_set(&node_attrs, ino, &c, ino_alive, d);
-	if (!err)
-		obj_stat(d, &o, &st);
-	mdev_core_unlock(d->core);
-	if (err)
-		fuse_reply_err(req, -err);
-	else
-		fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+	reply_attr_after(req, ino, &c);
 }
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
