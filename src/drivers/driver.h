@@ -156,6 +156,25 @@ int mdev_hw_describe(const struct mdev_hw_driver *drv, const char *name,
  * PCI devices. */
 bool hw_pci_address(const char *s);
 
+/* Defines array, the bus attributes of a PCI parent: the PCI function's
+ * identity files, as its sysfs directory prints them (the emulated config
+ * space is built from them, src/fs/pci.c). */
+#define DRV_PCI_BUS_ATTRS(array, vendor, device, class, sub_vendor,            \
+			  sub_device)                                          \
+	static const struct mdev_kv array[] = {                                \
+	    {"vendor", vendor},                                                \
+	    {"device", device},                                                \
+	    {"class", class},                                                  \
+	    {"subsystem_vendor", sub_vendor},                                  \
+	    {"subsystem_device", sub_device},                                  \
+	    {"numa_node", "-1"},                                               \
+	}
+
+/* Gives the parent one pool of total units called name, the one all its
+ * types draw from (their costs name it). */
+void drv_one_pool(struct mdev_hw_parent *out, const char *name,
+		  unsigned long total);
+
 /* What the core shows for an attribute when a driver has no show op:
  * the stored value and a newline. For drivers whose attr_show handles only
  * some attributes. */

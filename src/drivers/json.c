@@ -498,11 +498,8 @@ static int parse_policy(struct hw_ctx *ctx, json_t *obj, const char *path,
 
 /* PCI parents of a known vendor driver get that driver's ids by default;
  * others get zeros, which the file should override. */
-static const struct mdev_kv json_pci_bus_attrs[] = {
-    {"vendor", "0x0000"},	    {"device", "0x0000"},
-    {"class", "0x000000"},	    {"subsystem_vendor", "0x0000"},
-    {"subsystem_device", "0x0000"}, {"numa_node", "-1"},
-};
+DRV_PCI_BUS_ATTRS(json_pci_bus_attrs, "0x0000", "0x0000", "0x000000", "0x0000",
+		  "0x0000");
 
 static void default_bus_attrs(struct mdev_parent_desc *desc)
 {
