@@ -60,6 +60,11 @@ static inline bool mdev_list_empty(const struct mdev_list *head)
 	return head->next == head;
 }
 
+/* The entry after node n of the list at head (n == head: the first one),
+ * or NULL at the end. */
+#define mdev_list_next_entry(head, n, type, member)                            \
+	((n)->next != (head) ? container_of((n)->next, type, member) : NULL)
+
 /* UUID → device hash table with chaining through the devices. */
 struct mdev_registry {
 	struct htable table;

@@ -189,11 +189,11 @@ struct mdev_parent *mdev_parent_find(struct mdev_core *core, const char *name)
 
 struct mdev_parent *mdev_parent_first(struct mdev_core *core)
 {
-	struct mdev_parent *p = NULL;
+	struct mdev_parent *p;
 
 	mdev_core_lock(core);
-	if (!mdev_list_empty(&core->parents))
-		p = container_of(core->parents.next, struct mdev_parent, node);
+	p = mdev_list_next_entry(&core->parents, &core->parents,
+				 struct mdev_parent, node);
 	mdev_core_unlock(core);
 	return p;
 }
@@ -206,9 +206,9 @@ struct mdev_parent *mdev_parent_next(const struct mdev_parent *parent)
 	mdev_core_lock(core);
 	/* An unregistered parent (readable until its event is delivered)
 	 * is in no list any more. */
-	if (!mdev_parent_is_unregistered(parent) &&
-	    parent->node.next != &core->parents)
-		p = container_of(parent->node.next, struct mdev_parent, node);
+	if (!mdev_parent_is_unregistered(parent))
+		p = mdev_list_next_entry(&core->parents, &parent->node,
+					 struct mdev_parent, node);
 	mdev_core_unlock(core);
 	return p;
 }
@@ -243,12 +243,11 @@ struct mdev_device *mdev_device_find_name(struct mdev_core *core,
 
 struct mdev_device *mdev_device_first(struct mdev_core *core)
 {
-	struct mdev_device *d = NULL;
+	struct mdev_device *d;
 
 	mdev_core_lock(core);
-	if (!mdev_list_empty(&core->devices))
-		d = container_of(core->devices.next, struct mdev_device,
-				 core_node);
+	d = mdev_list_next_entry(&core->devices, &core->devices,
+				 struct mdev_device, core_node);
 	mdev_core_unlock(core);
 	return d;
 }
@@ -259,10 +258,9 @@ struct mdev_device *mdev_device_next(const struct mdev_device *mdev)
 	struct mdev_device *d = NULL;
 
 	mdev_core_lock(core);
-	if (!mdev_device_is_removed(mdev) &&
-	    mdev->core_node.next != &core->devices)
-		d = container_of(mdev->core_node.next, struct mdev_device,
-				 core_node);
+	if (!mdev_device_is_removed(mdev))
+		d = mdev_list_next_entry(&core->devices, &mdev->core_node,
+					 struct mdev_device, core_node);
 	mdev_core_unlock(core);
 	return d;
 }
