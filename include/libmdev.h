@@ -85,7 +85,8 @@ struct mdev_attr_desc {
 };
 
 struct mdev_type_desc {
-	/* Directory name under mdev_supported_types: "<driver>-<sysfs name>". */
+	/* Directory name under mdev_supported_types:
+	 * "<driver>-<sysfs name>". */
 	const char *id;
 	/* Pretty name; NULL = the sysfs name (id after its first '-'). */
 	const char *name;
@@ -124,9 +125,10 @@ struct mdev_driver_ops {
 };
 
 struct mdev_parent_desc {
-	const char *name;        /* "0000:00:02.0", "mtty", "matrix" */
-	const char *devpath;     /* under sys/devices: "pci0000:00/0000:00:02.0" */
-	const char *driver_name; /* "i915", "nvidia", "mtty", "vfio_ap", "json" */
+	const char *name;    /* "0000:00:02.0", "mtty", "matrix" */
+	const char *devpath; /* under sys/devices: "pci0000:00/0000:00:02.0" */
+	/* "i915", "nvidia", "mtty", "vfio_ap", "json" */
+	const char *driver_name;
 	enum mdev_policy policy;
 	const struct mdev_pool_desc *pools;
 	size_t n_pools;
