@@ -358,7 +358,7 @@ int mdev_core_attach(struct mdev_core *core,
 int mdev_core_detach(struct mdev_core *core,
 		     const struct mdev_consumer_ops *ops, void *opaque);
 
-/* ----------------------------------------------------- class schema, parsers */
+/* ---------------------------------------------------- class schema, parsers */
 
 /* Checks a type against its class's schema and value formats. 0 or
  * -EINVAL with a one-line message naming parent, type and attribute. */
