@@ -19,8 +19,8 @@ static void assert_available(struct mdev_core *core, const char *parent,
 			     size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		unsigned got = mdev_type_available(hw_type(core, parent,
-							   types[i]));
+		unsigned got =
+		    mdev_type_available(hw_type(core, parent, types[i]));
 
 		if (got != want[i])
 			fail_msg("%s %s: available %u, want %u", parent,
@@ -29,13 +29,16 @@ static void assert_available(struct mdev_core *core, const char *parent,
 }
 
 static const char *const gvt_types[] = {
-	"i915-GVTg_V5_8", "i915-GVTg_V5_4", "i915-GVTg_V5_2", "i915-GVTg_V5_1",
+    "i915-GVTg_V5_8",
+    "i915-GVTg_V5_4",
+    "i915-GVTg_V5_2",
+    "i915-GVTg_V5_1",
 };
 
-#define GVT_AVAIL(core, a, b, c, d)                                        \
-	do {                                                               \
-		const unsigned want_[] = { a, b, c, d };                   \
-		assert_available(core, GVT, gvt_types, want_, 4);          \
+#define GVT_AVAIL(core, a, b, c, d)                                            \
+	do {                                                                   \
+		const unsigned want_[] = {a, b, c, d};                         \
+		assert_available(core, GVT, gvt_types, want_, 4);              \
 	} while (0)
 
 static void test_demo_parents(void **state)
@@ -104,9 +107,10 @@ static void test_gvt_types(void **state)
 	assert_string_equal(d->device_api, "vfio-pci");
 	assert_null(d->class_name);
 	d = mdev_type_desc(hw_type(core, GVT, "i915-GVTg_V5_4"));
-	assert_string_equal(d->description,
-			    "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\n"
-			    "resolution: 1920x1200\nweight: 4\n");
+	assert_string_equal(
+	    d->description,
+	    "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\n"
+	    "resolution: 1920x1200\nweight: 4\n");
 	d = mdev_type_desc(hw_type(core, GVT, "i915-GVTg_V5_2"));
 	assert_string_equal(d->description,
 			    "low_gm_size: 256MB\nhigh_gm_size: 1024MB\n"
@@ -116,9 +120,9 @@ static void test_gvt_types(void **state)
 			    "low_gm_size: 512MB\nhigh_gm_size: 2048MB\n"
 			    "fence: 4\nresolution: 1920x1200\nweight: 16\n");
 	for (size_t i = 0; i < 4; i++)
-		assert_string_equal(mdev_type_name(hw_type(core, GVT,
-							   gvt_types[i])),
-				    gvt_types[i] + strlen("i915-"));
+		assert_string_equal(
+		    mdev_type_name(hw_type(core, GVT, gvt_types[i])),
+		    gvt_types[i] + strlen("i915-"));
 	GVT_AVAIL(core, 8, 4, 2, 1);
 	mdev_core_free(core);
 }
@@ -144,8 +148,8 @@ static void test_gvt_mixed(void **state)
 	assert_int_equal(hw_create(x2, 3), 0);
 	GVT_AVAIL(core, 0, 0, 0, 0);
 	assert_int_equal(hw_create(x8, 4), -ENOSPC);
-	assert_int_equal(mdev_parent_pool(mdev_parent_find(core, GVT),
-					  "low_gm", &free_amount, &total),
+	assert_int_equal(mdev_parent_pool(mdev_parent_find(core, GVT), "low_gm",
+					  &free_amount, &total),
 			 0);
 	assert_int_equal(free_amount, 0);
 	assert_int_equal(total, 512);
@@ -202,18 +206,17 @@ static void test_mtty(void **state)
 	assert_int_equal(hw_create(m1, 3), -ENOSPC);
 
 	snprintf(want, sizeof(want), "This is MDEV %s\n", hw_uuid(1));
-	assert_string_equal(hw_show(hw_device(core, 1),
-				    "vendor/sample_mdev_dev"),
-			    want);
-	assert_int_equal(hw_store(hw_device(core, 1), "vendor/sample_mdev_dev",
-				  "x"),
-			 -EACCES);
+	assert_string_equal(
+	    hw_show(hw_device(core, 1), "vendor/sample_mdev_dev"), want);
+	assert_int_equal(
+	    hw_store(hw_device(core, 1), "vendor/sample_mdev_dev", "x"),
+	    -EACCES);
 	mdev_core_free(core);
 }
 
 static const char *const t4_types[] = {
-	"nvidia-222", "nvidia-223", "nvidia-230", "nvidia-231",
-	"nvidia-232", "nvidia-233", "nvidia-234",
+    "nvidia-222", "nvidia-223", "nvidia-230", "nvidia-231",
+    "nvidia-232", "nvidia-233", "nvidia-234",
 };
 
 static void test_nvidia(void **state)
@@ -221,8 +224,8 @@ static void test_nvidia(void **state)
 	struct mdev_core *core = hw_core(NULL);
 	struct mdev_type *q2 = hw_type(core, T4, "nvidia-231");
 	const struct mdev_type_desc *d = mdev_type_desc(q2);
-	const unsigned start[] = { 16, 8, 16, 8, 4, 2, 1 };
-	const unsigned one_2q[] = { 0, 0, 0, 7, 0, 0, 0 };
+	const unsigned start[] = {16, 8, 16, 8, 4, 2, 1};
+	const unsigned one_2q[] = {0, 0, 0, 7, 0, 0, 0};
 	struct mdev_device *dev;
 
 	(void)state;
@@ -240,9 +243,9 @@ static void test_nvidia(void **state)
 	assert_string_equal(mdev_type_name(hw_type(core, T4, "nvidia-234")),
 			    "GRID T4-16Q");
 	assert_string_equal(
-		mdev_type_desc(hw_type(core, T4, "nvidia-234"))->description,
-		"num_heads=4, frl_config=60, framebuffer=16384M, "
-		"max_resolution=7680x4320, max_instance=1\n");
+	    mdev_type_desc(hw_type(core, T4, "nvidia-234"))->description,
+	    "num_heads=4, frl_config=60, framebuffer=16384M, "
+	    "max_resolution=7680x4320, max_instance=1\n");
 
 	assert_available(core, T4, t4_types, start, 7);
 	assert_int_equal(hw_create(q2, 1), 0);
@@ -257,9 +260,8 @@ static void test_nvidia(void **state)
 
 	dev = hw_device(core, 1);
 	assert_string_equal(hw_show(dev, "nvidia/vgpu_params"), "\n");
-	assert_int_equal(hw_store(dev, "nvidia/vgpu_params",
-				  "frame_rate_limiter=0\n"),
-			 0);
+	assert_int_equal(
+	    hw_store(dev, "nvidia/vgpu_params", "frame_rate_limiter=0\n"), 0);
 	assert_string_equal(hw_show(dev, "nvidia/vgpu_params"),
 			    "frame_rate_limiter=0\n");
 
@@ -319,17 +321,16 @@ static void test_vfio_ap_matrix(void **state)
 	assert_int_equal(hw_store(a, "assign_adapter", "5\n\n"), -EINVAL);
 	assert_int_equal(hw_store(a, "assign_adapter", "256"), -ENODEV);
 	assert_int_equal(hw_store(a, "assign_domain", "0x100"), -ENODEV);
-	assert_int_equal(hw_store(a, "assign_control_domain", "1000"),
-			 -ENODEV);
+	assert_int_equal(hw_store(a, "assign_control_domain", "1000"), -ENODEV);
 	assert_string_equal(hw_show(a, "matrix"),
 			    "05.0004\n05.001f\n10.0004\n10.001f\n");
 
 	/* Write-only and read-only files. */
 	char buf[64];
 
-	assert_int_equal(mdev_device_attr_show(a, "assign_adapter", buf,
-					       sizeof(buf)),
-			 -EACCES);
+	assert_int_equal(
+	    mdev_device_attr_show(a, "assign_adapter", buf, sizeof(buf)),
+	    -EACCES);
 	assert_int_equal(hw_store(a, "matrix", "1"), -EACCES);
 
 	/* Each device's matrix depends on its own writes only (the journal
@@ -388,24 +389,26 @@ static void test_vfio_ap_big_matrix(void **state)
 }
 
 static const char samples_json[] =
-	"{\"parents\": [{\"driver\": \"mbochs\"}, {\"driver\": \"mdpy\"},"
-	" {\"driver\": \"vfio_ccw\"}]}";
+    "{\"parents\": [{\"driver\": \"mbochs\"}, {\"driver\": \"mdpy\"},"
+    " {\"driver\": \"vfio_ccw\"}]}";
 
 static void test_mbochs(void **state)
 {
 	struct mdev_core *core = hw_core(samples_json);
 	static const char *const types[] = {
-		"mbochs-small", "mbochs-medium", "mbochs-large",
+	    "mbochs-small",
+	    "mbochs-medium",
+	    "mbochs-large",
 	};
-	const unsigned start[] = { 64, 16, 4 };
-	const unsigned one_large[] = { 48, 12, 3 };
-	const unsigned full[] = { 0, 0, 0 };
+	const unsigned start[] = {64, 16, 4};
+	const unsigned one_large[] = {48, 12, 3};
+	const unsigned full[] = {0, 0, 0};
 	struct mdev_type *large = hw_type(core, "mbochs", "mbochs-large");
 
 	(void)state;
-	assert_string_equal(mdev_parent_devpath(mdev_parent_find(core,
-								 "mbochs")),
-			    "virtual/mbochs/mbochs");
+	assert_string_equal(
+	    mdev_parent_devpath(mdev_parent_find(core, "mbochs")),
+	    "virtual/mbochs/mbochs");
 	assert_string_equal(mdev_type_name(large), "mbochs-large");
 	assert_string_equal(mdev_type_desc(large)->description,
 			    "virtual display, 64 MB video memory\n");
@@ -425,10 +428,10 @@ static void test_mbochs(void **state)
 static void test_mdpy(void **state)
 {
 	struct mdev_core *core = hw_core(samples_json);
-	static const char *const types[] = { "mdpy-vga", "mdpy-xga", "mdpy-hd" };
-	const unsigned start[] = { 4, 4, 4 };
-	const unsigned one[] = { 3, 3, 3 };
-	const unsigned full[] = { 0, 0, 0 };
+	static const char *const types[] = {"mdpy-vga", "mdpy-xga", "mdpy-hd"};
+	const unsigned start[] = {4, 4, 4};
+	const unsigned one[] = {3, 3, 3};
+	const unsigned full[] = {0, 0, 0};
 	struct mdev_type *hd = hw_type(core, "mdpy", "mdpy-hd");
 
 	(void)state;
@@ -469,17 +472,17 @@ static void test_vfio_ccw(void **state)
  * devpaths and PCI ids. */
 static void test_overrides(void **state)
 {
-	struct mdev_core *core = hw_core(
-		"{\"parents\": ["
-		"{\"driver\": \"mtty\", \"ports\": 3},"
-		"{\"driver\": \"mtty\", \"name\": \"mtty2\"},"
-		"{\"driver\": \"mbochs\", \"mbytes\": 32},"
-		"{\"driver\": \"mdpy\", \"max_devices\": 1},"
-		"{\"driver\": \"nvidia\", \"name\": \"0000:3b:00.0\","
-		" \"devpath\": \"pci0000:3a/0000:3a:00.0/0000:3b:00.0\","
-		" \"device\": \"1DB4\", \"class\": 197120,"
-		" \"numa_node\": 1, \"bus_attrs\": {\"revision\": \"a1\","
-		" \"label\": \"GPU 1\"}}]}");
+	struct mdev_core *core =
+	    hw_core("{\"parents\": ["
+		    "{\"driver\": \"mtty\", \"ports\": 3},"
+		    "{\"driver\": \"mtty\", \"name\": \"mtty2\"},"
+		    "{\"driver\": \"mbochs\", \"mbytes\": 32},"
+		    "{\"driver\": \"mdpy\", \"max_devices\": 1},"
+		    "{\"driver\": \"nvidia\", \"name\": \"0000:3b:00.0\","
+		    " \"devpath\": \"pci0000:3a/0000:3a:00.0/0000:3b:00.0\","
+		    " \"device\": \"1DB4\", \"class\": 197120,"
+		    " \"numa_node\": 1, \"bus_attrs\": {\"revision\": \"a1\","
+		    " \"label\": \"GPU 1\"}}]}");
 	struct mdev_parent *p;
 	const struct mdev_kv *kv;
 
@@ -493,8 +496,7 @@ static void test_overrides(void **state)
 	assert_int_equal(mdev_type_available(hw_type(core, "mtty2", "mtty-1")),
 			 24);
 	assert_int_equal(
-		mdev_type_available(hw_type(core, "mbochs", "mbochs-medium")),
-		2);
+	    mdev_type_available(hw_type(core, "mbochs", "mbochs-medium")), 2);
 	assert_int_equal(mdev_type_available(hw_type(core, "mdpy", "mdpy-vga")),
 			 1);
 
@@ -524,18 +526,18 @@ static void test_overrides(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_demo_parents),
-		cmocka_unit_test(test_gvt_types),
-		cmocka_unit_test(test_gvt_mixed),
-		cmocka_unit_test(test_mtty),
-		cmocka_unit_test(test_nvidia),
-		cmocka_unit_test(test_vfio_ap_type),
-		cmocka_unit_test(test_vfio_ap_matrix),
-		cmocka_unit_test(test_vfio_ap_big_matrix),
-		cmocka_unit_test(test_mbochs),
-		cmocka_unit_test(test_mdpy),
-		cmocka_unit_test(test_vfio_ccw),
-		cmocka_unit_test(test_overrides),
+	    cmocka_unit_test(test_demo_parents),
+	    cmocka_unit_test(test_gvt_types),
+	    cmocka_unit_test(test_gvt_mixed),
+	    cmocka_unit_test(test_mtty),
+	    cmocka_unit_test(test_nvidia),
+	    cmocka_unit_test(test_vfio_ap_type),
+	    cmocka_unit_test(test_vfio_ap_matrix),
+	    cmocka_unit_test(test_vfio_ap_big_matrix),
+	    cmocka_unit_test(test_mbochs),
+	    cmocka_unit_test(test_mdpy),
+	    cmocka_unit_test(test_vfio_ccw),
+	    cmocka_unit_test(test_overrides),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
