@@ -39,9 +39,9 @@ static void test_json_driver(void **state)
 {
 	struct mdev_core *core = hw_core(json_example);
 	struct mdev_parent *p = mdev_parent_find(core, "0000:65:00.0");
-	struct mdev_type *q1 = hw_type(core, "0000:65:00.0", "nvidia-63");
-	struct mdev_type *q2 = hw_type(core, "0000:65:00.0", "nvidia-64");
-	struct mdev_type *acc = hw_type(core, "acc0", "acc-x");
+	struct mdev_type *q1 = test_type(core, "0000:65:00.0", "nvidia-63");
+	struct mdev_type *q2 = test_type(core, "0000:65:00.0", "nvidia-64");
+	struct mdev_type *acc = test_type(core, "acc0", "acc-x");
 	const struct mdev_type_desc *d = mdev_type_desc(q1);
 	struct mdev_device *dev;
 
