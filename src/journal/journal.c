@@ -747,23 +747,6 @@ static void snapshot(struct jstate *st, struct mdev_core *core, struct buf *b)
 	}
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		if (w == 0)
-			return -ENOSPC;
-		data += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Temp file, fsync, rename, fsync of the directory, reopen for appends. */
 static int compact(struct mdev_journal *j, const struct buf *b)
 {

@@ -6,6 +6,7 @@
  * remove_tree() removes at the end), and each name rule at its edges.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -230,6 +231,28 @@ static void fsync_dir_errors(void **state)
 	free(file);
 }
 
+static void write_all_writes_everything(void **state)
+{
+	char *file = path_join(scratch, "write-all");
+	static char big[1 << 20];
+	char back[16];
+	int fd;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write_all(fd, big, sizeof(big)), 0);
+	assert_int_equal(lseek(fd, 0, SEEK_END), sizeof(big));
+	assert_int_equal(pread(fd, back, 3, sizeof(big) - 3), 3);
+	assert_memory_equal(back, big + sizeof(big) - 3, 3);
+	assert_int_equal(write_all(fd, "", 0), 0);
+	close(fd);
+	assert_int_equal(write_all(fd, "x", 1), -EBADF);
+	free(file);
+}
+
 static void remove_tree_keeps_link_targets(void **state)
 {
 	char *tree = path_join(scratch, "tree"), *deep = path_join(tree, "x/y");
@@ -352,6 +375,7 @@ int main(void)
 	    cmocka_unit_test(path_join_slashes),
 	    cmocka_unit_test(mkdir_p_modes_and_errors),
 	    cmocka_unit_test(fsync_dir_errors),
+	    cmocka_unit_test(write_all_writes_everything),
 	    cmocka_unit_test(remove_tree_keeps_link_targets),
 	    cmocka_unit_test(sysfs_names),
 	    cmocka_unit_test(sysfs_paths),
