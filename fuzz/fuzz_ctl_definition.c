@@ -23,35 +23,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/fsutil.h"
 #include "ctl.h"
 #include "quiet_stderr.h"
+#include "scratch_dir.h"
 
 #define UUID_TEXT "0e5b4d2a-97c5-4f5c-9a4d-3d3c1e0f7a11"
 
 static struct ctl_env env;
 static char file_path[256];
-static const char *scratch;
-
-/* The scratch directory goes when the fuzzer exits. */
-static void remove_scratch(void)
-{
-	remove_tree(scratch);
-}
-
 static void setup_once(void)
 {
-	static char root[64];
-	if (root[0])
+	char *root;
+
+	if (env.root)
 		return;
-	snprintf(root, sizeof(root), "/dev/shm/mdev-fuzz-ctl.XXXXXX");
-	if (!mkdtemp(root)) {
-		snprintf(root, sizeof(root), "/tmp/mdev-fuzz-ctl.XXXXXX");
-		if (!mkdtemp(root))
-			abort();
-	}
-	scratch = root;
-	atexit(remove_scratch);
+	root = fuzz_scratch_dir("ctl");
 	env.root = root;
 	env.config_base = xpath_join(root, "etc/mdevctl.d");
 	env.mdev_base = xpath_join(root, "sys/bus/mdev/devices");

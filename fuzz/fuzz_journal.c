@@ -25,35 +25,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/fsutil.h"
 #include "common/hash.h"
 #include "hardware.h"
 #include "journal.h"
 #include "libmdev.h"
 #include "quiet_stderr.h"
+#include "scratch_dir.h"
 
-static char dir[64];
-static const char *scratch = dir;
-
-/* The scratch directory goes when the fuzzer exits. */
-static void remove_scratch(void)
-{
-	remove_tree(scratch);
-}
+static const char *dir;
 static struct mdev_hardware *demo;
 
 static void setup_once(void)
 {
 	char err[256];
-	if (dir[0])
+	if (dir)
 		return;
-	snprintf(dir, sizeof(dir), "/dev/shm/mdev-fuzz-journal.XXXXXX");
-	if (!mkdtemp(dir)) {
-		snprintf(dir, sizeof(dir), "/tmp/mdev-fuzz-journal.XXXXXX");
-		if (!mkdtemp(dir))
-			abort();
-	}
-	atexit(remove_scratch);
+	dir = fuzz_scratch_dir("journal");
 	if (mdev_hardware_load(NULL, &demo, err, sizeof(err)) != 0)
 		abort();
 }

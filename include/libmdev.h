@@ -85,18 +85,19 @@ struct mdev_attr_desc {
 };
 
 struct mdev_type_desc {
-	/* Directory name under mdev_supported_types: "<driver>-<sysfs name>". */
+	/* Directory name under mdev_supported_types:
+	 * "<driver>-<sysfs name>". */
 	const char *id;
 	/* Pretty name; NULL = the sysfs name (id after its first '-'). */
 	const char *name;
 	const char *description; /* NULL = no description file */
-	const char *device_api;  /* "vfio-pci", "vfio-ap", "vfio-ccw", ... */
-	const char *class_name;  /* NULL = no class (allowed) */
+	const char *device_api;	 /* "vfio-pci", "vfio-ap", "vfio-ccw", ... */
+	const char *class_name;	 /* NULL = no class (allowed) */
 	const struct mdev_kv *class_attrs;
 	size_t n_class_attrs;
-	unsigned max_instances;     /* 0 = no per-type cap */
+	unsigned max_instances;	    /* 0 = no per-type cap */
 	const char *requires_group; /* NULL = "0" */
-	const char *params;         /* NULL = "" */
+	const char *params;	    /* NULL = "" */
 	const struct mdev_cost *costs;
 	size_t n_costs;
 	const struct mdev_attr_desc *device_attrs;
@@ -124,9 +125,10 @@ struct mdev_driver_ops {
 };
 
 struct mdev_parent_desc {
-	const char *name;        /* "0000:00:02.0", "mtty", "matrix" */
-	const char *devpath;     /* under sys/devices: "pci0000:00/0000:00:02.0" */
-	const char *driver_name; /* "i915", "nvidia", "mtty", "vfio_ap", "json" */
+	const char *name;    /* "0000:00:02.0", "mtty", "matrix" */
+	const char *devpath; /* under sys/devices: "pci0000:00/0000:00:02.0" */
+	/* "i915", "nvidia", "mtty", "vfio_ap", "json" */
+	const char *driver_name;
 	enum mdev_policy policy;
 	const struct mdev_pool_desc *pools;
 	size_t n_pools;
@@ -202,8 +204,8 @@ void *mdev_device_driver_data(const struct mdev_device *mdev);
 void mdev_device_set_driver_data(struct mdev_device *mdev, void *data);
 /* Declared attributes of the device (the type's device_attrs). */
 size_t mdev_device_attr_count(const struct mdev_device *mdev);
-const struct mdev_attr_desc *mdev_device_attr_desc(const struct mdev_device *mdev,
-						   size_t i);
+const struct mdev_attr_desc *
+mdev_device_attr_desc(const struct mdev_device *mdev, size_t i);
 /* Raw stored value (no trailing newline); NULL if not declared. */
 const char *mdev_device_attr_get(const struct mdev_device *mdev,
 				 const char *attr);
@@ -257,8 +259,8 @@ int mdev_parent_destroy_write(struct mdev_parent *parent, const char *buf,
 /* Attribute files of a device: show fills buf (NUL-terminated) and returns
  * the length; store returns 0. -EACCES for a write to RO / read of WO,
  * -ENOENT for an undeclared name, -EINVAL for len > MDEV_ATTR_MAX - 1. */
-int mdev_device_attr_show(struct mdev_device *mdev, const char *attr,
-			  char *buf, size_t size);
+int mdev_device_attr_show(struct mdev_device *mdev, const char *attr, char *buf,
+			  size_t size);
 int mdev_device_attr_store(struct mdev_device *mdev, const char *attr,
 			   const char *buf, size_t len);
 
@@ -356,7 +358,7 @@ int mdev_core_attach(struct mdev_core *core,
 int mdev_core_detach(struct mdev_core *core,
 		     const struct mdev_consumer_ops *ops, void *opaque);
 
-/* ------------------------------------------------------ class schema, parsers */
+/* ---------------------------------------------------- class schema, parsers */
 
 /* Checks a type against its class's schema and value formats. 0 or
  * -EINVAL with a one-line message naming parent, type and attribute. */

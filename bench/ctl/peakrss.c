@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	printf("%lld %ld %d\n",
 	       (long long)(b.tv_sec - a.tv_sec) * 1000000000LL +
-		       (b.tv_nsec - a.tv_nsec),
+		   (b.tv_nsec - a.tv_nsec),
 	       ru.ru_maxrss, WIFEXITED(st) ? WEXITSTATUS(st) : 128);
 	return 0;
 }

@@ -8,8 +8,6 @@
 
 #include <stddef.h>
 
-/* Spelled exactly as the copies not yet replaced spell it, so that a file
- * which still defines its own and includes this one compiles. */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define container_of(ptr, type, member)                                        \

@@ -93,3 +93,22 @@ int remove_tree(const char *path)
 		return -errno;
 	return remove_tree_error;
 }
+
+int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -ENOSPC;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}

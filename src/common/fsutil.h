@@ -14,6 +14,9 @@ char *path_join(const char *dir, const char *name);
 /* mkdir -p: creates each missing component with mode (the umask applies);
  * -ENOTDIR when path exists and is not a directory, -ENOENT for "". */
 int mkdir_p(const char *path, mode_t mode);
+/* write() until all len bytes are written, again after EINTR; -errno,
+ * or -ENOSPC when write() makes no progress. */
+int write_all(int fd, const void *data, size_t len);
 /* fsync of a directory, so that a rename or create in it is durable. */
 int fsync_dir(const char *dir);
 /* rm -rf that neither follows links nor leaves path's file system: removes

@@ -98,3 +98,24 @@ struct htable_node *htable_next(const struct htable_node *n)
 {
 	return same_hash(n->next, n->hash);
 }
+
+void htable_iter_init(struct htable_iter *it, const struct htable *t)
+{
+	it->t = t;
+	it->bucket = 0;
+	it->next = NULL;
+}
+
+struct htable_node *htable_iter_next(struct htable_iter *it)
+{
+	struct htable_node *n;
+
+	while (!it->next) {
+		if (it->bucket >= it->t->n_buckets)
+			return NULL;
+		it->next = it->t->buckets[it->bucket++];
+	}
+	n = it->next;
+	it->next = n->next; /* read before the caller may free n */
+	return n;
+}

@@ -41,4 +41,21 @@ void htable_remove(struct htable *t, struct htable_node *n);
 struct htable_node *htable_first(const struct htable *t, uint64_t hash);
 struct htable_node *htable_next(const struct htable_node *n);
 
+/* Every node once, in no particular order. The node returned may be
+ * removed (and freed) before the next call; nothing may be inserted
+ * while iterating.
+ *
+ *	htable_iter_init(&it, t);
+ *	while ((n = htable_iter_next(&it)))
+ *		...
+ */
+struct htable_iter {
+	const struct htable *t;
+	size_t bucket;
+	struct htable_node *next;
+};
+
+void htable_iter_init(struct htable_iter *it, const struct htable *t);
+struct htable_node *htable_iter_next(struct htable_iter *it);
+
 #endif

@@ -60,7 +60,10 @@ static inline bool mdev_list_empty(const struct mdev_list *head)
 	return head->next == head;
 }
 
-#define mdev_container_of(ptr, type, member) container_of(ptr, type, member)
+/* The entry after node n of the list at head (n == head: the first one),
+ * or NULL at the end. */
+#define mdev_list_next_entry(head, n, type, member)                            \
+	((n)->next != (head) ? container_of((n)->next, type, member) : NULL)
 
 /* UUID → device hash table with chaining through the devices. */
 struct mdev_registry {

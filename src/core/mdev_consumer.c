@@ -73,13 +73,12 @@ static void catch_up(struct mdev_core *core, const struct mdev_consumer *c)
 	core->in_consumer++;
 	for (struct mdev_list *n = core->parents.next;
 	     c->ops->parent_added && n != &core->parents; n = n->next)
-		c->ops->parent_added(
-		    c->opaque, mdev_container_of(n, struct mdev_parent, node));
+		c->ops->parent_added(c->opaque,
+				     container_of(n, struct mdev_parent, node));
 	for (struct mdev_list *n = core->devices.next;
 	     c->ops->device_added && n != &core->devices; n = n->next)
 		c->ops->device_added(
-		    c->opaque,
-		    mdev_container_of(n, struct mdev_device, core_node));
+		    c->opaque, container_of(n, struct mdev_device, core_node));
 	core->in_consumer--;
 }
 
@@ -161,8 +160,64 @@ int mdev_core_detach(struct mdev_core *core,
 
 /* ---------------------------------------------------------------- commits */
 
-int mdev_consumers_create_commit(struct mdev_core *core,
-				 struct mdev_device *mdev)
+/* One change every consumer commits to (or aborts) in turn. */
+struct change {
+	enum { CHANGE_CREATE, CHANGE_REMOVE, CHANGE_ATTR } kind;
+	struct mdev_device *mdev;
+	const char *attr, *buf; /* CHANGE_ATTR */
+	size_t len;
+};
+
+static int commit_one(const struct mdev_consumer *c, const struct change *w)
+{
+	const struct mdev_consumer_ops *o = c->ops;
+
+	switch (w->kind) {
+	case CHANGE_CREATE:
+		return o->device_create_commit
+			   ? o->device_create_commit(c->opaque, w->mdev)
+			   : 0;
+	case CHANGE_REMOVE:
+		return o->device_remove_commit
+			   ? o->device_remove_commit(c->opaque, w->mdev)
+			   : 0;
+	case CHANGE_ATTR:
+		return o->attr_store_commit
+			   ? o->attr_store_commit(c->opaque, w->mdev, w->attr,
+						  w->buf, w->len)
+			   : 0;
+	}
+	return 0;
+}
+
+/* Only a consumer that has a commit hears the abort. */
+static void abort_one(const struct mdev_consumer *c, const struct change *w)
+{
+	const struct mdev_consumer_ops *o = c->ops;
+
+	if (w->kind == CHANGE_CREATE && o->device_create_commit &&
+	    o->device_create_abort)
+		o->device_create_abort(c->opaque, w->mdev);
+	else if (w->kind == CHANGE_REMOVE && o->device_remove_commit &&
+		 o->device_remove_abort)
+		o->device_remove_abort(c->opaque, w->mdev);
+	else if (w->kind == CHANGE_ATTR && o->attr_store_commit &&
+		 o->attr_store_abort)
+		o->attr_store_abort(c->opaque, w->mdev, w->attr);
+}
+
+/* Aborts the consumers before index end, last first. */
+static void abort_before(struct mdev_core *core, size_t end,
+			 const struct change *w)
+{
+	while (end-- > 0)
+		abort_one(&core->consumers->c[end], w);
+}
+
+/* Commits w with each consumer in order; the first refusal aborts those
+ * that accepted and is returned, unless force ignores refusals. */
+static int commit_all(struct mdev_core *core, const struct change *w,
+		      bool force)
 {
 	const struct mdev_consumer_set *set = core->consumers;
 	size_t i;
@@ -170,93 +225,53 @@ int mdev_consumers_create_commit(struct mdev_core *core,
 
 	core->in_consumer++;
 	for (i = 0; set && i < set->n; i++) {
-		const struct mdev_consumer *c = &set->c[i];
-
-		if (c->ops->device_create_commit)
-			ret = c->ops->device_create_commit(c->opaque, mdev);
-		if (ret < 0)
+		ret = commit_one(&set->c[i], w);
+		if (ret < 0 && !force)
 			break;
+		ret = 0;
 	}
-	while (ret < 0 && i-- > 0) {
-		const struct mdev_consumer *c = &set->c[i];
-
-		if (c->ops->device_create_commit && c->ops->device_create_abort)
-			c->ops->device_create_abort(c->opaque, mdev);
-	}
+	if (ret < 0)
+		abort_before(core, i, w);
 	core->in_consumer--;
 	return ret;
+}
+
+int mdev_consumers_create_commit(struct mdev_core *core,
+				 struct mdev_device *mdev)
+{
+	struct change w = {.kind = CHANGE_CREATE, .mdev = mdev};
+
+	return commit_all(core, &w, false);
 }
 
 int mdev_consumers_remove_commit(struct mdev_core *core,
 				 struct mdev_device *mdev, bool force)
 {
-	const struct mdev_consumer_set *set = core->consumers;
-	size_t i;
-	int ret = 0;
+	struct change w = {.kind = CHANGE_REMOVE, .mdev = mdev};
 
-	core->in_consumer++;
-	for (i = 0; set && i < set->n; i++) {
-		const struct mdev_consumer *c = &set->c[i];
-
-		if (c->ops->device_remove_commit)
-			ret = c->ops->device_remove_commit(c->opaque, mdev);
-		if (ret < 0 && !force)
-			break;
-		ret = 0;
-	}
-	while (ret < 0 && i-- > 0) {
-		const struct mdev_consumer *c = &set->c[i];
-
-		if (c->ops->device_remove_commit && c->ops->device_remove_abort)
-			c->ops->device_remove_abort(c->opaque, mdev);
-	}
-	core->in_consumer--;
-	return ret;
-}
-
-/* Aborts the consumers before index end, last first. */
-static void attr_abort_before(struct mdev_core *core, size_t end,
-			      struct mdev_device *mdev, const char *attr)
-{
-	const struct mdev_consumer_set *set = core->consumers;
-
-	while (end-- > 0) {
-		const struct mdev_consumer *c = &set->c[end];
-
-		if (c->ops->attr_store_commit && c->ops->attr_store_abort)
-			c->ops->attr_store_abort(c->opaque, mdev, attr);
-	}
+	return commit_all(core, &w, force);
 }
 
 int mdev_consumers_attr_commit(struct mdev_core *core, struct mdev_device *mdev,
 			       const char *attr, const char *buf, size_t len)
 {
-	const struct mdev_consumer_set *set = core->consumers;
-	size_t i;
-	int ret = 0;
+	struct change w = {.kind = CHANGE_ATTR,
+			   .mdev = mdev,
+			   .attr = attr,
+			   .buf = buf,
+			   .len = len};
 
-	core->in_consumer++;
-	for (i = 0; set && i < set->n; i++) {
-		const struct mdev_consumer *c = &set->c[i];
-
-		if (c->ops->attr_store_commit)
-			ret = c->ops->attr_store_commit(c->opaque, mdev, attr,
-							buf, len);
-		if (ret < 0)
-			break;
-	}
-	if (ret < 0)
-		attr_abort_before(core, i, mdev, attr);
-	core->in_consumer--;
-	return ret;
+	return commit_all(core, &w, false);
 }
 
 void mdev_consumers_attr_abort(struct mdev_core *core, struct mdev_device *mdev,
 			       const char *attr)
 {
+	struct change w = {.kind = CHANGE_ATTR, .mdev = mdev, .attr = attr};
+
 	core->in_consumer++;
 	if (core->consumers)
-		attr_abort_before(core, core->consumers->n, mdev, attr);
+		abort_before(core, core->consumers->n, &w);
 	core->in_consumer--;
 }
 

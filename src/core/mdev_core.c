@@ -59,9 +59,9 @@ void mdev_core_free(struct mdev_core *core)
 	core->consumers = NULL;
 	mdev_event_discard(core);
 	while (!mdev_list_empty(&core->parents))
-		parent_destroy(mdev_container_of(core->parents.next,
-						 struct mdev_parent, node),
-			       MDEV_REMOVE_SILENT);
+		parent_destroy(
+		    container_of(core->parents.next, struct mdev_parent, node),
+		    MDEV_REMOVE_SILENT);
 	mdev_core_unlock(core);
 	mdev_registry_destroy(&core->registry);
 	mdev_notify_destroy(core);
@@ -80,7 +80,7 @@ static struct mdev_parent *parent_find_locked(struct mdev_core *core,
 		return NULL;
 	for (n = core->parents.next; n != &core->parents; n = n->next) {
 		struct mdev_parent *p =
-		    mdev_container_of(n, struct mdev_parent, node);
+		    container_of(n, struct mdev_parent, node);
 
 		if (strcmp(p->name, name) == 0)
 			return p;
@@ -141,10 +141,10 @@ static void parent_destroy(struct mdev_parent *parent,
 
 	parent->going_away = true;
 	while (!mdev_list_empty(&parent->devices))
-		mdev_device_remove_locked(
-		    mdev_container_of(parent->devices.next, struct mdev_device,
-				      parent_node),
-		    mode);
+		mdev_device_remove_locked(container_of(parent->devices.next,
+						       struct mdev_device,
+						       parent_node),
+					  mode);
 	if (mode != MDEV_REMOVE_SILENT)
 		mdev_consumers_parent_removed(core, parent);
 	mdev_list_del(&parent->node);
@@ -189,12 +189,11 @@ struct mdev_parent *mdev_parent_find(struct mdev_core *core, const char *name)
 
 struct mdev_parent *mdev_parent_first(struct mdev_core *core)
 {
-	struct mdev_parent *p = NULL;
+	struct mdev_parent *p;
 
 	mdev_core_lock(core);
-	if (!mdev_list_empty(&core->parents))
-		p = mdev_container_of(core->parents.next, struct mdev_parent,
-				      node);
+	p = mdev_list_next_entry(&core->parents, &core->parents,
+				 struct mdev_parent, node);
 	mdev_core_unlock(core);
 	return p;
 }
@@ -207,10 +206,9 @@ struct mdev_parent *mdev_parent_next(const struct mdev_parent *parent)
 	mdev_core_lock(core);
 	/* An unregistered parent (readable until its event is delivered)
 	 * is in no list any more. */
-	if (!mdev_parent_is_unregistered(parent) &&
-	    parent->node.next != &core->parents)
-		p = mdev_container_of(parent->node.next, struct mdev_parent,
-				      node);
+	if (!mdev_parent_is_unregistered(parent))
+		p = mdev_list_next_entry(&core->parents, &parent->node,
+					 struct mdev_parent, node);
 	mdev_core_unlock(core);
 	return p;
 }
@@ -245,12 +243,11 @@ struct mdev_device *mdev_device_find_name(struct mdev_core *core,
 
 struct mdev_device *mdev_device_first(struct mdev_core *core)
 {
-	struct mdev_device *d = NULL;
+	struct mdev_device *d;
 
 	mdev_core_lock(core);
-	if (!mdev_list_empty(&core->devices))
-		d = mdev_container_of(core->devices.next, struct mdev_device,
-				      core_node);
+	d = mdev_list_next_entry(&core->devices, &core->devices,
+				 struct mdev_device, core_node);
 	mdev_core_unlock(core);
 	return d;
 }
@@ -261,10 +258,9 @@ struct mdev_device *mdev_device_next(const struct mdev_device *mdev)
 	struct mdev_device *d = NULL;
 
 	mdev_core_lock(core);
-	if (!mdev_device_is_removed(mdev) &&
-	    mdev->core_node.next != &core->devices)
-		d = mdev_container_of(mdev->core_node.next, struct mdev_device,
-				      core_node);
+	if (!mdev_device_is_removed(mdev))
+		d = mdev_list_next_entry(&core->devices, &mdev->core_node,
+					 struct mdev_device, core_node);
 	mdev_core_unlock(core);
 	return d;
 }

@@ -94,12 +94,11 @@ struct mdev_type *mdev_parent_type_find(const struct mdev_parent *parent,
 
 struct mdev_device *mdev_parent_device_first(const struct mdev_parent *parent)
 {
-	struct mdev_device *d = NULL;
+	struct mdev_device *d;
 
 	mdev_core_lock(parent->core);
-	if (!mdev_list_empty(&parent->devices))
-		d = mdev_container_of(parent->devices.next, struct mdev_device,
-				      parent_node);
+	d = mdev_list_next_entry(&parent->devices, &parent->devices,
+				 struct mdev_device, parent_node);
 	mdev_core_unlock(parent->core);
 	return d;
 }
@@ -110,10 +109,9 @@ struct mdev_device *mdev_parent_device_next(const struct mdev_device *mdev)
 	struct mdev_device *d = NULL;
 
 	mdev_core_lock(parent->core);
-	if (!mdev_device_is_removed(mdev) &&
-	    mdev->parent_node.next != &parent->devices)
-		d = mdev_container_of(mdev->parent_node.next,
-				      struct mdev_device, parent_node);
+	if (!mdev_device_is_removed(mdev))
+		d = mdev_list_next_entry(&parent->devices, &mdev->parent_node,
+					 struct mdev_device, parent_node);
 	mdev_core_unlock(parent->core);
 	return d;
 }

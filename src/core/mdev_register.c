@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/names.h"
 #include "core_priv.h"
 #include "mdev_sysfs.h"
 
@@ -31,49 +32,6 @@ __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
 static bool valid_value(const char *s)
 {
 	return s && strnlen(s, MDEV_ATTR_MAX) < MDEV_ATTR_MAX - 1;
-}
-
-static bool valid_devpath(const char *s)
-{
-	size_t n = s ? strnlen(s, MDEV_DEVPATH_MAX + 1) : 0;
-	char *copy, *save = NULL, *part;
-	bool ok = true;
-
-	if (n == 0 || n > MDEV_DEVPATH_MAX || s[0] == '/' || s[n - 1] == '/' ||
-	    strstr(s, "//"))
-		return false;
-	copy = strdup(s);
-	if (!copy)
-		return false;
-	for (part = strtok_r(copy, "/", &save); part && ok;
-	     part = strtok_r(NULL, "/", &save))
-		ok = mdev_valid_name(part);
-	free(copy);
-	return ok;
-}
-
-/* "file" or "group/file", each part a valid name; returns the length of
- * the first part (the entry in the device directory). */
-static bool valid_attr_name(const char *s, size_t *first_len)
-{
-	const char *slash;
-	char part[MDEV_NAME_MAX + 1];
-	size_t n;
-
-	if (!s || strnlen(s, 2 * MDEV_NAME_MAX + 2) > 2 * MDEV_NAME_MAX + 1)
-		return false;
-	slash = strchr(s, '/');
-	n = slash ? (size_t)(slash - s) : strlen(s);
-	if (n == 0 || n > MDEV_NAME_MAX)
-		return false;
-	memcpy(part, s, n);
-	part[n] = '\0';
-	if (!mdev_valid_name(part))
-		return false;
-	if (slash && !mdev_valid_name(slash + 1))
-		return false;
-	*first_len = n;
-	return true;
 }
 
 /* The driver's own files of a parent (bus attributes, dir
@@ -141,7 +99,7 @@ static int check_device_attrs(const char *pq, const char *tq,
 		char first[MDEV_NAME_MAX + 1];
 		size_t n;
 
-		if (!valid_attr_name(a->name, &n))
+		if (!name_is_sysfs_attr(a->name, MDEV_NAME_MAX, &n))
 			return fail(err, errlen,
 				    "parent %s type %s: invalid device "
 				    "attribute name '%s'",
@@ -265,7 +223,7 @@ static int check_parent(const struct mdev_parent_desc *desc, char *err,
 	mdev_printable(desc->name, pq, sizeof(pq));
 	if (!mdev_valid_name(desc->name))
 		return fail(err, errlen, "parent '%s': invalid name", pq);
-	if (!valid_devpath(desc->devpath))
+	if (!name_is_sysfs_path(desc->devpath, MDEV_DEVPATH_MAX, MDEV_NAME_MAX))
 		return fail(err, errlen, "parent %s: invalid devpath '%s'", pq,
 			    mdev_printable(desc->devpath, q, sizeof(q)));
 	if (!mdev_valid_name(desc->driver_name))

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "common/common.h"
 
 #define MODE_RO (S_IFREG | 0444)
 #define MODE_RW (S_IFREG | 0644)

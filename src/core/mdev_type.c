@@ -51,12 +51,11 @@ unsigned mdev_type_instances(const struct mdev_type *type)
 
 struct mdev_device *mdev_type_device_first(const struct mdev_type *type)
 {
-	struct mdev_device *d = NULL;
+	struct mdev_device *d;
 
 	lock_type(type);
-	if (!mdev_list_empty(&type->devices))
-		d = mdev_container_of(type->devices.next, struct mdev_device,
-				      type_node);
+	d = mdev_list_next_entry(&type->devices, &type->devices,
+				 struct mdev_device, type_node);
 	unlock_type(type);
 	return d;
 }
@@ -67,10 +66,9 @@ struct mdev_device *mdev_type_device_next(const struct mdev_device *mdev)
 	struct mdev_device *d = NULL;
 
 	lock_type(type);
-	if (!mdev_device_is_removed(mdev) &&
-	    mdev->type_node.next != &type->devices)
-		d = mdev_container_of(mdev->type_node.next, struct mdev_device,
-				      type_node);
+	if (!mdev_device_is_removed(mdev))
+		d = mdev_list_next_entry(&type->devices, &mdev->type_node,
+					 struct mdev_device, type_node);
 	unlock_type(type);
 	return d;
 }

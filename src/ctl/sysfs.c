@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
+
 /* Rust's fs::canonicalize + file_name. */
 static int canonical_basename(const char *path, char **out, struct ctl_err *e)
 {
@@ -444,26 +446,16 @@ int sysfs_types(const struct ctl_env *env, const char *parent,
 static int write_text(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	size_t len = strlen(text), off = 0;
+	int r;
 
 	if (fd < 0)
 		return -errno;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0) {
-			int r = -errno;
-
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return r;
-		}
-		off += (size_t)n;
+	r = write_all(fd, text, strlen(text));
+	if (r < 0) {
+		close(fd);
+		return r;
 	}
-	if (close(fd) < 0)
-		return -errno;
-	return 0;
+	return close(fd) < 0 ? -errno : 0;
 }
 
 /* 1.2.0's find_parent_dir, including the capitalization hint. */

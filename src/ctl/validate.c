@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
+
 static bool is_control(unsigned char c)
 {
 	return c < 0x20 || c == 0x7f;
@@ -160,23 +162,6 @@ static int open_component(int dirfd, const char *comp, int flags, bool *found)
 	if (fd < 0)
 		return -errno;
 	return fd;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		off += (size_t)n;
-	}
-	return 0;
 }
 
 int attr_write_beneath(const char *devdir, const char *name, const char *value,

@@ -149,3 +149,11 @@ int drv_show_stored(struct mdev_device *mdev, const char *attr, char *buf,
 	/* A page holds every value the core accepts; clip like sysfs. */
 	return (size_t)n < size ? n : (int)size - 1;
 }
+
+void drv_one_pool(struct mdev_hw_parent *out, const char *name,
+		  unsigned long total)
+{
+	out->pools[0] = (struct mdev_pool_desc){name, total};
+	out->desc.pools = out->pools;
+	out->desc.n_pools = 1;
+}

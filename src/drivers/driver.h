@@ -40,11 +40,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/common.h"
 #include "libmdev.h"
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
 
 /* Longest default devpath: "<dir>/<name>", where dir is a driver's
  * devpath_dir, "pci<dddd>:<bb>" or "virtual/<driver_name>"; every part is
@@ -158,6 +155,25 @@ int mdev_hw_describe(const struct mdev_hw_driver *drv, const char *name,
 /* A PCI address "dddd:bb:dd.f" (lower-case hex), as the kernel names
  * PCI devices. */
 bool hw_pci_address(const char *s);
+
+/* Defines array, the bus attributes of a PCI parent: the PCI function's
+ * identity files, as its sysfs directory prints them (the emulated config
+ * space is built from them, src/fs/pci.c). */
+#define DRV_PCI_BUS_ATTRS(array, vendor, device, class, sub_vendor,            \
+			  sub_device)                                          \
+	static const struct mdev_kv array[] = {                                \
+	    {"vendor", vendor},                                                \
+	    {"device", device},                                                \
+	    {"class", class},                                                  \
+	    {"subsystem_vendor", sub_vendor},                                  \
+	    {"subsystem_device", sub_device},                                  \
+	    {"numa_node", "-1"},                                               \
+	}
+
+/* Gives the parent one pool of total units called name, the one all its
+ * types draw from (their costs name it). */
+void drv_one_pool(struct mdev_hw_parent *out, const char *name,
+		  unsigned long total);
 
 /* What the core shows for an attribute when a driver has no show op:
  * the stored value and a newline. For drivers whose attr_show handles only

@@ -19,6 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/common.h"
+#include "common/hash.h"
+#include "common/htable.h"
+#include "common/names.h"
 #include "hw_json.h"
 #include "hardware.h"
 #include "mdev_sysfs.h"
@@ -265,7 +269,7 @@ static int apply_bus_attrs(struct hw_ctx *ctx, json_t *obj, const char *path,
 		char kpath[HW_PATH_MAX];
 
 		hw_path_key(kpath, sizeof(kpath), bpath, key);
-		if (!hw_valid_component(key, MDEV_NAME_MAX) ||
+		if (!name_is_sysfs(key, HW_NAME_MAX) ||
 		    mdev_sysfs_find(MDEV_SYSFS_PARENT, key))
 			return hw_error(ctx, kpath,
 					"expected a file name without '/' or "
@@ -276,31 +280,6 @@ static int apply_bus_attrs(struct hw_ctx *ctx, json_t *obj, const char *path,
 			return ret;
 	}
 	return 0;
-}
-
-static bool valid_devpath(const char *s)
-{
-	size_t len = strlen(s);
-	const char *p = s;
-
-	if (len == 0 || len >= HW_DEVPATH_MAX)
-		return false;
-	while (*p) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		char part[HW_DEVPATH_MAX];
-
-		memcpy(part, p, n);
-		part[n] = '\0';
-		if (!hw_valid_component(part, MDEV_NAME_MAX))
-			return false;
-		if (!slash)
-			break;
-		p = slash + 1;
-		if (!*p)
-			return false; /* trailing '/' */
-	}
-	return true;
 }
 
 /* The file's devpath, when it gives one, replaces the driver's default. */
@@ -315,7 +294,7 @@ static int set_devpath(struct hw_ctx *ctx, json_t *obj, const char *path,
 	if (ret)
 		return ret < 0 ? ret : 0;
 	hw_path_key(kpath, sizeof(kpath), path, "devpath");
-	if (!valid_devpath(s))
+	if (!name_is_sysfs_path(s, HW_DEVPATH_MAX - 1, HW_NAME_MAX))
 		return hw_error_got(ctx, kpath, json_object_get(obj, "devpath"),
 				    "expected a relative path under "
 				    "sys/devices (words without "
@@ -339,7 +318,7 @@ static int get_name(struct hw_ctx *ctx, const struct mdev_hw_driver *drv,
 	if (!s)
 		return hw_error(ctx, kpath, "required for driver \"%s\"",
 				drv->name);
-	if (!hw_valid_component(s, MDEV_NAME_MAX))
+	if (!name_is_sysfs(s, HW_NAME_MAX))
 		return hw_error_got(ctx, kpath, json_object_get(obj, "name"),
 				    "expected a non-empty word without '/' "
 				    "or blanks");
@@ -503,10 +482,16 @@ static int parse_parent(struct hw_ctx *ctx, json_t *obj, const char *path,
  * hsearch hashes only the first eight bytes or so of a key, and devpaths
  * share long prefixes.)
  */
+struct hw_key {
+	struct htable_node link;
+	const char *key;
+	size_t index;
+};
+
 struct hw_set {
-	const char **keys;
-	size_t *index;
-	size_t cap; /* a power of two, at least twice the entries */
+	struct htable table;
+	struct hw_key *keys; /* room for every key the caller will add */
+	size_t n_keys;
 };
 
 struct hw_taken {
@@ -516,55 +501,51 @@ struct hw_taken {
 	struct hw_set dirs;
 };
 
-static size_t fnv1a(const char *s)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-	return (size_t)h;
-}
-
 static int set_init(struct hw_ctx *ctx, struct hw_set *set, size_t entries)
 {
-	size_t cap = 16;
-
-	while (cap < 2 * entries)
-		cap *= 2;
-	set->keys = hw_calloc(ctx, cap, sizeof(*set->keys));
-	set->index = hw_calloc(ctx, cap, sizeof(*set->index));
-	set->cap = cap;
-	return set->keys && set->index ? 0 : -ENOMEM;
+	set->n_keys = 0;
+	set->keys = hw_calloc(ctx, entries, sizeof(*set->keys));
+	if (!set->keys)
+		return -ENOMEM;
+	if (htable_init(&set->table, entries) < 0) {
+		snprintf(ctx->err, ctx->errlen, "%s: out of memory",
+			 ctx->source);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-/* The slot of key, or of the empty place where it would go. */
-static size_t set_slot(const struct hw_set *set, const char *key)
+static uint64_t key_hash(const char *key)
 {
-	size_t i = fnv1a(key) & (set->cap - 1);
-
-	while (set->keys[i] && strcmp(set->keys[i], key))
-		i = (i + 1) & (set->cap - 1);
-	return i;
+	return fnv1a64(key, strlen(key));
 }
 
 /* The index stored for key, or -1. */
 static long set_find(const struct hw_set *set, const char *key)
 {
-	size_t i = set_slot(set, key);
+	struct htable_node *n = htable_first(&set->table, key_hash(key));
 
-	return set->keys[i] ? (long)set->index[i] : -1;
+	for (; n; n = htable_next(n)) {
+		const struct hw_key *k = container_of(n, struct hw_key, link);
+
+		if (strcmp(k->key, key) == 0)
+			return (long)k->index;
+	}
+	return -1;
 }
 
 /* Adds key → index unless present (the first parent keeps it). The
- * caller sized the set for every key, so a free slot always exists. */
+ * caller sized the set for every key it adds. */
 static void set_add(struct hw_set *set, const char *key, size_t index)
 {
-	size_t i = set_slot(set, key);
+	struct hw_key *k;
 
-	if (set->keys[i])
+	if (set_find(set, key) >= 0)
 		return;
-	set->keys[i] = key;
-	set->index[i] = index;
+	k = &set->keys[set->n_keys++];
+	k->key = key;
+	k->index = index;
+	htable_insert(&set->table, &k->link, key_hash(key));
 }
 
 static size_t count_dirs(const struct mdev_hardware *hw)
@@ -580,12 +561,20 @@ static size_t count_dirs(const struct mdev_hardware *hw)
 static int taken_init(struct hw_ctx *ctx, struct hw_taken *t,
 		      const struct mdev_hardware *hw)
 {
-	t->hw = hw;
+	*t = (struct hw_taken){.hw = hw};
 	if (set_init(ctx, &t->names, hw->n_parents) ||
 	    set_init(ctx, &t->paths, hw->n_parents) ||
 	    set_init(ctx, &t->dirs, count_dirs(hw)))
 		return -ENOMEM;
 	return 0;
+}
+
+/* The tables; their keys and entries are the arena's. */
+static void taken_fini(struct hw_taken *t)
+{
+	htable_fini(&t->names.table);
+	htable_fini(&t->paths.table);
+	htable_fini(&t->dirs.table);
 }
 
 /* Directories above devpath, as arena strings ("a", "a/b" for "a/b/c"),
@@ -676,6 +665,7 @@ static int check_parents(struct hw_ctx *ctx, const struct mdev_hardware *hw)
 	ret = taken_init(ctx, &taken, hw);
 	for (size_t i = 0; !ret && i < hw->n_parents; i++)
 		ret = check_unique(ctx, &taken, i);
+	taken_fini(&taken);
 	if (ret)
 		return ret;
 	scratch = mdev_core_new();

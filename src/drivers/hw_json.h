@@ -69,8 +69,10 @@ int hw_get_positive(struct hw_ctx *ctx, json_t *obj, const char *path,
 int hw_get_count(struct hw_ctx *ctx, json_t *obj, const char *path,
 		 const char *key, unsigned long max, unsigned long *out);
 
-/* One path component of sysfs: non-empty, printable, no '/', no blanks,
- * not "." or "..", shorter than max. */
-bool hw_valid_component(const char *s, size_t max);
+/* Longest name (parent, type, group, attribute, and each part of a
+ * devpath) a hardware file may give, for name_is_sysfs(): one byte less
+ * than the core's MDEV_NAME_MAX, as the file format has always said
+ * ("expected at most 127 bytes"). */
+#define HW_NAME_MAX (MDEV_NAME_MAX - 1)
 
 #endif

@@ -309,15 +309,3 @@ int hw_get_count(struct hw_ctx *ctx, json_t *obj, const char *path,
 {
 	return get_integer(ctx, obj, path, key, 0, max, out);
 }
-
-bool hw_valid_component(const char *s, size_t max)
-{
-	size_t len = strlen(s);
-
-	if (len == 0 || len >= max || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (const char *p = s; *p; p++)
-		if (*p == '/' || *p <= 0x20 || *p >= 0x7f)
-			return false;
-	return true;
-}

@@ -60,11 +60,8 @@ static const struct mdev_type_desc gvt_types[] = {
 };
 
 /* A Coffee Lake UHD Graphics 630, as its sysfs files print. */
-static const struct mdev_kv gvt_bus_attrs[] = {
-    {"vendor", "0x8086"},	    {"device", "0x3e92"},
-    {"class", "0x030000"},	    {"subsystem_vendor", "0x8086"},
-    {"subsystem_device", "0x2212"}, {"numa_node", "-1"},
-};
+DRV_PCI_BUS_ATTRS(gvt_bus_attrs, "0x8086", "0x3e92", "0x030000", "0x8086",
+		  "0x2212");
 
 const struct mdev_hw_driver i915_driver = {
     .name = "i915",

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/names.h"
 #include "hw_json.h"
 #include "mdev_sysfs.h"
 
@@ -80,7 +81,7 @@ static int get_text(struct hw_ctx *ctx, json_t *obj, const char *path,
 
 static bool component(const char *s)
 {
-	return hw_valid_component(s, MDEV_NAME_MAX);
+	return name_is_sysfs(s, HW_NAME_MAX);
 }
 
 static int parse_pools(struct hw_ctx *ctx, json_t *obj, const char *path,
@@ -235,7 +236,7 @@ static int parse_class_attrs(struct hw_ctx *ctx, json_t *type, const char *path,
 					"'/' or blanks that is not a standard "
 					"file of the type directory");
 		if (!json_is_string(value) ||
-		    json_string_length(value) >= MDEV_NAME_MAX ||
+		    json_string_length(value) > HW_NAME_MAX ||
 		    !one_line(json_string_value(value)))
 			return hw_error_got(ctx, kpath, value,
 					    "expected a one-line string");
@@ -253,25 +254,19 @@ static int parse_class_attrs(struct hw_ctx *ctx, json_t *type, const char *path,
 	return 0;
 }
 
-/* "name" or "group/name", neither part empty, "." or "..", and not one of
- * the files every device directory already has. */
+/* "name" or "group/name" of at most HW_NAME_MAX bytes in all, whose
+ * first part is not one of the files every device directory already
+ * has. */
 static bool device_attr_name(const char *s)
 {
-	const char *slash = strchr(s, '/');
-	char group[MDEV_NAME_MAX];
-	size_t glen;
+	char first[HW_NAME_MAX + 1];
+	size_t n;
 
-	if (strlen(s) >= MDEV_NAME_MAX)
+	if (strlen(s) > HW_NAME_MAX || !name_is_sysfs_attr(s, HW_NAME_MAX, &n))
 		return false;
-	if (!slash)
-		return component(s) && !mdev_sysfs_find(MDEV_SYSFS_DEVICE, s);
-	glen = (size_t)(slash - s);
-	if (glen == 0 || glen >= sizeof(group))
-		return false;
-	memcpy(group, s, glen);
-	group[glen] = '\0';
-	return component(group) && component(slash + 1) &&
-	       !mdev_sysfs_find(MDEV_SYSFS_DEVICE, group);
+	memcpy(first, s, n);
+	first[n] = '\0';
+	return !mdev_sysfs_find(MDEV_SYSFS_DEVICE, first);
 }
 
 static int parse_mode(struct hw_ctx *ctx, json_t *attr, const char *path,
@@ -389,7 +384,7 @@ static int parse_type(struct hw_ctx *ctx, json_t *type, const char *path,
 	if (ret)
 		return ret;
 	hw_path_key(kpath, sizeof(kpath), path, "id");
-	ret = get_text(ctx, type, path, "id", MDEV_NAME_MAX - 1, component,
+	ret = get_text(ctx, type, path, "id", HW_NAME_MAX, component,
 		       "a non-empty word without '/' or blanks", &out->id);
 	if (ret > 0)
 		return hw_error(ctx, kpath, "required");
@@ -400,20 +395,19 @@ static int parse_type(struct hw_ctx *ctx, json_t *type, const char *path,
 			return hw_error_got(ctx, kpath,
 					    json_object_get(type, "id"),
 					    "duplicate type id");
-	ret = get_text(ctx, type, path, "name", MDEV_NAME_MAX - 1, one_line,
+	ret = get_text(ctx, type, path, "name", HW_NAME_MAX, one_line,
 		       "a one-line string", &out->name);
 	if (ret < 0)
 		return ret;
 	out->device_api = "vfio-pci";
-	ret = get_text(ctx, type, path, "device_api", MDEV_NAME_MAX - 1,
-		       component, "a word such as \"vfio-pci\"",
-		       &out->device_api);
+	ret = get_text(ctx, type, path, "device_api", HW_NAME_MAX, component,
+		       "a word such as \"vfio-pci\"", &out->device_api);
 	if (ret < 0)
 		return ret;
 	ret = parse_description(ctx, type, path, out);
 	if (ret < 0)
 		return ret;
-	ret = get_text(ctx, type, path, "class", MDEV_NAME_MAX - 1, component,
+	ret = get_text(ctx, type, path, "class", HW_NAME_MAX, component,
 		       "a class name", &out->class_name);
 	if (ret < 0)
 		return ret;
@@ -429,8 +423,8 @@ static int parse_type(struct hw_ctx *ctx, json_t *type, const char *path,
 	if (ret < 0)
 		return ret;
 	out->max_instances = max;
-	ret = get_text(ctx, type, path, "requires_group", MDEV_NAME_MAX - 1,
-		       one_line, "a one-line string", &out->requires_group);
+	ret = get_text(ctx, type, path, "requires_group", HW_NAME_MAX, one_line,
+		       "a one-line string", &out->requires_group);
 	if (ret < 0)
 		return ret;
 	ret = get_text(ctx, type, path, "params", MDEV_ATTR_MAX - 2, one_line,
@@ -504,11 +498,8 @@ static int parse_policy(struct hw_ctx *ctx, json_t *obj, const char *path,
 
 /* PCI parents of a known vendor driver get that driver's ids by default;
  * others get zeros, which the file should override. */
-static const struct mdev_kv json_pci_bus_attrs[] = {
-    {"vendor", "0x0000"},	    {"device", "0x0000"},
-    {"class", "0x000000"},	    {"subsystem_vendor", "0x0000"},
-    {"subsystem_device", "0x0000"}, {"numa_node", "-1"},
-};
+DRV_PCI_BUS_ATTRS(json_pci_bus_attrs, "0x0000", "0x0000", "0x000000", "0x0000",
+		  "0x0000");
 
 static void default_bus_attrs(struct mdev_parent_desc *desc)
 {
@@ -537,12 +528,12 @@ static int json_translate(struct hw_ctx *ctx, json_t *obj, const char *path,
 	unsigned long max_devices = 0;
 	int ret;
 
-	ret = get_text(ctx, obj, path, "driver_name", MDEV_NAME_MAX - 1,
-		       component, "a non-empty word without '/' or blanks",
+	ret = get_text(ctx, obj, path, "driver_name", HW_NAME_MAX, component,
+		       "a non-empty word without '/' or blanks",
 		       &desc->driver_name);
 	if (ret < 0)
 		return ret;
-	ret = get_text(ctx, obj, path, "bus", MDEV_NAME_MAX - 1, component,
+	ret = get_text(ctx, obj, path, "bus", HW_NAME_MAX, component,
 		       "a bus name such as \"pci\"", &desc->bus);
 	if (ret < 0)
 		return ret;

@@ -54,9 +54,7 @@ static int mbochs_describe(const void *opts, struct mdev_hw_parent *out)
 {
 	const struct mbochs_opts *o = opts;
 
-	out->pools[0] = (struct mdev_pool_desc){"mbytes", o->mbytes};
-	out->desc.pools = out->pools;
-	out->desc.n_pools = 1;
+	drv_one_pool(out, "mbytes", o->mbytes);
 	return 0;
 }
 

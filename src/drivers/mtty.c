@@ -25,25 +25,17 @@ static const struct mdev_attr_desc mtty_device_attrs[] = {
     {MTTY_SAMPLE_ATTR, MDEV_ATTR_RO, NULL},
 };
 
+#define MTTY_TYPE_DESC(ports, pretty)                                          \
+	{                                                                      \
+		.id = "mtty-" #ports, .name = pretty,                          \
+		.device_api = "vfio-pci", .costs = mtty_cost_##ports,          \
+		.n_costs = 1, .device_attrs = mtty_device_attrs,               \
+		.n_device_attrs = ARRAY_SIZE(mtty_device_attrs),               \
+	}
+
 static const struct mdev_type_desc mtty_types[] = {
-    {
-	.id = "mtty-1",
-	.name = "Single port serial",
-	.device_api = "vfio-pci",
-	.costs = mtty_cost_1,
-	.n_costs = 1,
-	.device_attrs = mtty_device_attrs,
-	.n_device_attrs = ARRAY_SIZE(mtty_device_attrs),
-    },
-    {
-	.id = "mtty-2",
-	.name = "Dual port serial",
-	.device_api = "vfio-pci",
-	.costs = mtty_cost_2,
-	.n_costs = 1,
-	.device_attrs = mtty_device_attrs,
-	.n_device_attrs = ARRAY_SIZE(mtty_device_attrs),
-    },
+    MTTY_TYPE_DESC(1, "Single port serial"),
+    MTTY_TYPE_DESC(2, "Dual port serial"),
 };
 
 /* The sample prints the device's name, which only exists per device. */
@@ -79,9 +71,7 @@ static int mtty_describe(const void *opts, struct mdev_hw_parent *out)
 {
 	const struct mtty_opts *o = opts;
 
-	out->pools[0] = (struct mdev_pool_desc){"ports", o->ports};
-	out->desc.pools = out->pools;
-	out->desc.n_pools = 1;
+	drv_one_pool(out, "ports", o->ports);
 	return 0;
 }
 

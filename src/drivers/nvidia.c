@@ -67,11 +67,8 @@ static const struct mdev_type_desc t4_types[] = {
 };
 
 /* Tesla T4 (TU104GL), as its sysfs files print. */
-static const struct mdev_kv t4_bus_attrs[] = {
-    {"vendor", "0x10de"},	    {"device", "0x1eb8"},
-    {"class", "0x030200"},	    {"subsystem_vendor", "0x10de"},
-    {"subsystem_device", "0x12a2"}, {"numa_node", "-1"},
-};
+DRV_PCI_BUS_ATTRS(t4_bus_attrs, "0x10de", "0x1eb8", "0x030200", "0x10de",
+		  "0x12a2");
 
 const struct mdev_hw_driver nvidia_driver = {
     .name = "nvidia",

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/common.h"
 #include "mdevd.h"
 #include "pci.h"
 
@@ -80,7 +81,7 @@ static int uevent_store(struct mdevd *d, const struct mdev_sysfs_obj *o,
 	size_t l = 0;
 	while (l < len && buf[l] != ' ' && buf[l] != '\n' && buf[l] != '\0')
 		l++;
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
 		if (strlen(actions[i]) != l || memcmp(actions[i], buf, l) != 0)
 			continue;
 		if (o->device)
@@ -113,8 +114,7 @@ static const struct server_file server_files[] = {
 
 static const struct server_file *server_file(const struct mdev_sysfs_file *f)
 {
-	for (size_t i = 0; i < sizeof(server_files) / sizeof(server_files[0]);
-	     i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(server_files); i++) {
 		size_t n;
 		const struct server_file *sf = &server_files[i];
 		if (mdev_sysfs_files(sf->dir, &n) + sf->index == f)
@@ -147,21 +147,35 @@ static int driver_file_show(struct mdevd *d, const struct fs_obj *o, char *buf,
 	return mdev_device_attr_show(o->dev->mdev, attr, buf, size);
 }
 
+/* Which code answers o: the schema's show/store (*f), the daemon's
+ * (*sf, for a schema file without them) or, when *f is NULL, the
+ * driver's. -EISDIR for a directory or link. */
+static int file_handlers(struct mdevd *d, const struct fs_obj *o,
+			 struct mdev_sysfs_obj *so,
+			 const struct mdev_sysfs_file **f,
+			 const struct server_file **sf)
+{
+	if (o->kind != OK_STATIC && o->kind != OK_DEV_FILE)
+		return -EISDIR;
+	*f = tree_schema_file(d->tree, o, so);
+	*sf = *f ? server_file(*f) : NULL;
+	return 0;
+}
+
 int content_show(struct mdevd *d, const struct fs_obj *o, char *buf,
 		 size_t size)
 {
 	struct mdev_sysfs_obj so;
 	const struct mdev_sysfs_file *f;
 	const struct server_file *sf;
+	int ret = file_handlers(d, o, &so, &f, &sf);
 
-	if (o->kind != OK_STATIC && o->kind != OK_DEV_FILE)
-		return -EISDIR;
-	f = tree_schema_file(d->tree, o, &so);
+	if (ret < 0)
+		return ret;
 	if (!f)
 		return driver_file_show(d, o, buf, size);
 	if (f->show)
 		return f->show(&so, buf, size);
-	sf = server_file(f);
 	return sf && sf->show ? sf->show(d, &so, buf, size) : -EIO;
 }
 
@@ -171,18 +185,18 @@ int content_store(struct mdevd *d, const struct fs_obj *o, const char *buf,
 	struct mdev_sysfs_obj so;
 	const struct mdev_sysfs_file *f;
 	const struct server_file *sf;
+	int ret = file_handlers(d, o, &so, &f, &sf);
+	const char *attr;
 
-	if (o->kind != OK_STATIC && o->kind != OK_DEV_FILE)
-		return -EISDIR;
-	f = tree_schema_file(d->tree, o, &so);
+	if (ret < 0)
+		return ret;
 	if (!f) {
-		const char *attr = tree_dev_attr_name(o);
+		attr = tree_dev_attr_name(o);
 		return attr ? mdev_device_attr_store(o->dev->mdev, attr, buf,
 						     len)
 			    : -EIO;
 	}
 	if (f->store)
 		return f->store(&so, buf, len);
-	sf = server_file(f);
 	return sf && sf->store ? sf->store(d, &so, buf, len) : -EIO;
 }

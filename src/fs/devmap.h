@@ -13,23 +13,22 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "common/htable.h"
 #include "libmdev.h"
 
 struct dev_entry {
 	uint64_t serial;
 	struct mdev_device *mdev;
 	unsigned group;
-	struct dev_entry *next_serial;
-	struct dev_entry *next_ptr;
-	struct dev_entry *next_group;
+	struct htable_node by_serial;
+	struct htable_node by_ptr;
+	struct htable_node by_group;
 };
 
 struct devmap {
-	struct dev_entry **by_serial;
-	struct dev_entry **by_ptr;
-	struct dev_entry **by_group;
-	size_t nbuckets; /* a power of two */
-	size_t count;
+	struct htable by_serial;
+	struct htable by_ptr;
+	struct htable by_group;
 	uint64_t next_serial;
 };
 

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
 #include "hardware.h"
 #include "journal.h"
 #include "mdevd.h"
@@ -42,45 +43,11 @@
 static atomic_bool loop_done;
 static pthread_t main_thread;
 
-/* mkdir -p; 0 or -errno. */
-static int mkdir_p(const char *path)
-{
-	char *p = strdup(path);
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			int err = -errno;
-			free(p);
-			return err;
-		}
-		*s = '/';
-	}
-	int err = mkdir(p, 0755) < 0 && errno != EEXIST ? -errno : 0;
-	free(p);
-	return err;
-}
-
-static char *join(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	char *s = malloc(la + lb + 2);
-	if (!s)
-		return NULL;
-	memcpy(s, a, la);
-	s[la] = '/';
-	memcpy(s + la + 1, b, lb + 1);
-	return s;
-}
-
 /* Absolute paths for everything given, so the daemon may chdir("/"). */
 static int resolve_paths(struct mdevd *d)
 {
-	char *sys = join(d->opt.root, "sys");
-	int err = sys ? mkdir_p(sys) : -ENOMEM;
+	char *sys = path_join(d->opt.root, "sys");
+	int err = sys ? mkdir_p(sys, 0755) : -ENOMEM;
 	free(sys);
 	if (err) {
 		fprintf(stderr, "mdevd: %s/sys: %s\n", d->opt.root,
@@ -93,14 +60,13 @@ static int resolve_paths(struct mdevd *d)
 			strerror(errno));
 		return -1;
 	}
-	d->mountpoint = join(strcmp(d->root, "/") ? d->root : "", "sys");
+	d->mountpoint = path_join(d->root, "sys");
 	if (d->opt.state_dir) {
-		err = mkdir_p(d->opt.state_dir);
+		err = mkdir_p(d->opt.state_dir, 0755);
 		d->state_dir = err ? NULL : realpath(d->opt.state_dir, NULL);
 	} else {
-		d->state_dir =
-		    join(strcmp(d->root, "/") ? d->root : "", "var/lib/mdevd");
-		err = d->state_dir ? mkdir_p(d->state_dir) : -ENOMEM;
+		d->state_dir = path_join(d->root, "var/lib/mdevd");
+		err = d->state_dir ? mkdir_p(d->state_dir, 0755) : -ENOMEM;
 	}
 	if (err || !d->state_dir || !d->mountpoint) {
 		fprintf(stderr, "mdevd: state directory %s: %s\n",

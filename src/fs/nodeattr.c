@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * The per-inode store of changed attributes (nodeattr.h): an open-
- * addressing table keyed by inode number, linear probing, no deletion in
- * place. Entries of dead inodes go when the table is rebuilt to grow.
+ * The per-inode store of changed attributes (nodeattr.h): a hash table
+ * keyed by inode number. Entries of dead inodes go when the table would
+ * grow.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/xattr.h>
 
+#include "common/common.h"
+#include "common/hash.h"
 #include "nodeattr.h"
 
-#define MIN_SLOTS 16
+#define MIN_BUCKETS 16
 
 /* One extended attribute: name, NUL, value. */
 struct na_xattr {
@@ -21,39 +23,26 @@ struct na_xattr {
 };
 
 struct nodeattr_entry {
+	struct htable_node link;
 	uint64_t ino;
-	bool used;
 	struct nodeattr_change attr;
 	struct na_xattr *xattrs;
 };
 
-/* Fibonacci hashing: inode numbers differ mostly in their low (serial)
- * bits, the multiply spreads them over the top bits taken. */
-static size_t slot_of(uint64_t ino, size_t cap)
-{
-	return (size_t)((ino * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
-}
-
 static struct nodeattr_entry *find(const struct nodeattr *na, uint64_t ino)
 {
-	if (!na->cap)
+	struct htable_node *n;
+
+	if (!na->table.buckets)
 		return NULL;
-	for (size_t i = slot_of(ino, na->cap);; i = (i + 1) & (na->cap - 1)) {
-		struct nodeattr_entry *e = &na->slots[i];
-		if (!e->used)
-			return NULL;
+	for (n = htable_first(&na->table, mix64(ino)); n; n = htable_next(n)) {
+		struct nodeattr_entry *e =
+		    container_of(n, struct nodeattr_entry, link);
+
 		if (e->ino == ino)
 			return e;
 	}
-}
-
-static struct nodeattr_entry *free_slot(struct nodeattr_entry *slots,
-					size_t cap, uint64_t ino)
-{
-	size_t i = slot_of(ino, cap);
-	while (slots[i].used)
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
+	return NULL;
 }
 
 static void free_xattrs(struct na_xattr *x)
@@ -65,61 +54,60 @@ static void free_xattrs(struct na_xattr *x)
 	}
 }
 
-void nodeattr_clear(struct nodeattr *na)
+static void free_entry(struct nodeattr_entry *e)
 {
-	for (size_t i = 0; i < na->cap; i++)
-		if (na->slots[i].used)
-			free_xattrs(na->slots[i].xattrs);
-	free(na->slots);
-	memset(na, 0, sizeof(*na));
+	free_xattrs(e->xattrs);
+	free(e);
 }
 
-/* Makes room for one more entry: rebuilds the table without the entries
- * of dead inodes, doubling it only if the live ones need it. On -ENOMEM
- * nothing changed. */
-static int make_room(struct nodeattr *na, nodeattr_alive_fn alive, void *opaque)
+void nodeattr_clear(struct nodeattr *na)
 {
-	if ((na->count + 1) * 2 <= na->cap)
-		return 0;
-	size_t live = 0;
-	for (size_t i = 0; i < na->cap; i++)
-		if (na->slots[i].used && alive(opaque, na->slots[i].ino))
-			live++;
-	size_t cap = na->cap ? na->cap : MIN_SLOTS;
-	while ((live + 1) * 2 > cap)
-		cap *= 2;
-	struct nodeattr_entry *slots = calloc(cap, sizeof(*slots));
-	if (!slots)
-		return -ENOMEM;
-	for (size_t i = 0; i < na->cap; i++) {
-		struct nodeattr_entry *e = &na->slots[i];
-		if (!e->used)
-			continue;
-		if (alive(opaque, e->ino))
-			*free_slot(slots, cap, e->ino) = *e;
-		else
-			free_xattrs(e->xattrs);
+	struct htable_iter it;
+	struct htable_node *n;
+
+	htable_iter_init(&it, &na->table);
+	while ((n = htable_iter_next(&it)))
+		free_entry(container_of(n, struct nodeattr_entry, link));
+	htable_fini(&na->table);
+}
+
+/* Before the table would grow, drops the entries of dead inodes, so that
+ * it grows only if the live ones need it. */
+static void drop_dead(struct nodeattr *na, nodeattr_alive_fn alive,
+		      void *opaque)
+{
+	struct htable_iter it;
+	struct htable_node *n;
+
+	if (na->table.count < na->table.n_buckets)
+		return;
+	htable_iter_init(&it, &na->table);
+	while ((n = htable_iter_next(&it))) {
+		struct nodeattr_entry *e =
+		    container_of(n, struct nodeattr_entry, link);
+
+		if (!alive(opaque, e->ino)) {
+			htable_remove(&na->table, n);
+			free_entry(e);
+		}
 	}
-	free(na->slots);
-	na->slots = slots;
-	na->cap = cap;
-	na->count = live;
-	return 0;
 }
 
 static struct nodeattr_entry *get_or_add(struct nodeattr *na, uint64_t ino,
 					 nodeattr_alive_fn alive, void *opaque)
 {
 	struct nodeattr_entry *e = find(na, ino);
+
 	if (e)
 		return e;
-	if (make_room(na, alive, opaque) < 0)
+	if (!na->table.buckets && htable_init(&na->table, MIN_BUCKETS) < 0)
 		return NULL;
-	e = free_slot(na->slots, na->cap, ino);
-	memset(e, 0, sizeof(*e));
-	e->used = true;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
 	e->ino = ino;
-	na->count++;
+	drop_dead(na, alive, opaque);
+	htable_insert(&na->table, &e->link, mix64(ino));
 	return e;
 }
 

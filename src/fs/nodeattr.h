@@ -23,12 +23,11 @@
 #include <sys/types.h>
 #include <time.h>
 
-struct nodeattr_entry;
+#include "common/htable.h"
 
-/* Zero-initialised = empty. */
+/* Zero-initialised = empty (the table is made on the first change). */
 struct nodeattr {
-	struct nodeattr_entry *slots;
-	size_t cap, count; /* cap: 0 or a power of two */
+	struct htable table; /* of struct nodeattr_entry (nodeattr.c) */
 };
 
 /* Says whether an inode still names a live object. */

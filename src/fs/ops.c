@@ -158,16 +158,18 @@ static void op_forget_multi(fuse_req_t req, size_t count,
 	fuse_reply_none(req);
 }
 
-static void op_getattr(fuse_req_t req, fuse_ino_t ino,
-		       struct fuse_file_info *fi)
+/* Records the change c (if any) on ino and replies with its attributes. */
+static void reply_attr_after(fuse_req_t req, fuse_ino_t ino,
+			     const struct nodeattr_change *c)
 {
 	struct mdevd *d = req_mdevd(req);
 	struct fs_obj o;
 	struct stat st;
 
-	(void)fi;
 	mdev_core_lock(d->core);
 	int err = tree_resolve(d->tree, ino, &o);
+	if (!err && c && c->set)
+		err = nodeattr_set(&node_attrs, ino, c, ino_alive, d);
 	if (!err)
 		obj_stat(d, &o, &st);
 	mdev_core_unlock(d->core);
@@ -175,6 +177,13 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino,
 		fuse_reply_err(req, -err);
 	else
 		fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	(void)fi;
+	reply_attr_after(req, ino, NULL);
 }
 
 /* The change a setattr asks for, as kernfs's __kernfs_setattr() keeps it:
@@ -222,23 +231,10 @@ static struct nodeattr_change setattr_change(const struct stat *attr,
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		       int to_set, struct fuse_file_info *fi)
 {
-	struct mdevd *d = req_mdevd(req);
 	struct nodeattr_change c = setattr_change(attr, to_set);
-	struct fs_obj o;
-	struct stat st;
 
 	(void)fi;
-	mdev_core_lock(d->core);
-	int err = tree_resolve(d->tree, ino, &o);
-	if (!err && c.set)
-		err = nodeattr_set(&node_attrs, ino, &c, ino_alive, d);
-	if (!err)
-		obj_stat(d, &o, &st);
-	mdev_core_unlock(d->core);
-	if (err)
-		fuse_reply_err(req, -err);
-	else
-		fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+	reply_attr_after(req, ino, &c);
 }
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -418,6 +414,14 @@ static void op_release(fuse_req_t req, fuse_ino_t ino,
 	fuse_reply_err(req, 0);
 }
 
+/* Ends an open directory: untracked, its snapshot and itself freed. */
+static void open_dir_close(struct open_dir *od)
+{
+	handle_untrack(&od->h);
+	snap_free(&od->snap);
+	free(od);
+}
+
 static void op_opendir(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
@@ -448,9 +452,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino,
 	fi->keep_cache = 0;
 	if (fuse_reply_open(req, fi) == -ENOENT) {
 		/* The opener was interrupted: no releasedir will come. */
-		handle_untrack(&od->h);
-		snap_free(snap);
-		free(od);
+		open_dir_close(od);
 	}
 }
 
@@ -486,12 +488,10 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino,
 			  struct fuse_file_info *fi)
 {
 	struct open_dir *od = (struct open_dir *)(uintptr_t)fi->fh;
+
 	(void)ino;
-	if (od) {
-		handle_untrack(&od->h);
-		snap_free(&od->snap);
-		free(od);
-	}
+	if (od)
+		open_dir_close(od);
 	fuse_reply_err(req, 0);
 }
 
@@ -647,38 +647,56 @@ static void reply_xattr_len(fuse_req_t req, ssize_t n, size_t size,
 		fuse_reply_buf(req, buf, (size_t)n);
 }
 
-static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+/* 0 when ino is live and name is in a name space allowed() accepts (name
+ * NULL: any); under the core lock. */
+static int xattr_target(struct mdevd *d, fuse_ino_t ino, const char *name,
+			bool (*allowed)(const char *name))
+{
+	struct fs_obj o;
+	int err = tree_resolve(d->tree, ino, &o);
+
+	if (!err && name && !allowed(name))
+		err = -EOPNOTSUPP;
+	return err;
+}
+
+/* getxattr of name, or listxattr when name is NULL: the length when size
+ * is 0, else the value (the names) in a buffer of size bytes. */
+static void xattr_query(fuse_req_t req, fuse_ino_t ino, const char *name,
 			size_t size)
 {
 	struct mdevd *d = req_mdevd(req);
-	struct fs_obj o;
 	char *buf = size ? malloc(size) : NULL;
+	ssize_t n;
 
 	if (size && !buf) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	mdev_core_lock(d->core);
-	ssize_t n = tree_resolve(d->tree, ino, &o);
-	if (!n && !xattr_known(name))
-		n = -EOPNOTSUPP;
-	if (!n)
+	n = xattr_target(d, ino, name, xattr_known);
+	if (!n && name)
 		n = nodeattr_getxattr(&node_attrs, ino, name, buf, size);
+	else if (!n)
+		n = nodeattr_listxattr(&node_attrs, ino, buf, size);
 	mdev_core_unlock(d->core);
 	reply_xattr_len(req, n, size, buf);
 	free(buf);
+}
+
+static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+			size_t size)
+{
+	xattr_query(req, ino, name, size);
 }
 
 static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 			const char *value, size_t size, int flags)
 {
 	struct mdevd *d = req_mdevd(req);
-	struct fs_obj o;
 
 	mdev_core_lock(d->core);
-	int err = tree_resolve(d->tree, ino, &o);
-	if (!err && !xattr_kept(name))
-		err = -EOPNOTSUPP;
+	int err = xattr_target(d, ino, name, xattr_kept);
 	if (!err)
 		err = nodeattr_setxattr(&node_attrs, ino, name, value, size,
 					flags, ino_alive, d);
@@ -689,12 +707,9 @@ static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
 	struct mdevd *d = req_mdevd(req);
-	struct fs_obj o;
 
 	mdev_core_lock(d->core);
-	int err = tree_resolve(d->tree, ino, &o);
-	if (!err && !xattr_kept(name))
-		err = -EOPNOTSUPP;
+	int err = xattr_target(d, ino, name, xattr_kept);
 	if (!err)
 		err = nodeattr_removexattr(&node_attrs, ino, name);
 	mdev_core_unlock(d->core);
@@ -703,21 +718,7 @@ static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 
 static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	struct mdevd *d = req_mdevd(req);
-	struct fs_obj o;
-	char *buf = size ? malloc(size) : NULL;
-
-	if (size && !buf) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	mdev_core_lock(d->core);
-	ssize_t n = tree_resolve(d->tree, ino, &o);
-	if (!n)
-		n = nodeattr_listxattr(&node_attrs, ino, buf, size);
-	mdev_core_unlock(d->core);
-	reply_xattr_len(req, n, size, buf);
-	free(buf);
+	xattr_query(req, ino, NULL, size);
 }
 
 const struct fuse_lowlevel_ops mdevd_ops = {

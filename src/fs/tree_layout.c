@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/names.h"
+
 static uint32_t add_dir(struct fs_tree *t, uint32_t up, const char *name,
 			enum node_role role, struct mdev_parent *owner)
 {
@@ -282,7 +284,7 @@ static uint32_t walk_devpath(struct fs_tree *t, const char *devpath,
 			return 0;
 		memcpy(last, c, l);
 		last[l] = '\0';
-		if (!tree_good_component(last))
+		if (!name_is_path_component(last))
 			return 0;
 		if (!slash)
 			return dir;
@@ -301,7 +303,7 @@ static int build_parent(struct fs_tree *t, struct tree_parent *tp)
 	char last[NAME_MAX + 1];
 	int err;
 
-	if (!tree_good_component(mdev_parent_name(p)))
+	if (!name_is_path_component(mdev_parent_name(p)))
 		return -EINVAL;
 	uint32_t up = walk_devpath(t, mdev_parent_devpath(p), last);
 	if (!up)

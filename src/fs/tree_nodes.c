@@ -6,15 +6,19 @@
 #include "tree_priv.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
+#include "common/names.h"
+
+/* The chains are slot numbers in the node array (which moves when it
+ * grows), so the table is this file's own, not common/htable.h. FNV's low
+ * bits alone are weak; the fold spreads the high ones into them. */
 static uint32_t name_hash(uint32_t up, const char *name)
 {
-	uint32_t h = 2166136261u ^ up;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		h = (h ^ *p) * 16777619u;
+	uint32_t h = fnv1a32_update(FNV1A32_BASIS ^ up, name, strlen(name));
+
 	return h ^ (h >> 15);
 }
 
@@ -102,17 +106,10 @@ void nodes_free(struct node_table *nt)
 	memset(nt, 0, sizeof(*nt));
 }
 
-bool tree_good_component(const char *name)
-{
-	return name && name[0] && strcmp(name, ".") != 0 &&
-	       strcmp(name, "..") != 0 && !strchr(name, '/') &&
-	       strlen(name) <= NAME_MAX;
-}
-
 uint32_t nodes_add(struct node_table *nt, uint32_t up, const char *name,
 		   enum node_role role, mode_t mode, struct mdev_parent *owner)
 {
-	if (!tree_good_component(name) || nodes_find(nt, up, name))
+	if (!name_is_path_component(name) || nodes_find(nt, up, name))
 		return 0;
 	if (nt->n_nodes == nt->cap_nodes) {
 		uint32_t cap = nt->cap_nodes * 2;

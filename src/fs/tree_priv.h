@@ -39,8 +39,6 @@ void nodes_kill(struct node_table *nt, uint32_t slot);
 bool nodes_live(const struct node_table *nt, uint32_t slot);
 /* The node's path from the root without a leading '/' (malloc'd). */
 char *nodes_path(const struct node_table *nt, uint32_t slot);
-/* A name usable as one path component. */
-bool tree_good_component(const char *name);
 
 /* ------------------------------------------------------- the tree's state */
 

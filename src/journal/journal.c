@@ -26,8 +26,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/common.h"
 #include "common/fsutil.h"
 #include "common/hash.h"
+#include "common/htable.h"
 #include "journal_priv.h"
 
 /* -------------------------------------------------------------- encoding */
@@ -372,7 +374,7 @@ struct jattr {
 
 /* A device the journal says exists, with its stores in order. */
 struct jdev {
-	struct jdev *hash_next;
+	struct htable_node link;  /* in jstate.by_uuid */
 	struct jdev *prev, *next; /* creation order */
 	uuid_t uuid;
 	unsigned iommu_group;
@@ -382,28 +384,28 @@ struct jdev {
 };
 
 struct jstate {
-	struct jdev **buckets;
-	size_t n_buckets; /* power of two */
+	struct htable by_uuid;
 	struct jdev head; /* creation-order list */
 	const char *path;
 	size_t line;
 };
 
-static size_t jbucket(const struct jstate *st, const uuid_t uuid)
+static uint64_t uuid_hash(const uuid_t uuid)
 {
-	uint32_t h = fnv1a32((const char *)uuid, sizeof(uuid_t));
-
-	return h & (st->n_buckets - 1);
+	return fnv1a64(uuid, sizeof(uuid_t));
 }
 
-static struct jdev **jfind(struct jstate *st, const uuid_t uuid)
+static struct jdev *jfind(const struct jstate *st, const uuid_t uuid)
 {
-	struct jdev **pp = &st->buckets[jbucket(st, uuid)];
+	struct htable_node *n = htable_first(&st->by_uuid, uuid_hash(uuid));
 
-	for (; *pp; pp = &(*pp)->hash_next)
-		if (uuid_compare((*pp)->uuid, uuid) == 0)
-			return pp;
-	return pp;
+	for (; n; n = htable_next(n)) {
+		struct jdev *d = container_of(n, struct jdev, link);
+
+		if (uuid_compare(d->uuid, uuid) == 0)
+			return d;
+	}
+	return NULL;
 }
 
 static void jdev_free(struct jdev *d)
@@ -421,12 +423,10 @@ static void jdev_free(struct jdev *d)
 	free(d);
 }
 
-/* Unlinks and frees the device at *pp. */
-static void jdev_drop(struct jdev **pp)
+/* Unlinks and frees d. */
+static void jdev_drop(struct jstate *st, struct jdev *d)
 {
-	struct jdev *d = *pp;
-
-	*pp = d->hash_next;
+	htable_remove(&st->by_uuid, &d->link);
 	d->prev->next = d->next;
 	d->next->prev = d->prev;
 	jdev_free(d);
@@ -484,7 +484,7 @@ static bool parse_uuid_word(const char *s, uuid_t out)
 
 static int apply_create(struct jstate *st, char **f, size_t nf)
 {
-	struct jdev *d, **pp;
+	struct jdev *d;
 	unsigned long group;
 	char *end;
 	uuid_t uuid;
@@ -495,11 +495,10 @@ static int apply_create(struct jstate *st, char **f, size_t nf)
 	group = strtoul(f[2], &end, 10);
 	if (errno || *end || end == f[2] || group == 0 || group > UINT_MAX)
 		return -EINVAL;
-	pp = jfind(st, uuid);
-	if (*pp) {
+	d = jfind(st, uuid);
+	if (d) {
 		jwarn(st, "device %s created twice; keeping the later", f[1]);
-		jdev_drop(pp);
-		pp = jfind(st, uuid);
+		jdev_drop(st, d);
 	}
 	d = calloc(1, sizeof(*d));
 	if (!d)
@@ -513,7 +512,7 @@ static int apply_create(struct jstate *st, char **f, size_t nf)
 		jdev_free(d);
 		return -ENOMEM;
 	}
-	*pp = d;
+	htable_insert(&st->by_uuid, &d->link, uuid_hash(uuid));
 	d->prev = st->head.prev;
 	d->next = &st->head;
 	st->head.prev->next = d;
@@ -523,29 +522,29 @@ static int apply_create(struct jstate *st, char **f, size_t nf)
 
 static int apply_remove(struct jstate *st, char **f, size_t nf)
 {
-	struct jdev **pp;
+	struct jdev *d;
 	uuid_t uuid;
 
 	if (nf != 2 || !parse_uuid_word(f[1], uuid))
 		return -EINVAL;
-	pp = jfind(st, uuid);
-	if (!*pp)
+	d = jfind(st, uuid);
+	if (!d)
 		jwarn(st, "removal of unknown device %s ignored", f[1]);
 	else
-		jdev_drop(pp);
+		jdev_drop(st, d);
 	return 0;
 }
 
 static int apply_attr(struct jstate *st, char **f, size_t nf)
 {
-	struct jdev **pp;
+	struct jdev *d;
 	struct jattr *a;
 	uuid_t uuid;
 
 	if (nf != 4 || !parse_uuid_word(f[1], uuid))
 		return -EINVAL;
-	pp = jfind(st, uuid);
-	if (!*pp) {
+	d = jfind(st, uuid);
+	if (!d) {
 		jwarn(st, "attribute of unknown device %s ignored", f[1]);
 		return 0;
 	}
@@ -560,8 +559,8 @@ static int apply_attr(struct jstate *st, char **f, size_t nf)
 		free(a);
 		return -EINVAL;
 	}
-	*(*pp)->attrs_tail = a;
-	(*pp)->attrs_tail = &a->next;
+	*d->attrs_tail = a;
+	d->attrs_tail = &a->next;
 	return 0;
 }
 
@@ -640,11 +639,8 @@ static int load_state(struct mdev_journal *j, struct jstate *st)
 	ret = read_all(j->fd, j->size, &data);
 	if (ret < 0)
 		return ret;
-	st->n_buckets = 64;
-	while (st->n_buckets < (size_t)j->size / 32)
-		st->n_buckets *= 2;
-	st->buckets = calloc(st->n_buckets, sizeof(*st->buckets));
-	if (!st->buckets) {
+	/* A create record is about 100 bytes; the table grows if needed. */
+	if (htable_init(&st->by_uuid, (size_t)j->size / 32) < 0) {
 		free(data);
 		return -ENOMEM;
 	}
@@ -677,7 +673,7 @@ static void free_state(struct jstate *st)
 		next = d->next;
 		jdev_free(d);
 	}
-	free(st->buckets);
+	htable_fini(&st->by_uuid);
 }
 
 static void recreate(struct jstate *st, struct jdev *d, struct mdev_core *core)
@@ -734,38 +730,21 @@ static void snapshot(struct jstate *st, struct mdev_core *core, struct buf *b)
 {
 	for (struct mdev_device *m = mdev_device_first(core); m;
 	     m = mdev_device_next(m)) {
-		struct jdev **pp;
+		struct jdev *d;
 		uuid_t uuid;
 		bool keep_all;
 
 		record_create(b, m);
 		mdev_device_uuid(m, uuid);
-		pp = jfind(st, uuid);
-		if (!*pp)
+		d = jfind(st, uuid);
+		if (!d)
 			continue;
 		keep_all = mdev_type_driver_stores_attrs(mdev_device_type(m));
-		for (struct jattr *a = (*pp)->attrs; a; a = a->next)
+		for (struct jattr *a = d->attrs; a; a = a->next)
 			if (a->applied && (keep_all || !superseded(a)))
 				record_attr(b, mdev_device_name(m), a->attr,
 					    a->value, a->len);
 	}
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		if (w == 0)
-			return -ENOSPC;
-		data += w;
-		len -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Temp file, fsync, rename, fsync of the directory, reopen for appends. */

@@ -36,6 +36,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "common/common.h"
+
 #define SYSFS_MAGIC 0x62656572
 #define FUSE_SUPER_MAGIC 0x65735546
 #define PAGE 4096
@@ -214,7 +216,7 @@ static void try_xattrs(void)
 	static const char *const spaces[] = {"user", "trusted", "security"};
 	char name[64], value[256], op[64];
 
-	for (size_t i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(spaces); i++) {
 		snprintf(name, sizeof(name), "%s.fileops-probe", spaces[i]);
 		snprintf(op, sizeof(op), "getxattr-%s", spaces[i]);
 		report(op, lgetxattr(path, name, value, sizeof(value)));

@@ -77,7 +77,7 @@ static void test_overlay(void)
 	CHECK(st.st_uid == 65534 && st.st_gid == 0);
 	CHECK(st.st_mtim.tv_sec == 1000000000 && st.st_atim.tv_sec == 0);
 	nodeattr_clear(&na);
-	CHECK(na.cap == 0 && na.count == 0);
+	CHECK(na.table.n_buckets == 0 && na.table.count == 0);
 }
 
 static void test_growth_keeps_all_live(void)
@@ -87,7 +87,7 @@ static void test_growth_keeps_all_live(void)
 		struct nodeattr_change c = mode_change(ino & 0777);
 		CHECK(nodeattr_set(&na, ino << 40, &c, all_alive, NULL) == 0);
 	}
-	CHECK(na.count == 10000);
+	CHECK(na.table.count == 10000);
 	for (uint64_t ino = 1; ino <= 10000; ino++)
 		CHECK(mode_after(&na, ino << 40) == (S_IFREG | (ino & 0777)));
 	nodeattr_clear(&na);
@@ -106,7 +106,7 @@ static void test_dead_are_dropped(void)
 		      0);
 		first_alive = ino > 3 ? ino - 3 : 0;
 	}
-	CHECK(na.cap <= 32);
+	CHECK(na.table.n_buckets <= 32);
 	CHECK(mode_after(&na, 100000) == (S_IFREG | 0600));
 	nodeattr_clear(&na);
 }
@@ -122,7 +122,7 @@ static void test_xattrs(void)
 	CHECK(nodeattr_removexattr(&na, 3, "trusted.a") == -ENODATA);
 	CHECK(nodeattr_setxattr(&na, 3, "trusted.a", "1", 1, XATTR_REPLACE,
 				all_alive, NULL) == -ENODATA);
-	CHECK(na.count == 0); /* a refused set adds no entry */
+	CHECK(na.table.count == 0); /* a refused set adds no entry */
 	CHECK(nodeattr_setxattr(&na, 3, "trusted.a", "12", 2, XATTR_CREATE,
 				all_alive, NULL) == 0);
 	CHECK(nodeattr_setxattr(&na, 3, "trusted.a", "3", 1, XATTR_CREATE,

@@ -30,18 +30,6 @@ struct mdev_core *hw_core(const char *text)
 	return core;
 }
 
-struct mdev_type *hw_type(struct mdev_core *core, const char *parent,
-			  const char *type)
-{
-	struct mdev_parent *p = mdev_parent_find(core, parent);
-	struct mdev_type *t;
-
-	assert_non_null(p);
-	t = mdev_parent_type_find(p, type);
-	assert_non_null(t);
-	return t;
-}
-
 const char *hw_uuid(unsigned n)
 {
 	static char buf[8][37];

@@ -11,13 +11,12 @@
 
 #include "hardware.h"
 #include "libmdev.h"
+#include "../unit/test_type.h"
 
 /* Parses text (NULL = the demo), registers every parent in a new core and
  * frees the parsed file at once, so that the tests also prove the core
  * keeps nothing that points into it. */
 struct mdev_core *hw_core(const char *text);
-struct mdev_type *hw_type(struct mdev_core *core, const char *parent,
-			  const char *type);
 /* A distinct, valid UUID per n ("0000000n-0000-4000-8000-000000000000"). */
 const char *hw_uuid(unsigned n);
 /* Creates through the type's create file; returns its errno result. */

@@ -19,8 +19,8 @@ static void assert_available(struct mdev_core *core, const char *parent,
 			     size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		unsigned got = mdev_type_available(hw_type(core, parent,
-							   types[i]));
+		unsigned got =
+		    mdev_type_available(test_type(core, parent, types[i]));
 
 		if (got != want[i])
 			fail_msg("%s %s: available %u, want %u", parent,
@@ -29,13 +29,16 @@ static void assert_available(struct mdev_core *core, const char *parent,
 }
 
 static const char *const gvt_types[] = {
-	"i915-GVTg_V5_8", "i915-GVTg_V5_4", "i915-GVTg_V5_2", "i915-GVTg_V5_1",
+    "i915-GVTg_V5_8",
+    "i915-GVTg_V5_4",
+    "i915-GVTg_V5_2",
+    "i915-GVTg_V5_1",
 };
 
-#define GVT_AVAIL(core, a, b, c, d)                                        \
-	do {                                                               \
-		const unsigned want_[] = { a, b, c, d };                   \
-		assert_available(core, GVT, gvt_types, want_, 4);          \
+#define GVT_AVAIL(core, a, b, c, d)                                            \
+	do {                                                                   \
+		const unsigned want_[] = {a, b, c, d};                         \
+		assert_available(core, GVT, gvt_types, want_, 4);              \
 	} while (0)
 
 static void test_demo_parents(void **state)
@@ -97,28 +100,29 @@ static void test_gvt_types(void **state)
 	const struct mdev_type_desc *d;
 
 	(void)state;
-	d = mdev_type_desc(hw_type(core, GVT, "i915-GVTg_V5_8"));
+	d = mdev_type_desc(test_type(core, GVT, "i915-GVTg_V5_8"));
 	assert_string_equal(d->description,
 			    "low_gm_size: 64MB\nhigh_gm_size: 384MB\nfence: 4\n"
 			    "resolution: 1024x768\nweight: 2\n");
 	assert_string_equal(d->device_api, "vfio-pci");
 	assert_null(d->class_name);
-	d = mdev_type_desc(hw_type(core, GVT, "i915-GVTg_V5_4"));
-	assert_string_equal(d->description,
-			    "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\n"
-			    "resolution: 1920x1200\nweight: 4\n");
-	d = mdev_type_desc(hw_type(core, GVT, "i915-GVTg_V5_2"));
+	d = mdev_type_desc(test_type(core, GVT, "i915-GVTg_V5_4"));
+	assert_string_equal(
+	    d->description,
+	    "low_gm_size: 128MB\nhigh_gm_size: 512MB\nfence: 4\n"
+	    "resolution: 1920x1200\nweight: 4\n");
+	d = mdev_type_desc(test_type(core, GVT, "i915-GVTg_V5_2"));
 	assert_string_equal(d->description,
 			    "low_gm_size: 256MB\nhigh_gm_size: 1024MB\n"
 			    "fence: 4\nresolution: 1920x1200\nweight: 8\n");
-	d = mdev_type_desc(hw_type(core, GVT, "i915-GVTg_V5_1"));
+	d = mdev_type_desc(test_type(core, GVT, "i915-GVTg_V5_1"));
 	assert_string_equal(d->description,
 			    "low_gm_size: 512MB\nhigh_gm_size: 2048MB\n"
 			    "fence: 4\nresolution: 1920x1200\nweight: 16\n");
 	for (size_t i = 0; i < 4; i++)
-		assert_string_equal(mdev_type_name(hw_type(core, GVT,
-							   gvt_types[i])),
-				    gvt_types[i] + strlen("i915-"));
+		assert_string_equal(
+		    mdev_type_name(test_type(core, GVT, gvt_types[i])),
+		    gvt_types[i] + strlen("i915-"));
 	GVT_AVAIL(core, 8, 4, 2, 1);
 	mdev_core_free(core);
 }
@@ -128,10 +132,10 @@ static void test_gvt_types(void **state)
 static void test_gvt_mixed(void **state)
 {
 	struct mdev_core *core = hw_core(NULL);
-	struct mdev_type *x8 = hw_type(core, GVT, "i915-GVTg_V5_8");
-	struct mdev_type *x4 = hw_type(core, GVT, "i915-GVTg_V5_4");
-	struct mdev_type *x2 = hw_type(core, GVT, "i915-GVTg_V5_2");
-	struct mdev_type *x1 = hw_type(core, GVT, "i915-GVTg_V5_1");
+	struct mdev_type *x8 = test_type(core, GVT, "i915-GVTg_V5_8");
+	struct mdev_type *x4 = test_type(core, GVT, "i915-GVTg_V5_4");
+	struct mdev_type *x2 = test_type(core, GVT, "i915-GVTg_V5_2");
+	struct mdev_type *x1 = test_type(core, GVT, "i915-GVTg_V5_1");
 	unsigned long free_amount, total;
 
 	(void)state;
@@ -144,8 +148,8 @@ static void test_gvt_mixed(void **state)
 	assert_int_equal(hw_create(x2, 3), 0);
 	GVT_AVAIL(core, 0, 0, 0, 0);
 	assert_int_equal(hw_create(x8, 4), -ENOSPC);
-	assert_int_equal(mdev_parent_pool(mdev_parent_find(core, GVT),
-					  "low_gm", &free_amount, &total),
+	assert_int_equal(mdev_parent_pool(mdev_parent_find(core, GVT), "low_gm",
+					  &free_amount, &total),
 			 0);
 	assert_int_equal(free_amount, 0);
 	assert_int_equal(total, 512);
@@ -162,7 +166,7 @@ static void test_gvt_mixed(void **state)
 	/* Eight x8 fill the GPU exactly; high GM binds x8 after five x4
 	 * would not, so check a high-GM-bound state too. */
 	core = hw_core(NULL);
-	x8 = hw_type(core, GVT, "i915-GVTg_V5_8");
+	x8 = test_type(core, GVT, "i915-GVTg_V5_8");
 	for (unsigned i = 0; i < 8; i++)
 		assert_int_equal(hw_create(x8, 10 + i), 0);
 	GVT_AVAIL(core, 0, 0, 0, 0);
@@ -178,8 +182,8 @@ static void test_gvt_mixed(void **state)
 static void test_mtty(void **state)
 {
 	struct mdev_core *core = hw_core(NULL);
-	struct mdev_type *m1 = hw_type(core, "mtty", "mtty-1");
-	struct mdev_type *m2 = hw_type(core, "mtty", "mtty-2");
+	struct mdev_type *m1 = test_type(core, "mtty", "mtty-1");
+	struct mdev_type *m2 = test_type(core, "mtty", "mtty-2");
 	const struct mdev_type_desc *d = mdev_type_desc(m1);
 	char want[64];
 
@@ -202,27 +206,26 @@ static void test_mtty(void **state)
 	assert_int_equal(hw_create(m1, 3), -ENOSPC);
 
 	snprintf(want, sizeof(want), "This is MDEV %s\n", hw_uuid(1));
-	assert_string_equal(hw_show(hw_device(core, 1),
-				    "vendor/sample_mdev_dev"),
-			    want);
-	assert_int_equal(hw_store(hw_device(core, 1), "vendor/sample_mdev_dev",
-				  "x"),
-			 -EACCES);
+	assert_string_equal(
+	    hw_show(hw_device(core, 1), "vendor/sample_mdev_dev"), want);
+	assert_int_equal(
+	    hw_store(hw_device(core, 1), "vendor/sample_mdev_dev", "x"),
+	    -EACCES);
 	mdev_core_free(core);
 }
 
 static const char *const t4_types[] = {
-	"nvidia-222", "nvidia-223", "nvidia-230", "nvidia-231",
-	"nvidia-232", "nvidia-233", "nvidia-234",
+    "nvidia-222", "nvidia-223", "nvidia-230", "nvidia-231",
+    "nvidia-232", "nvidia-233", "nvidia-234",
 };
 
 static void test_nvidia(void **state)
 {
 	struct mdev_core *core = hw_core(NULL);
-	struct mdev_type *q2 = hw_type(core, T4, "nvidia-231");
+	struct mdev_type *q2 = test_type(core, T4, "nvidia-231");
 	const struct mdev_type_desc *d = mdev_type_desc(q2);
-	const unsigned start[] = { 16, 8, 16, 8, 4, 2, 1 };
-	const unsigned one_2q[] = { 0, 0, 0, 7, 0, 0, 0 };
+	const unsigned start[] = {16, 8, 16, 8, 4, 2, 1};
+	const unsigned one_2q[] = {0, 0, 0, 7, 0, 0, 0};
 	struct mdev_device *dev;
 
 	(void)state;
@@ -237,18 +240,18 @@ static void test_nvidia(void **state)
 	assert_string_equal(d->class_attrs[1].value, "5120x2880");
 	assert_string_equal(d->class_attrs[2].value, "4");
 	assert_int_equal(d->max_instances, 8);
-	assert_string_equal(mdev_type_name(hw_type(core, T4, "nvidia-234")),
+	assert_string_equal(mdev_type_name(test_type(core, T4, "nvidia-234")),
 			    "GRID T4-16Q");
 	assert_string_equal(
-		mdev_type_desc(hw_type(core, T4, "nvidia-234"))->description,
-		"num_heads=4, frl_config=60, framebuffer=16384M, "
-		"max_resolution=7680x4320, max_instance=1\n");
+	    mdev_type_desc(test_type(core, T4, "nvidia-234"))->description,
+	    "num_heads=4, frl_config=60, framebuffer=16384M, "
+	    "max_resolution=7680x4320, max_instance=1\n");
 
 	assert_available(core, T4, t4_types, start, 7);
 	assert_int_equal(hw_create(q2, 1), 0);
 	assert_available(core, T4, t4_types, one_2q, 7);
 	/* Another type while a 2Q exists: the framework says no. */
-	assert_int_equal(hw_create(hw_type(core, T4, "nvidia-230"), 2),
+	assert_int_equal(hw_create(test_type(core, T4, "nvidia-230"), 2),
 			 -EUSERS);
 	for (unsigned i = 2; i <= 8; i++)
 		assert_int_equal(hw_create(q2, i), 0);
@@ -257,9 +260,8 @@ static void test_nvidia(void **state)
 
 	dev = hw_device(core, 1);
 	assert_string_equal(hw_show(dev, "nvidia/vgpu_params"), "\n");
-	assert_int_equal(hw_store(dev, "nvidia/vgpu_params",
-				  "frame_rate_limiter=0\n"),
-			 0);
+	assert_int_equal(
+	    hw_store(dev, "nvidia/vgpu_params", "frame_rate_limiter=0\n"), 0);
 	assert_string_equal(hw_show(dev, "nvidia/vgpu_params"),
 			    "frame_rate_limiter=0\n");
 
@@ -272,7 +274,7 @@ static void test_nvidia(void **state)
 static void test_vfio_ap_type(void **state)
 {
 	struct mdev_core *core = hw_core(NULL);
-	struct mdev_type *t = hw_type(core, "matrix", "vfio_ap-passthrough");
+	struct mdev_type *t = test_type(core, "matrix", "vfio_ap-passthrough");
 	const struct mdev_type_desc *d = mdev_type_desc(t);
 
 	(void)state;
@@ -286,7 +288,7 @@ static void test_vfio_ap_type(void **state)
 static void test_vfio_ap_matrix(void **state)
 {
 	struct mdev_core *core = hw_core(NULL);
-	struct mdev_type *t = hw_type(core, "matrix", "vfio_ap-passthrough");
+	struct mdev_type *t = test_type(core, "matrix", "vfio_ap-passthrough");
 	struct mdev_device *a, *b;
 
 	(void)state;
@@ -319,17 +321,16 @@ static void test_vfio_ap_matrix(void **state)
 	assert_int_equal(hw_store(a, "assign_adapter", "5\n\n"), -EINVAL);
 	assert_int_equal(hw_store(a, "assign_adapter", "256"), -ENODEV);
 	assert_int_equal(hw_store(a, "assign_domain", "0x100"), -ENODEV);
-	assert_int_equal(hw_store(a, "assign_control_domain", "1000"),
-			 -ENODEV);
+	assert_int_equal(hw_store(a, "assign_control_domain", "1000"), -ENODEV);
 	assert_string_equal(hw_show(a, "matrix"),
 			    "05.0004\n05.001f\n10.0004\n10.001f\n");
 
 	/* Write-only and read-only files. */
 	char buf[64];
 
-	assert_int_equal(mdev_device_attr_show(a, "assign_adapter", buf,
-					       sizeof(buf)),
-			 -EACCES);
+	assert_int_equal(
+	    mdev_device_attr_show(a, "assign_adapter", buf, sizeof(buf)),
+	    -EACCES);
 	assert_int_equal(hw_store(a, "matrix", "1"), -EACCES);
 
 	/* Each device's matrix depends on its own writes only (the journal
@@ -364,7 +365,7 @@ static void test_vfio_ap_matrix(void **state)
 static void test_vfio_ap_big_matrix(void **state)
 {
 	struct mdev_core *core = hw_core(NULL);
-	struct mdev_type *t = hw_type(core, "matrix", "vfio_ap-passthrough");
+	struct mdev_type *t = test_type(core, "matrix", "vfio_ap-passthrough");
 	struct mdev_device *a;
 	char buf[MDEV_ATTR_MAX];
 	char num[8];
@@ -388,24 +389,26 @@ static void test_vfio_ap_big_matrix(void **state)
 }
 
 static const char samples_json[] =
-	"{\"parents\": [{\"driver\": \"mbochs\"}, {\"driver\": \"mdpy\"},"
-	" {\"driver\": \"vfio_ccw\"}]}";
+    "{\"parents\": [{\"driver\": \"mbochs\"}, {\"driver\": \"mdpy\"},"
+    " {\"driver\": \"vfio_ccw\"}]}";
 
 static void test_mbochs(void **state)
 {
 	struct mdev_core *core = hw_core(samples_json);
 	static const char *const types[] = {
-		"mbochs-small", "mbochs-medium", "mbochs-large",
+	    "mbochs-small",
+	    "mbochs-medium",
+	    "mbochs-large",
 	};
-	const unsigned start[] = { 64, 16, 4 };
-	const unsigned one_large[] = { 48, 12, 3 };
-	const unsigned full[] = { 0, 0, 0 };
-	struct mdev_type *large = hw_type(core, "mbochs", "mbochs-large");
+	const unsigned start[] = {64, 16, 4};
+	const unsigned one_large[] = {48, 12, 3};
+	const unsigned full[] = {0, 0, 0};
+	struct mdev_type *large = test_type(core, "mbochs", "mbochs-large");
 
 	(void)state;
-	assert_string_equal(mdev_parent_devpath(mdev_parent_find(core,
-								 "mbochs")),
-			    "virtual/mbochs/mbochs");
+	assert_string_equal(
+	    mdev_parent_devpath(mdev_parent_find(core, "mbochs")),
+	    "virtual/mbochs/mbochs");
 	assert_string_equal(mdev_type_name(large), "mbochs-large");
 	assert_string_equal(mdev_type_desc(large)->description,
 			    "virtual display, 64 MB video memory\n");
@@ -417,19 +420,19 @@ static void test_mbochs(void **state)
 	for (unsigned i = 2; i <= 4; i++)
 		assert_int_equal(hw_create(large, i), 0);
 	assert_available(core, "mbochs", types, full, 3);
-	assert_int_equal(hw_create(hw_type(core, "mbochs", "mbochs-small"), 5),
-			 -ENOSPC);
+	assert_int_equal(
+	    hw_create(test_type(core, "mbochs", "mbochs-small"), 5), -ENOSPC);
 	mdev_core_free(core);
 }
 
 static void test_mdpy(void **state)
 {
 	struct mdev_core *core = hw_core(samples_json);
-	static const char *const types[] = { "mdpy-vga", "mdpy-xga", "mdpy-hd" };
-	const unsigned start[] = { 4, 4, 4 };
-	const unsigned one[] = { 3, 3, 3 };
-	const unsigned full[] = { 0, 0, 0 };
-	struct mdev_type *hd = hw_type(core, "mdpy", "mdpy-hd");
+	static const char *const types[] = {"mdpy-vga", "mdpy-xga", "mdpy-hd"};
+	const unsigned start[] = {4, 4, 4};
+	const unsigned one[] = {3, 3, 3};
+	const unsigned full[] = {0, 0, 0};
+	struct mdev_type *hd = test_type(core, "mdpy", "mdpy-hd");
 
 	(void)state;
 	assert_string_equal(mdev_type_desc(hd)->description,
@@ -440,8 +443,8 @@ static void test_mdpy(void **state)
 	assert_available(core, "mdpy", types, one, 3);
 	assert_string_equal(hw_show(hw_device(core, 1), "vendor/resolution"),
 			    "1920x1080\n");
-	assert_int_equal(hw_create(hw_type(core, "mdpy", "mdpy-vga"), 2), 0);
-	assert_int_equal(hw_create(hw_type(core, "mdpy", "mdpy-xga"), 3), 0);
+	assert_int_equal(hw_create(test_type(core, "mdpy", "mdpy-vga"), 2), 0);
+	assert_int_equal(hw_create(test_type(core, "mdpy", "mdpy-xga"), 3), 0);
 	assert_int_equal(hw_create(hd, 4), 0);
 	assert_available(core, "mdpy", types, full, 3);
 	assert_int_equal(hw_create(hd, 5), -EUSERS);
@@ -452,7 +455,7 @@ static void test_vfio_ccw(void **state)
 {
 	struct mdev_core *core = hw_core(samples_json);
 	struct mdev_parent *p = mdev_parent_find(core, "0.0.0313");
-	struct mdev_type *t = hw_type(core, "0.0.0313", "vfio_ccw-io");
+	struct mdev_type *t = test_type(core, "0.0.0313", "vfio_ccw-io");
 
 	(void)state;
 	assert_string_equal(mdev_parent_devpath(p), "css0/0.0.0313");
@@ -469,34 +472,33 @@ static void test_vfio_ccw(void **state)
  * devpaths and PCI ids. */
 static void test_overrides(void **state)
 {
-	struct mdev_core *core = hw_core(
-		"{\"parents\": ["
-		"{\"driver\": \"mtty\", \"ports\": 3},"
-		"{\"driver\": \"mtty\", \"name\": \"mtty2\"},"
-		"{\"driver\": \"mbochs\", \"mbytes\": 32},"
-		"{\"driver\": \"mdpy\", \"max_devices\": 1},"
-		"{\"driver\": \"nvidia\", \"name\": \"0000:3b:00.0\","
-		" \"devpath\": \"pci0000:3a/0000:3a:00.0/0000:3b:00.0\","
-		" \"device\": \"1DB4\", \"class\": 197120,"
-		" \"numa_node\": 1, \"bus_attrs\": {\"revision\": \"a1\","
-		" \"label\": \"GPU 1\"}}]}");
+	struct mdev_core *core =
+	    hw_core("{\"parents\": ["
+		    "{\"driver\": \"mtty\", \"ports\": 3},"
+		    "{\"driver\": \"mtty\", \"name\": \"mtty2\"},"
+		    "{\"driver\": \"mbochs\", \"mbytes\": 32},"
+		    "{\"driver\": \"mdpy\", \"max_devices\": 1},"
+		    "{\"driver\": \"nvidia\", \"name\": \"0000:3b:00.0\","
+		    " \"devpath\": \"pci0000:3a/0000:3a:00.0/0000:3b:00.0\","
+		    " \"device\": \"1DB4\", \"class\": 197120,"
+		    " \"numa_node\": 1, \"bus_attrs\": {\"revision\": \"a1\","
+		    " \"label\": \"GPU 1\"}}]}");
 	struct mdev_parent *p;
 	const struct mdev_kv *kv;
 
 	(void)state;
-	assert_int_equal(mdev_type_available(hw_type(core, "mtty", "mtty-1")),
+	assert_int_equal(mdev_type_available(test_type(core, "mtty", "mtty-1")),
 			 3);
-	assert_int_equal(mdev_type_available(hw_type(core, "mtty", "mtty-2")),
+	assert_int_equal(mdev_type_available(test_type(core, "mtty", "mtty-2")),
 			 1);
 	p = mdev_parent_find(core, "mtty2");
 	assert_string_equal(mdev_parent_devpath(p), "virtual/mtty/mtty2");
-	assert_int_equal(mdev_type_available(hw_type(core, "mtty2", "mtty-1")),
-			 24);
 	assert_int_equal(
-		mdev_type_available(hw_type(core, "mbochs", "mbochs-medium")),
-		2);
-	assert_int_equal(mdev_type_available(hw_type(core, "mdpy", "mdpy-vga")),
-			 1);
+	    mdev_type_available(test_type(core, "mtty2", "mtty-1")), 24);
+	assert_int_equal(
+	    mdev_type_available(test_type(core, "mbochs", "mbochs-medium")), 2);
+	assert_int_equal(
+	    mdev_type_available(test_type(core, "mdpy", "mdpy-vga")), 1);
 
 	p = mdev_parent_find(core, "0000:3b:00.0");
 	assert_string_equal(mdev_parent_devpath(p),
@@ -524,18 +526,18 @@ static void test_overrides(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_demo_parents),
-		cmocka_unit_test(test_gvt_types),
-		cmocka_unit_test(test_gvt_mixed),
-		cmocka_unit_test(test_mtty),
-		cmocka_unit_test(test_nvidia),
-		cmocka_unit_test(test_vfio_ap_type),
-		cmocka_unit_test(test_vfio_ap_matrix),
-		cmocka_unit_test(test_vfio_ap_big_matrix),
-		cmocka_unit_test(test_mbochs),
-		cmocka_unit_test(test_mdpy),
-		cmocka_unit_test(test_vfio_ccw),
-		cmocka_unit_test(test_overrides),
+	    cmocka_unit_test(test_demo_parents),
+	    cmocka_unit_test(test_gvt_types),
+	    cmocka_unit_test(test_gvt_mixed),
+	    cmocka_unit_test(test_mtty),
+	    cmocka_unit_test(test_nvidia),
+	    cmocka_unit_test(test_vfio_ap_type),
+	    cmocka_unit_test(test_vfio_ap_matrix),
+	    cmocka_unit_test(test_vfio_ap_big_matrix),
+	    cmocka_unit_test(test_mbochs),
+	    cmocka_unit_test(test_mdpy),
+	    cmocka_unit_test(test_vfio_ccw),
+	    cmocka_unit_test(test_overrides),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

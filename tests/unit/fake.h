@@ -17,6 +17,7 @@
 
 #include "common/common.h"
 #include "libmdev.h"
+#include "test_type.h"
 
 /* mtty: a 24-port pool, mtty-1 takes 1, mtty-2 takes 2. */
 static const struct mdev_pool_desc mtty_pools[] = {{"ports", 24}};
@@ -224,18 +225,6 @@ static inline int fake_create(struct mdev_type *type, unsigned long n,
 
 	fake_uuid(n, u);
 	return mdev_device_create(type, u, 0, out);
-}
-
-static inline struct mdev_type *fake_type(struct mdev_core *core,
-					  const char *parent, const char *id)
-{
-	struct mdev_parent *p = mdev_parent_find(core, parent);
-	struct mdev_type *t;
-
-	assert_non_null(p);
-	t = mdev_parent_type_find(p, id);
-	assert_non_null(t);
-	return t;
 }
 
 #endif

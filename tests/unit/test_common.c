@@ -6,6 +6,7 @@
  * remove_tree() removes at the end), and each name rule at its edges.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -107,6 +108,38 @@ static void htable_grows_finds_removes(void **state)
 	assert_null(t.buckets);
 }
 
+static void htable_iter_visits_each_once(void **state)
+{
+	enum { N = 300 };
+	static struct item items[N];
+	unsigned seen[N] = {0};
+	struct htable_iter it;
+	struct htable_node *n;
+	struct htable t;
+
+	(void)state;
+	assert_int_equal(htable_init(&t, 1), 0);
+	htable_iter_init(&it, &t);
+	assert_null(htable_iter_next(&it));
+	for (unsigned i = 0; i < N; i++) {
+		items[i].key = i;
+		htable_insert(&t, &items[i].link, weak_hash(i));
+	}
+	/* Removing the node just returned, as a drain does, loses none. */
+	htable_iter_init(&it, &t);
+	while ((n = htable_iter_next(&it))) {
+		struct item *x = container_of(n, struct item, link);
+
+		seen[x->key]++;
+		if (x->key % 3 == 0)
+			htable_remove(&t, n);
+	}
+	for (unsigned i = 0; i < N; i++)
+		assert_int_equal(seen[i], 1);
+	assert_int_equal(t.count, N - N / 3);
+	htable_fini(&t);
+}
+
 /* ------------------------------------------------------------ fs helpers */
 
 static void path_join_slashes(void **state)
@@ -195,6 +228,28 @@ static void fsync_dir_errors(void **state)
 	assert_int_equal(fsync_dir(missing), -ENOENT);
 	assert_int_equal(fsync_dir(file), -ENOTDIR);
 	free(missing);
+	free(file);
+}
+
+static void write_all_writes_everything(void **state)
+{
+	char *file = path_join(scratch, "write-all");
+	static char big[1 << 20];
+	char back[16];
+	int fd;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write_all(fd, big, sizeof(big)), 0);
+	assert_int_equal(lseek(fd, 0, SEEK_END), sizeof(big));
+	assert_int_equal(pread(fd, back, 3, sizeof(big) - 3), 3);
+	assert_memory_equal(back, big + sizeof(big) - 3, 3);
+	assert_int_equal(write_all(fd, "", 0), 0);
+	close(fd);
+	assert_int_equal(write_all(fd, "x", 1), -EBADF);
 	free(file);
 }
 
@@ -316,9 +371,11 @@ int main(void)
 	    cmocka_unit_test(fnv1a_vectors),
 	    cmocka_unit_test(mix64_spreads),
 	    cmocka_unit_test(htable_grows_finds_removes),
+	    cmocka_unit_test(htable_iter_visits_each_once),
 	    cmocka_unit_test(path_join_slashes),
 	    cmocka_unit_test(mkdir_p_modes_and_errors),
 	    cmocka_unit_test(fsync_dir_errors),
+	    cmocka_unit_test(write_all_writes_everything),
 	    cmocka_unit_test(remove_tree_keeps_link_targets),
 	    cmocka_unit_test(sysfs_names),
 	    cmocka_unit_test(sysfs_paths),

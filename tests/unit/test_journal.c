@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
 #include "fake.h"
 #include "journal.h"
 
@@ -76,12 +77,9 @@ static int setup_dir(void **state)
 
 static int teardown_dir(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	*strstr(state_dir, "/state/dir") = '\0';
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", state_dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(remove_tree(state_dir), 0);
 	return 0;
 }
 
@@ -164,9 +162,9 @@ static void test_record_replay_compact(void **state)
 
 	(void)state;
 	daemon_start(&d, false);
-	t1 = fake_type(d.core, "mtty", "mtty-1");
-	t2 = fake_type(d.core, "mtty", "mtty-2");
-	ap = fake_type(d.core, "matrix", "vfio_ap-passthrough");
+	t1 = test_type(d.core, "mtty", "mtty-1");
+	t2 = test_type(d.core, "mtty", "mtty-2");
+	ap = test_type(d.core, "matrix", "vfio_ap-passthrough");
 	assert_int_equal(fake_create(t1, 1, NULL), 0);
 	assert_int_equal(fake_create(t2, 2, NULL), 0);
 	assert_int_equal(fake_create(t1, 3, &m), 0);
@@ -198,7 +196,7 @@ static void test_record_replay_compact(void **state)
 	assert_string_equal(mdev_device_attr_get(m, "matrix"), "3,5");
 	assert_int_equal(mdev_device_attr_show(m, "matrix", show, sizeof(show)),
 			 4);
-	t1 = fake_type(d.core, "mtty", "mtty-1");
+	t1 = test_type(d.core, "mtty", "mtty-1");
 	assert_int_equal(mdev_type_available(t1), 22);
 	/* Compacted: 3 creates and the 2 stores that succeeded. */
 	text = journal_text();
@@ -231,7 +229,7 @@ static void test_plain_attr_keeps_last(void **state)
 	/* The GRID-like parent is not registered by daemon_start: use mtty's
 	 * read-only attribute for the refusal and register GRID here. */
 	fake_register(d.core, &grid_parent);
-	t = fake_type(d.core, "0000:65:00.0", "nvidia-63");
+	t = test_type(d.core, "0000:65:00.0", "nvidia-63");
 	assert_int_equal(fake_create(t, 7, &m), 0);
 	assert_int_equal(
 	    mdev_device_attr_store(m, "nvidia/vgpu_params", "a=1\n", 4), 0);
@@ -261,7 +259,7 @@ static void test_torn_and_damaged_records(void **state)
 
 	(void)state;
 	daemon_start(&d, true);
-	t1 = fake_type(d.core, "mtty", "mtty-1");
+	t1 = test_type(d.core, "mtty", "mtty-1");
 	assert_int_equal(fake_create(t1, 1, NULL), 0);
 	assert_int_equal(fake_create(t1, 2, NULL), 0);
 	daemon_stop(&d);
@@ -274,7 +272,7 @@ static void test_torn_and_damaged_records(void **state)
 	assert_int_equal(mdev_device_count(d.core), 2);
 	assert_null(dev(&d, 9));
 	/* The next record lands on its own line. */
-	t1 = fake_type(d.core, "mtty", "mtty-1");
+	t1 = test_type(d.core, "mtty", "mtty-1");
 	assert_int_equal(fake_create(t1, 3, NULL), 0);
 	daemon_stop(&d);
 	text = journal_text();
@@ -366,7 +364,7 @@ static void test_write_failure_vetoes(void **state)
 
 	(void)state;
 	daemon_start(&d, true);
-	t1 = fake_type(d.core, "mtty", "mtty-1");
+	t1 = test_type(d.core, "mtty", "mtty-1");
 	assert_int_equal(fake_create(t1, 1, &m), 0);
 	before = journal_text();
 	snprintf(path, sizeof(path), "%s/journal", state_dir);
@@ -409,10 +407,10 @@ static void test_absent_parent_dropped(void **state)
 	daemon_start(&d, true);
 	fake_register(d.core, &mbochs_parent);
 	assert_int_equal(
-	    fake_create(fake_type(d.core, "mbochs", "mbochs-large"), 1, NULL),
+	    fake_create(test_type(d.core, "mbochs", "mbochs-large"), 1, NULL),
 	    0);
 	assert_int_equal(
-	    fake_create(fake_type(d.core, "mtty", "mtty-2"), 2, NULL), 0);
+	    fake_create(test_type(d.core, "mtty", "mtty-2"), 2, NULL), 0);
 	daemon_stop(&d);
 	/* Restart without mbochs: its device is dropped and compacted away. */
 	daemon_start(&d, false);
@@ -470,7 +468,7 @@ static void test_later_veto_takes_record_back(void **state)
 	(void)state;
 	daemon_start(&d, true);
 	assert_int_equal(mdev_core_attach(d.core, &vetoer_ops, &v), 0);
-	ap = fake_type(d.core, "matrix", "vfio_ap-passthrough");
+	ap = test_type(d.core, "matrix", "vfio_ap-passthrough");
 	assert_int_equal(fake_create(ap, 1, &m), 0);
 	assert_int_equal(mdev_device_attr_store(m, "assign_adapter", "3", 1),
 			 0);
@@ -511,19 +509,19 @@ static void test_attach_after_devices_refused(void **state)
 	(void)state;
 	daemon_start(&d, true);
 	assert_int_equal(
-	    fake_create(fake_type(d.core, "mtty", "mtty-1"), 1, NULL), 0);
+	    fake_create(test_type(d.core, "mtty", "mtty-1"), 1, NULL), 0);
 	assert_int_equal(mdev_journal_attach(d.j, d.core), -EALREADY);
 	assert_int_equal(mdev_journal_detach(d.j), 0);
 	assert_int_equal(mdev_journal_detach(d.j), -ENOENT);
 	before = journal_text();
 	/* Not recorded while detached. */
 	assert_int_equal(
-	    fake_create(fake_type(d.core, "mtty", "mtty-1"), 2, NULL), 0);
+	    fake_create(test_type(d.core, "mtty", "mtty-1"), 2, NULL), 0);
 	assert_int_equal(mdev_journal_attach(d.j, d.core), -EBUSY);
 	other = mdev_core_new();
 	fake_register(other, &mtty_parent);
 	assert_int_equal(
-	    fake_create(fake_type(other, "mtty", "mtty-2"), 9, NULL), 0);
+	    fake_create(test_type(other, "mtty", "mtty-2"), 9, NULL), 0);
 	assert_int_equal(mdev_journal_attach(d.j, other), -EBUSY);
 	mdev_core_free(other);
 	after = journal_text();
@@ -568,7 +566,7 @@ static int full_disk_child(const char *mnt)
 	fake_register(d.core, &ap_parent);
 	CHILD_CHECK(mdev_journal_open(dir, false, &d.j, err, sizeof(err)) == 0);
 	CHILD_CHECK(mdev_journal_attach(d.j, d.core) == 0);
-	t = fake_type(d.core, "matrix", "vfio_ap-passthrough");
+	t = test_type(d.core, "matrix", "vfio_ap-passthrough");
 	for (unsigned long i = 1; i < 10000; i++) {
 		ret = fake_create(t, i, NULL);
 		if (ret < 0)

@@ -36,8 +36,8 @@ static void test_create_remove_basic(void **state)
 	char name[37];
 
 	fake_register(core, &mtty_parent);
-	t1 = fake_type(core, "mtty", "mtty-1");
-	t2 = fake_type(core, "mtty", "mtty-2");
+	t1 = test_type(core, "mtty", "mtty-1");
+	t2 = test_type(core, "mtty", "mtty-2");
 	assert_int_equal(mdev_type_available(t1), 24);
 	assert_int_equal(mdev_type_available(t2), 12);
 	assert_int_equal(mdev_type_create_write(t2, u, strlen(u)), 0);
@@ -238,19 +238,19 @@ static void test_eexist_across_parents(void **state)
 
 	fake_register(core, &mtty_parent);
 	fake_register(core, &mbochs_parent);
-	assert_int_equal(fake_create(fake_type(core, "mtty", "mtty-1"), 7, &d),
+	assert_int_equal(fake_create(test_type(core, "mtty", "mtty-1"), 7, &d),
 			 0);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mbochs", "mbochs-small"), 7, NULL),
+	    fake_create(test_type(core, "mbochs", "mbochs-small"), 7, NULL),
 	    -EEXIST);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mtty", "mtty-2"), 7, NULL), -EEXIST);
+	    fake_create(test_type(core, "mtty", "mtty-2"), 7, NULL), -EEXIST);
 	assert_int_equal(
-	    mdev_type_available(fake_type(core, "mbochs", "mbochs-small")), 64);
+	    mdev_type_available(test_type(core, "mbochs", "mbochs-small")), 64);
 	assert_int_equal(mdev_device_count(core), 1);
 	/* Bad UUIDs change nothing. */
 	assert_int_equal(mdev_type_create_write(
-			     fake_type(core, "mtty", "mtty-1"), "nope", 4),
+			     test_type(core, "mtty", "mtty-1"), "nope", 4),
 			 -EINVAL);
 	assert_int_equal(mdev_device_count(core), 1);
 }
@@ -263,7 +263,7 @@ static void test_driver_create_failure_undone(void **state)
 	struct mdev_device *d = NULL;
 
 	fake_register(core, &cnt_parent);
-	a = fake_type(core, "cnt", "cnt-a");
+	a = test_type(core, "cnt", "cnt-a");
 	drv_fail_create = -EIO;
 	assert_int_equal(fake_create(a, 1, &d), -EIO);
 	assert_null(d);
@@ -288,7 +288,7 @@ static void test_commit_veto_undone(void **state)
 	char buf[MDEV_ATTR_MAX + 1];
 
 	fake_register(core, &cnt_parent);
-	a = fake_type(core, "cnt", "cnt-a");
+	a = test_type(core, "cnt", "cnt-a");
 	r->veto_create = -ENOSPC;
 	assert_int_equal(fake_create(a, 1, NULL), -ENOSPC);
 	assert_int_equal(drv_creates, 1);
@@ -335,13 +335,13 @@ static void test_unregister_removes_devices(void **state)
 	assert_int_equal(r->registered, 2);
 	for (unsigned long i = 0; i < 3; i++)
 		assert_int_equal(
-		    fake_create(fake_type(core, "cnt", "cnt-a"), i, NULL), 0);
+		    fake_create(test_type(core, "cnt", "cnt-a"), i, NULL), 0);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mtty", "mtty-1"), 10, &keep), 0);
+	    fake_create(test_type(core, "mtty", "mtty-1"), 10, &keep), 0);
 	/* Vetoes are ignored (the hardware is gone), and a create from a
 	 * notification of the removal finds the parent gone: ENODEV. */
 	r->veto_remove = -EIO;
-	r->create_in_removed_type = fake_type(core, "cnt", "cnt-b");
+	r->create_in_removed_type = test_type(core, "cnt", "cnt-b");
 	assert_int_equal(mdev_parent_unregister(core, "cnt"), 0);
 	assert_int_equal(r->create_in_removed_ret, -ENODEV);
 	assert_int_equal(r->remove_commits, 3);
@@ -357,7 +357,7 @@ static void test_unregister_removes_devices(void **state)
 	/* Registering again works and starts empty. */
 	r->create_in_removed_type = NULL;
 	fake_register(core, &cnt_parent);
-	assert_int_equal(mdev_type_available(fake_type(core, "cnt", "cnt-a")),
+	assert_int_equal(mdev_type_available(test_type(core, "cnt", "cnt-a")),
 			 4);
 }
 
@@ -368,7 +368,7 @@ static void test_core_free_calls_no_hooks(void **state)
 
 	(void)state;
 	fake_register(core, &cnt_parent);
-	assert_int_equal(fake_create(fake_type(core, "cnt", "cnt-a"), 1, NULL),
+	assert_int_equal(fake_create(test_type(core, "cnt", "cnt-a"), 1, NULL),
 			 0);
 	mdev_core_free(core);
 	assert_int_equal(r->remove_commits, 0);
@@ -386,7 +386,7 @@ static void test_destroy_write(void **state)
 
 	mtty = fake_register(core, &mtty_parent);
 	mbochs = fake_register(core, &mbochs_parent);
-	assert_int_equal(fake_create(fake_type(core, "mtty", "mtty-1"), 3, &d),
+	assert_int_equal(fake_create(test_type(core, "mtty", "mtty-1"), 3, &d),
 			 0);
 	snprintf(name, sizeof(name), "%s\n", mdev_device_name(d));
 	assert_int_equal(mdev_parent_destroy_write(mbochs, name, 37), -ENODEV);
@@ -407,7 +407,7 @@ static void test_attributes(void **state)
 	static char big[MDEV_ATTR_MAX + 1];
 
 	fake_register(core, &cnt_parent);
-	assert_int_equal(fake_create(fake_type(core, "cnt", "cnt-a"), 1, &d),
+	assert_int_equal(fake_create(test_type(core, "cnt", "cnt-a"), 1, &d),
 			 0);
 	assert_int_equal(mdev_device_attr_count(d), 4);
 	assert_string_equal(mdev_device_attr_desc(d, 3)->name, "grp/val");
@@ -465,11 +465,11 @@ static void test_iteration_and_groups(void **state)
 	assert_ptr_equal(mdev_parent_first(core), p1);
 	assert_ptr_equal(mdev_parent_next(p1), p2);
 	assert_null(mdev_parent_next(p2));
-	t1 = fake_type(core, "mtty", "mtty-1");
+	t1 = test_type(core, "mtty", "mtty-1");
 	assert_null(mdev_type_device_first(t1));
 	assert_int_equal(fake_create(t1, 1, NULL), 0);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mbochs", "mbochs-small"), 2, NULL), 0);
+	    fake_create(test_type(core, "mbochs", "mbochs-small"), 2, NULL), 0);
 	fake_uuid(3, u);
 	/* A replayed group is kept and later fresh ones stay above it. */
 	assert_int_equal(mdev_device_create(t1, u, 40, &d), 0);
@@ -628,7 +628,7 @@ static void test_consumers_veto_order_and_undo(void **state)
 	struct mdev_device *d;
 
 	fake_register(core, &picky_parent);
-	t = fake_type(core, "picky", "picky-1");
+	t = test_type(core, "picky", "picky-1");
 	assert_int_equal(mdev_core_attach(core, &log_ops, &a), 0);
 	assert_int_equal(mdev_core_attach(core, &log_ops, &b), 0);
 	assert_int_equal(mdev_core_attach(core, &log_ops, &c), 0);
@@ -673,7 +673,7 @@ static void test_consumers_veto_order_and_undo(void **state)
 
 	/* A detached consumer is not called any more. */
 	fake_register(core, &picky_parent);
-	t = fake_type(core, "picky", "picky-1");
+	t = test_type(core, "picky", "picky-1");
 	assert_int_equal(mdev_core_detach(core, &log_ops, &b), 0);
 	assert_int_equal(mdev_core_detach(core, &log_ops, &b), -ENOENT);
 	order_log[0] = '\0';
@@ -723,7 +723,7 @@ static void test_attach_rules(void **state)
 	assert_int_equal(mdev_core_attach(core, NULL, r), -EINVAL);
 	assert_int_equal(mdev_core_detach(core, &replay_ops, &rp), -ENOENT);
 	fake_register(core, &cnt_parent);
-	rp.type = t = fake_type(core, "cnt", "cnt-a");
+	rp.type = t = test_type(core, "cnt", "cnt-a");
 
 	/* A failed replay attaches nothing. */
 	rp.replay_ret = -EIO;
@@ -800,7 +800,7 @@ static void test_consumer_ops_cannot_change_core(void **state)
 	struct meddler x = {.core = core};
 
 	fake_register(core, &cnt_parent);
-	x.type = fake_type(core, "cnt", "cnt-a");
+	x.type = test_type(core, "cnt", "cnt-a");
 	assert_int_equal(mdev_core_attach(core, &meddler_ops, &x), 0);
 	assert_int_equal(fake_create(x.type, 1, NULL), 0);
 	assert_int_equal(x.create_ret, -EDEADLK);
@@ -904,7 +904,7 @@ static void test_notify_after_unlock(void **state)
 	p.core = core;
 
 	fake_register(core, &mtty_parent);
-	p.type = fake_type(core, "mtty", "mtty-1");
+	p.type = test_type(core, "mtty", "mtty-1");
 	assert_int_equal(mdev_core_attach(core, &prober_ops, &p), 0);
 	assert_int_equal(fake_create(p.type, 1, &d), 0);
 	/* Both creations announced before the call returned, in order. */
@@ -1013,7 +1013,7 @@ static void test_notify_order_across_threads(void **state)
 	fake_register(core, &desc);
 	assert_int_equal(mdev_core_attach(core, &order_ops, &x), 0);
 	for (int i = 0; i < 8; i++) {
-		c[i] = (struct churner){fake_type(core, "churn", "churn-1"),
+		c[i] = (struct churner){test_type(core, "churn", "churn-1"),
 					1000ul * (unsigned long)(i + 1)};
 		assert_int_equal(pthread_create(&th[i], NULL, churn, &c[i]), 0);
 	}
@@ -1067,7 +1067,7 @@ static void test_detach_waits_for_delivery(void **state)
 	fake_register(core, &mtty_parent);
 	assert_int_equal(mdev_core_attach(core, &slow_ops, &s), 0);
 	assert_int_equal(pthread_create(&th, NULL, create_one,
-					fake_type(core, "mtty", "mtty-1")),
+					test_type(core, "mtty", "mtty-1")),
 			 0);
 	while (!atomic_load(&s.entered))
 		usleep(1000);
@@ -1138,7 +1138,7 @@ static void test_concurrent_creates(void **state)
 	int ok;
 
 	fake_register(core, &mtty_parent);
-	types[0] = fake_type(core, "mtty", "mtty-2");
+	types[0] = test_type(core, "mtty", "mtty-2");
 	run_racers(core, types, 1, &ok);
 	assert_int_equal(ok, 12);
 	assert_int_equal(mdev_device_count(core), 12);
@@ -1160,8 +1160,8 @@ static void test_concurrent_creates(void **state)
 	}
 	/* Homogeneous: only one type may win. */
 	fake_register(core, &grid_parent);
-	types[0] = fake_type(core, "0000:65:00.0", "nvidia-63");
-	types[1] = fake_type(core, "0000:65:00.0", "nvidia-64");
+	types[0] = test_type(core, "0000:65:00.0", "nvidia-63");
+	types[1] = test_type(core, "0000:65:00.0", "nvidia-64");
 	run_racers(core, types, 2, &ok);
 	assert_true((mdev_type_instances(types[0]) == 16 &&
 		     mdev_type_instances(types[1]) == 0) ||
@@ -1189,7 +1189,7 @@ static void test_100k_devices(void **state)
 	/* The per-device footprint the brief promises. */
 	assert_true(sizeof(struct mdev_device) < 300);
 	fake_register(core, &p);
-	t = fake_type(core, "big", "big-1");
+	t = test_type(core, "big", "big-1");
 	for (unsigned long i = 0; i < n; i++)
 		assert_int_equal(fake_create(t, i * 7919, NULL), 0);
 	assert_int_equal(mdev_device_count(core), n);

@@ -49,10 +49,10 @@ static void test_gvt_mixed_fill(void **state)
 	unsigned long free_amount, total;
 
 	fake_register(core, &gvt_parent);
-	x8 = fake_type(core, gpu, "i915-GVTg_V5_8");
-	x4 = fake_type(core, gpu, "i915-GVTg_V5_4");
-	x2 = fake_type(core, gpu, "i915-GVTg_V5_2");
-	x1 = fake_type(core, gpu, "i915-GVTg_V5_1");
+	x8 = test_type(core, gpu, "i915-GVTg_V5_8");
+	x4 = test_type(core, gpu, "i915-GVTg_V5_4");
+	x2 = test_type(core, gpu, "i915-GVTg_V5_2");
+	x1 = test_type(core, gpu, "i915-GVTg_V5_1");
 	AVAIL(core, gpu, 8, 4, 2, 1);
 	assert_int_equal(fake_create(x2, 1, NULL), 0);
 	AVAIL(core, gpu, 4, 2, 1, 0);
@@ -102,9 +102,9 @@ static void test_min_over_pools(void **state)
 	AVAIL(core, "p", 3);
 	for (unsigned long i = 0; i < 3; i++)
 		assert_int_equal(
-		    fake_create(fake_type(core, "p", "t-1"), i, NULL), 0);
+		    fake_create(test_type(core, "p", "t-1"), i, NULL), 0);
 	AVAIL(core, "p", 0);
-	assert_int_equal(fake_create(fake_type(core, "p", "t-1"), 9, NULL),
+	assert_int_equal(fake_create(test_type(core, "p", "t-1"), 9, NULL),
 			 -ENOSPC);
 }
 
@@ -116,8 +116,8 @@ static void test_homogeneous(void **state)
 	struct mdev_device *devs[16];
 
 	fake_register(core, &grid_parent);
-	q1 = fake_type(core, gpu, "nvidia-63");
-	q2 = fake_type(core, gpu, "nvidia-64");
+	q1 = test_type(core, gpu, "nvidia-63");
+	q2 = test_type(core, gpu, "nvidia-64");
 	AVAIL(core, gpu, 16, 8);
 	assert_int_equal(fake_create(q1, 0, &devs[0]), 0);
 	AVAIL(core, gpu, 15, 0);
@@ -141,8 +141,8 @@ static void test_mtty(void **state)
 	struct mdev_type *p1, *p2;
 
 	fake_register(core, &mtty_parent);
-	p1 = fake_type(core, "mtty", "mtty-1");
-	p2 = fake_type(core, "mtty", "mtty-2");
+	p1 = test_type(core, "mtty", "mtty-1");
+	p2 = test_type(core, "mtty", "mtty-2");
 	AVAIL(core, "mtty", 24, 12);
 	assert_int_equal(fake_create(p1, 1, NULL), 0);
 	AVAIL(core, "mtty", 23, 11);
@@ -164,10 +164,10 @@ static void test_mbochs(void **state)
 	p = fake_register(core, &mbochs_parent);
 	AVAIL(core, "mbochs", 64, 16, 4);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mbochs", "mbochs-large"), 1, NULL), 0);
+	    fake_create(test_type(core, "mbochs", "mbochs-large"), 1, NULL), 0);
 	AVAIL(core, "mbochs", 48, 12, 3);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mbochs", "mbochs-medium"), 2, NULL),
+	    fake_create(test_type(core, "mbochs", "mbochs-medium"), 2, NULL),
 	    0);
 	AVAIL(core, "mbochs", 44, 11, 2);
 	assert_int_equal(mdev_parent_pool(p, "mbytes", &free_amount, &total),
@@ -183,17 +183,17 @@ static void test_max_devices(void **state)
 	fake_register(core, &mdpy_parent);
 	AVAIL(core, "mdpy", 4, 4, 4);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mdpy", "mdpy-vga"), 1, NULL), 0);
+	    fake_create(test_type(core, "mdpy", "mdpy-vga"), 1, NULL), 0);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mdpy", "mdpy-xga"), 2, NULL), 0);
+	    fake_create(test_type(core, "mdpy", "mdpy-xga"), 2, NULL), 0);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mdpy", "mdpy-hd"), 3, NULL), 0);
+	    fake_create(test_type(core, "mdpy", "mdpy-hd"), 3, NULL), 0);
 	AVAIL(core, "mdpy", 1, 1, 1);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mdpy", "mdpy-hd"), 4, NULL), 0);
+	    fake_create(test_type(core, "mdpy", "mdpy-hd"), 4, NULL), 0);
 	AVAIL(core, "mdpy", 0, 0, 0);
 	assert_int_equal(
-	    fake_create(fake_type(core, "mdpy", "mdpy-vga"), 5, NULL), -EUSERS);
+	    fake_create(test_type(core, "mdpy", "mdpy-vga"), 5, NULL), -EUSERS);
 }
 
 static void test_max_instances_and_unlimited(void **state)
@@ -212,12 +212,12 @@ static void test_max_instances_and_unlimited(void **state)
 	fake_register(core, &p);
 	AVAIL(core, "css", 2, MDEV_AVAILABLE_UNLIMITED);
 	assert_int_equal(
-	    fake_create(fake_type(core, "css", "x-capped"), 1, NULL), 0);
+	    fake_create(test_type(core, "css", "x-capped"), 1, NULL), 0);
 	assert_int_equal(
-	    fake_create(fake_type(core, "css", "x-capped"), 2, NULL), 0);
+	    fake_create(test_type(core, "css", "x-capped"), 2, NULL), 0);
 	assert_int_equal(
-	    fake_create(fake_type(core, "css", "x-capped"), 3, NULL), -EUSERS);
-	assert_int_equal(fake_create(fake_type(core, "css", "x-free"), 3, NULL),
+	    fake_create(test_type(core, "css", "x-capped"), 3, NULL), -EUSERS);
+	assert_int_equal(fake_create(test_type(core, "css", "x-free"), 3, NULL),
 			 0);
 	AVAIL(core, "css", 0, MDEV_AVAILABLE_UNLIMITED);
 }
@@ -247,7 +247,7 @@ static void test_driver_available_op(void **state)
 	struct mdev_type *t;
 
 	fake_register(core, &p);
-	t = fake_type(core, "d", "d-1");
+	t = test_type(core, "d", "d-1");
 	driver_says = 10;
 	AVAIL(core, "d", 3); /* capped by max_instances */
 	driver_says = 1;
