@@ -165,6 +165,9 @@ const struct mdev_kv *mdev_parent_bus_attr(const struct mdev_parent *parent,
 					   size_t i);
 enum mdev_policy mdev_parent_policy(const struct mdev_parent *parent);
 void *mdev_parent_driver_data(const struct mdev_parent *parent);
+/* true while the parent is being unregistered (its removals cannot be
+ * vetoed): a consumer that counts operations leaves these out. */
+bool mdev_parent_going_away(const struct mdev_parent *parent);
 /* Free and total amount of a named pool; -ENOENT if the parent has none. */
 int mdev_parent_pool(const struct mdev_parent *parent, const char *pool,
 		     unsigned long *free_amount, unsigned long *total);

@@ -36,6 +36,11 @@ const struct mdev_kv *mdev_parent_bus_attr(const struct mdev_parent *parent,
 	return i < parent->n_bus_attrs ? &parent->bus_attrs[i] : NULL;
 }
 
+bool mdev_parent_going_away(const struct mdev_parent *parent)
+{
+	return parent->going_away;
+}
+
 enum mdev_policy mdev_parent_policy(const struct mdev_parent *parent)
 {
 	return parent->policy;

@@ -24,6 +24,7 @@
 #include "common/htable.h"
 #include "common/names.h"
 #include "hw_json.h"
+#include "fault_rule.h"
 #include "hardware.h"
 #include "mdev_sysfs.h"
 
@@ -37,7 +38,12 @@ struct mdev_hardware {
 	struct hw_arena arena;
 	struct mdev_hw_parent *parents;
 	size_t n_parents;
+	struct fault_rule *faults;
+	size_t n_faults;
 };
+
+/* The fault layer's bound (src/faults): more rules than it can hold. */
+#define HW_MAX_FAULTS 256
 
 /* Keys every parent may have, whatever its driver. */
 static const char *const common_keys[] = {
@@ -684,10 +690,98 @@ static int check_parents(struct hw_ctx *ctx, const struct mdev_hardware *hw)
 	return ret;
 }
 
+/* One member of a fault rule: strings as they are, integers and the
+ * fraction's decimal as the control socket's words would give them. */
+static int fault_member(struct hw_ctx *ctx, struct fault_rule *r,
+			const char *path, const char *key, json_t *v)
+{
+	char kpath[HW_PATH_MAX], num[32], msg[256];
+	const char *text;
+
+	hw_path_key(kpath, sizeof(kpath), path, key);
+	if (json_is_string(v)) {
+		text = json_string_value(v);
+	} else if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		snprintf(num, sizeof(num), "%lld",
+			 (long long)json_integer_value(v));
+		text = num;
+	} else if (json_is_real(v) && !strcmp(key, "fraction")) {
+		snprintf(num, sizeof(num), "%.9g", json_real_value(v));
+		text = num;
+	} else {
+		return hw_error_got(ctx, kpath, v,
+				    "expected a string or a non-negative "
+				    "integer");
+	}
+	if (fault_rule_set(r, key, text, msg, sizeof(msg)) < 0)
+		return hw_error(ctx, kpath, "%s", strchr(msg, ':') + 2);
+	return 0;
+}
+
+/* {"action": "fail", "op": "create", "errno": "EIO", ...}: the control
+ * socket's rule line as an object (src/faults/fault_rule.h). */
+static int parse_fault(struct hw_ctx *ctx, json_t *obj, const char *path,
+		       struct fault_rule *r)
+{
+	const char *action = NULL, *key;
+	char kpath[HW_PATH_MAX], msg[256];
+	json_t *v;
+	int ret;
+
+	if (!json_is_object(obj))
+		return hw_error_got(ctx, path, obj, "expected an object");
+	ret = hw_get_string(ctx, obj, path, "action", 32, &action);
+	if (ret < 0)
+		return ret;
+	hw_path_key(kpath, sizeof(kpath), path, "action");
+	if (ret > 0)
+		return hw_error(ctx, kpath,
+				"required (fail, delay, overreport, unplug, "
+				"reset)");
+	if (fault_rule_init(r, action, msg, sizeof(msg)) < 0)
+		return hw_error(ctx, kpath, "%s", msg);
+	json_object_foreach(obj, key, v)
+	{
+		if (!strcmp(key, "action"))
+			continue;
+		ret = fault_member(ctx, r, path, key, v);
+		if (ret)
+			return ret;
+	}
+	if (fault_rule_check(r, msg, sizeof(msg)) < 0)
+		return hw_error(ctx, path, "%s", msg);
+	return 0;
+}
+
+static int parse_faults(struct hw_ctx *ctx, json_t *faults,
+			struct mdev_hardware *hw)
+{
+	if (!json_is_array(faults))
+		return hw_error_got(ctx, "faults", faults, "expected an array");
+	if (json_array_size(faults) > HW_MAX_FAULTS)
+		return hw_error(ctx, "faults",
+				"expected at most %d rules, got %zu",
+				HW_MAX_FAULTS, json_array_size(faults));
+	hw->faults =
+	    hw_calloc(ctx, json_array_size(faults) + 1, sizeof(*hw->faults));
+	if (!hw->faults)
+		return -ENOMEM;
+	for (size_t i = 0; i < json_array_size(faults); i++) {
+		char path[HW_PATH_MAX];
+		hw_path_index(path, sizeof(path), "faults", i);
+		int ret = parse_fault(ctx, json_array_get(faults, i), path,
+				      &hw->faults[i]);
+		if (ret)
+			return ret;
+		hw->n_faults = i + 1;
+	}
+	return 0;
+}
+
 static int parse_root(struct hw_ctx *ctx, json_t *root,
 		      struct mdev_hardware *hw)
 {
-	static const char *const root_keys[] = {"parents", NULL};
+	static const char *const root_keys[] = {"parents", "faults", NULL};
 	json_t *parents;
 	int ret;
 
@@ -720,6 +814,11 @@ static int parse_root(struct hw_ctx *ctx, json_t *root,
 		if (ret)
 			return ret;
 		hw->n_parents = i + 1;
+	}
+	if (json_object_get(root, "faults")) {
+		ret = parse_faults(ctx, json_object_get(root, "faults"), hw);
+		if (ret)
+			return ret;
 	}
 	return check_parents(ctx, hw);
 }
@@ -865,6 +964,16 @@ const struct mdev_parent_desc *
 mdev_hardware_parent(const struct mdev_hardware *hw, size_t i)
 {
 	return i < hw->n_parents ? &hw->parents[i].desc : NULL;
+}
+
+size_t mdev_hardware_fault_count(const struct mdev_hardware *hw)
+{
+	return hw->n_faults;
+}
+
+const struct fault_rule *mdev_hardware_faults(const struct mdev_hardware *hw)
+{
+	return hw->faults;
 }
 
 void mdev_hardware_free(struct mdev_hardware *hw)

@@ -30,6 +30,10 @@ int mdev_hardware_parse(const char *text, size_t len, const char *source,
 size_t mdev_hardware_parent_count(const struct mdev_hardware *hw);
 const struct mdev_parent_desc *
 mdev_hardware_parent(const struct mdev_hardware *hw, size_t i);
+/* The file's "faults" rules (src/faults/fault_rule.h), in file order. */
+struct fault_rule;
+size_t mdev_hardware_fault_count(const struct mdev_hardware *hw);
+const struct fault_rule *mdev_hardware_faults(const struct mdev_hardware *hw);
 void mdev_hardware_free(struct mdev_hardware *hw);
 /* The embedded demo file's text (also what `mdevd --print-demo` prints). */
 const char *mdev_hardware_demo_json(void);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults.h"
 #include "hardware.h"
 #include "mdevd.h"
 
@@ -169,6 +170,8 @@ void lifecycle_reload(struct mdevd *d)
 		fprintf(stderr, "mdevd: reload: %s; nothing changed\n", err);
 		return;
 	}
+	pthread_mutex_lock(&d->lifecycle_mu);
+	faults_reload(d, hw);
 	/* Gone or changed parents go first (their devices with them), so a
 	 * changed parent can come back under the same name. */
 	for (size_t i = 0; i < d->n_known;) {
@@ -198,7 +201,24 @@ void lifecycle_reload(struct mdevd *d)
 		fprintf(stderr, "mdevd: reload: parent %s registered\n",
 			desc->name);
 	}
+	pthread_mutex_unlock(&d->lifecycle_mu);
 	mdev_hardware_free(hw);
+}
+
+void lifecycle_unplug(struct mdevd *d, const char *name)
+{
+	pthread_mutex_lock(&d->lifecycle_mu);
+	int ret = mdev_parent_unregister(d->core, name);
+	for (size_t i = 0; i < d->n_known; i++) {
+		if (strcmp(d->known[i].name, name) == 0) {
+			forget_known(d, i);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&d->lifecycle_mu);
+	tree_consumer_flush(d);
+	fprintf(stderr, "mdevd: faults: unplug %s: %s\n", name,
+		ret ? strerror(-ret) : "parent unregistered");
 }
 
 void lifecycle_free(struct mdevd *d)

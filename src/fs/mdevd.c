@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "faults.h"
 #include "hardware.h"
 #include "journal.h"
 #include "mdevd.h"
@@ -216,6 +217,11 @@ static int open_state(struct mdevd *d, struct mdev_hardware **hw)
 		fputs("mdevd: out of memory\n", stderr);
 		return -ENOMEM;
 	}
+	ret = faults_declare(d, *hw);
+	if (ret < 0) {
+		fprintf(stderr, "mdevd: faults: %s\n", strerror(-ret));
+		return ret;
+	}
 	ret = lifecycle_register_all(d, *hw, err, sizeof(err));
 	/* The core copied the descriptions. */
 	mdev_hardware_free(*hw);
@@ -230,12 +236,20 @@ static int open_state(struct mdevd *d, struct mdev_hardware **hw)
 			d->state_dir, strerror(-ret));
 		return ret;
 	}
-	return tree_consumer_attach(d);
+	ret = tree_consumer_attach(d);
+	if (ret < 0)
+		return ret;
+	/* After the replay: a replayed device must not meet a fault. */
+	ret = faults_attach(d);
+	if (ret < 0)
+		fprintf(stderr, "mdevd: faults: %s\n", strerror(-ret));
+	return ret;
 }
 
 static void teardown(struct mdevd *d)
 {
 	d->live = false;
+	faults_stop(d);
 	mount_stop(d);
 	if (d->core) {
 		events_detach(d);
@@ -271,6 +285,8 @@ static int serve(struct mdevd *d, struct mdev_hardware **hw, int ready_fd)
 		return 1;
 	d->live = true;
 	main_thread = pthread_self();
+	if (faults_start(d) < 0)
+		return 1;
 	if (events_attach(d) < 0) {
 		fputs("mdevd: out of memory\n", stderr);
 		return 1;
@@ -293,6 +309,7 @@ int main(int argc, char **argv)
 	char err[1024];
 
 	memset(&d, 0, sizeof(d));
+	pthread_mutex_init(&d.lifecycle_mu, NULL);
 	int ret = mdevd_options_parse(argc, argv, &d.opt);
 	if (ret)
 		return ret;
@@ -306,6 +323,8 @@ int main(int argc, char **argv)
 	case MDEVD_PRINT_DEMO:
 		fputs(mdev_hardware_demo_json(), stdout);
 		return 0;
+	case MDEVD_CONTROL:
+		return control_client(&d.opt);
 	case MDEVD_RUN:
 		break;
 	}

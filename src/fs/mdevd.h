@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -28,6 +29,8 @@ struct fuse_lowlevel_ops;
 struct mdev_journal;
 struct mdev_uevent;
 struct mdev_hardware;
+struct fault_engine;
+struct fault_server;
 
 /* A parent this daemon registered and the fingerprint of its
  * description, so a reload keeps what did not change. */
@@ -64,6 +67,12 @@ struct mdevd {
 	size_t n_inval, cap_inval;
 	/* The first error the tree's mirrors met since tree_consumer_attach. */
 	int tree_error;
+	/* The fault layer (faults.c) and its thread. */
+	struct fault_engine *faults;
+	struct fault_server *fault_server;
+	/* Serializes changes to the registered parents: SIGHUP reloads on
+	 * the signal thread, unplugs on the fault thread. */
+	pthread_mutex_t lifecycle_mu;
 	/* --on-register children not reaped yet. */
 	pid_t *children;
 	size_t n_children, cap_children;
@@ -88,6 +97,9 @@ int lifecycle_register_all(struct mdevd *d, const struct mdev_hardware *hw,
 			   char *err, size_t errlen);
 /* SIGHUP: re-reads the hardware file and applies the difference. */
 void lifecycle_reload(struct mdevd *d);
+/* A surprise removal: the parent unregisters (its devices removed, as the
+ * kernel removes them) and is forgotten, so SIGHUP plugs it back. */
+void lifecycle_unplug(struct mdevd *d, const char *name);
 void lifecycle_free(struct mdevd *d);
 
 /* tree_consumer.c */

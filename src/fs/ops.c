@@ -20,6 +20,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
+#include "faults.h"
 #include "mdevd.h"
 #include "nodeattr.h"
 
@@ -337,7 +338,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		 * answers for a deactivated node. */
 		err = tree_resolve(d->tree, ino, &o) ? -ENODEV : 0;
 		int len =
-		    err ? err : content_show(d, &o, of->data, sizeof(of->data));
+		    err ? err : faults_show(d, &o, of->data, sizeof(of->data));
 		mdev_core_unlock(d->core);
 		if (len < 0) {
 			of->valid = false;
@@ -371,10 +372,12 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	 * write() comes back as the next call. */
 	if (size > MDEVD_PAGE)
 		size = MDEVD_PAGE;
+	if (faults_hold_write(d, req, ino, buf, size))
+		return;
 	mdev_core_lock(d->core);
 	int err = tree_resolve(d->tree, ino, &o) ? -ENODEV : 0;
 	if (!err)
-		err = content_store(d, &o, buf, size);
+		err = faults_store(d, &o, buf, size);
 	mdev_core_unlock(d->core);
 	if (err)
 		fuse_reply_err(req, -err);

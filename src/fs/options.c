@@ -13,6 +13,7 @@ enum {
 	OPT_ON_REGISTER,
 	OPT_UEVENTS,
 	OPT_PRINT_DEMO,
+	OPT_CONTROL,
 };
 
 static const struct option long_options[] = {
@@ -24,6 +25,7 @@ static const struct option long_options[] = {
     {"on-register", required_argument, NULL, OPT_ON_REGISTER},
     {"uevents", no_argument, NULL, OPT_UEVENTS},
     {"print-demo", no_argument, NULL, OPT_PRINT_DEMO},
+    {"control", no_argument, NULL, OPT_CONTROL},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -32,6 +34,7 @@ static const struct option long_options[] = {
 void mdevd_usage(FILE *out)
 {
 	fputs("Usage: mdevd [OPTIONS] ROOT\n"
+	      "       mdevd --control ROOT [COMMAND...]\n"
 	      "Serve mediated devices as a sysfs tree mounted at ROOT/sys.\n"
 	      "\n"
 	      "  -f, --foreground     stay in the foreground\n"
@@ -47,6 +50,10 @@ void mdevd_usage(FILE *out)
 	      "      --uevents        send udev events (private network "
 	      "namespace only)\n"
 	      "      --print-demo     print the demo hardware file and exit\n"
+	      "      --control        send COMMAND (or stdin's lines) to the "
+	      "fault layer of\n"
+	      "                       the mdevd serving ROOT; 'help' lists "
+	      "the commands\n"
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
 	      "\n"
@@ -86,6 +93,9 @@ int mdevd_options_parse(int argc, char **argv, struct mdevd_options *o)
 		case OPT_UEVENTS:
 			o->uevents = true;
 			break;
+		case OPT_CONTROL:
+			o->action = MDEVD_CONTROL;
+			break;
 		case OPT_PRINT_DEMO:
 			o->action = MDEVD_PRINT_DEMO;
 			return 0;
@@ -109,6 +119,12 @@ int mdevd_options_parse(int argc, char **argv, struct mdevd_options *o)
 			fputs("Try 'mdevd --help'.\n", stderr);
 			return 2;
 		}
+	}
+	if (o->action == MDEVD_CONTROL && optind < argc) {
+		o->root = argv[optind];
+		o->command = argv + optind + 1;
+		o->n_command = argc - optind - 1;
+		return 0;
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "mdevd: %s\nTry 'mdevd --help'.\n",

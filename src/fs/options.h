@@ -11,6 +11,7 @@ enum mdevd_action {
 	MDEVD_HELP,
 	MDEVD_VERSION,
 	MDEVD_PRINT_DEMO,
+	MDEVD_CONTROL, /* --control ROOT [COMMAND...] */
 };
 
 struct mdevd_options {
@@ -19,6 +20,8 @@ struct mdevd_options {
 	const char *hardware;  /* NULL = the embedded demo */
 	const char *state_dir; /* NULL = ROOT/var/lib/mdevd */
 	const char *on_register;
+	char **command; /* --control: the words after ROOT */
+	int n_command;
 	bool foreground;
 	bool reset;
 	bool allow_other;
