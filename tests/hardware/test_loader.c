@@ -529,6 +529,43 @@ static const struct bad_case bad_cases[] = {
      "\"" A10 A10 A10 A10 "...\""},
     {T("\"params\": 5"),
      "hw.json: parents[0].types[0].params: expected a string, got 5"},
+    {"{\"parents\": [], \"faults\": {\"a\": 1}}",
+     "hw.json: faults: expected an array, got an object"},
+    {"{\"parents\": [], \"faults\": [1]}",
+     "hw.json: faults[0]: expected an object, got 1"},
+    {"{\"parents\": [], \"faults\": [{}]}",
+     "hw.json: faults[0].action: required (fail, delay, overreport, unplug, "
+     "reset)"},
+    {"{\"parents\": [], \"faults\": [{\"action\": \"explode\"}]}",
+     "hw.json: faults[0].action: unknown action 'explode' (fail, delay, "
+     "overreport, unplug, reset)"},
+    {"{\"parents\": [], \"faults\": [{\"action\": \"fail\", \"op\": "
+     "\"create\", \"errno\": \"EIOX\"}]}",
+     "hw.json: faults[0].errno: expected an errno name (EIO, EBUSY, ...) or "
+     "1..4095, got 'EIOX'"},
+    {"{\"parents\": [], \"faults\": [{\"action\": \"fail\", \"op\": "
+     "\"create\"}]}",
+     "hw.json: faults[0]: errno: required (EIO, EBUSY, ...)"},
+    {"{\"parents\": [], \"faults\": [{\"action\": \"fail\", \"op\": "
+     "\"create\", \"errno\": \"EIO\", \"next\": 1, \"every\": 2}]}",
+     "hw.json: faults[0]: next, every, fraction: at most one schedule"},
+    {"{\"parents\": [], \"faults\": [{\"action\": \"fail\", \"op\": "
+     "\"create\", \"errno\": \"EIO\", \"next\": -1}]}",
+     "hw.json: faults[0].next: expected a string or a non-negative integer, "
+     "got -1"},
+    {"{\"parents\": [], \"faults\": [{\"action\": \"delay\", \"op\": "
+     "\"remove\", \"ms\": 60001}]}",
+     "hw.json: faults[0].ms: expected milliseconds 1..60000, got '60001'"},
+    {"{\"parents\": [], \"faults\": [{\"action\": \"fail\", \"op\": "
+     "\"create\", \"errno\": \"EIO\", \"fraction\": 1.5}]}",
+     "hw.json: faults[0].fraction: expected a decimal in (0, 1], at most 9 "
+     "decimals, got '1.5'"},
+    {"{\"parents\": [], \"faults\": [{\"action\": \"unplug\", \"errno\": "
+     "\"EIO\"}]}",
+     "hw.json: faults[0].errno: unknown key for unplug"},
+    {"{\"parents\": [], \"faults\": [{\"action\": \"fail\", \"op\": "
+     "\"remove\", \"errno\": \"EIO\", \"when\": \"after\"}]}",
+     "hw.json: faults[0]: when: after only with op=create"},
 };
 
 static void test_bad_files(void **state)
