@@ -52,6 +52,7 @@ struct held_write {
 
 struct client {
 	int fd;
+	bool discarding; /* the rest of a line too long */
 	size_t len;
 	char buf[LINE_MAX_BYTES];
 };
@@ -362,7 +363,7 @@ static void drop_client(struct fault_server *s, size_t i)
 }
 
 /* Reads what a client sent and answers each complete line; false when
- * the client is gone or sent a line too long (it is dropped). */
+ * the client is gone. */
 static bool serve_client(struct fault_server *s, struct client *c)
 {
 	ssize_t n =
@@ -372,6 +373,13 @@ static bool serve_client(struct fault_server *s, struct client *c)
 	if (n == 0)
 		return false;
 	c->len += (size_t)n;
+	if (c->discarding) {
+		char *nl = memchr(c->buf, '\n', c->len);
+		size_t used = nl ? (size_t)(nl - c->buf) + 1 : c->len;
+		memmove(c->buf, c->buf + used, c->len - used);
+		c->len -= used;
+		c->discarding = !nl;
+	}
 	for (;;) {
 		char *nl = memchr(c->buf, '\n', c->len);
 		if (!nl)
@@ -388,8 +396,11 @@ static bool serve_client(struct fault_server *s, struct client *c)
 		c->len -= used;
 	}
 	if (c->len == sizeof(c->buf)) {
+		/* Refused, and the connection stays usable: closing with
+		 * unread input would reset it and lose the reply. */
 		reply(c, "error: line longer than 1023 bytes\n");
-		return false;
+		c->len = 0;
+		c->discarding = true;
 	}
 	return true;
 }
@@ -410,6 +421,7 @@ static void accept_client(struct fault_server *s)
 	}
 	s->clients[s->n_clients].fd = fd;
 	s->clients[s->n_clients].len = 0;
+	s->clients[s->n_clients].discarding = false;
 	s->n_clients++;
 }
 
