@@ -207,3 +207,47 @@ expect "rules after restart" "$(ctl list | sed 's/ (.*//')" \
 ok"
 create "$M1" "$(uuid_n 40)"
 ok "kill -9 + restart: control rules gone, declared rule back, devices as acknowledged"
+
+# --- Debian's mdevctl 1.2.0 under faults (its own namespace: /sys and
+# /etc/mdevctl.d bound over, as in test-mdevctl-compat.sh)
+REAL=${REAL_MDEVCTL:-/usr/bin/mdevctl}
+if [ ! -x "$REAL" ] || ! "$REAL" -V 2>/dev/null | grep -q '^mdevctl 1\.2\.'; then
+	echo "ok - # SKIP Debian's mdevctl 1.2 not installed at $REAL"
+	exit 0
+fi
+STORE=$T/store
+mkdir -p "$STORE/scripts.d/callouts" "$STORE/scripts.d/notifiers"
+mdevctl() {
+	unshare -m --propagation private sh -c '
+		mount --bind "$0" /sys && mount --bind "$1" /etc/mdevctl.d &&
+		shift && exec "$REAL" "$@"' "$SYS" "$STORE" "$@"
+}
+export REAL
+U=$(uuid_n 50)
+ctl fail op=create type=mtty-1 errno=EIO next=1 >/dev/null
+if mdevctl start -p mtty -t mtty-1 -u "$U" >"$T/out" 2>&1; then
+	fail "mdevctl start succeeded while creates fail: $(cat "$T/out")"
+fi
+[ ! -e "$DEVS/$U" ] || fail "mdevctl start under EIO left a device"
+mdevctl start -p mtty -t mtty-1 -u "$U"
+[ -e "$DEVS/$U" ] || fail "mdevctl start after the fault created nothing"
+ctl fail op=remove errno=EBUSY next=1 >/dev/null
+if mdevctl stop -u "$U" >"$T/out" 2>&1; then
+	fail "mdevctl stop succeeded while removes fail: $(cat "$T/out")"
+fi
+[ -e "$DEVS/$U" ] || fail "mdevctl stop under EBUSY removed the device"
+mdevctl stop -u "$U"
+[ ! -e "$DEVS/$U" ] || fail "mdevctl stop after the fault left the device"
+ctl overreport type=mtty-2 by=5 >/dev/null
+expect "mdevctl types sees the over-report" \
+	"$(mdevctl types | grep -A1 '^  mtty-2$' | sed -n 's/.*Available instances: //p')" \
+	"$(($(avail mtty mtty-2)))"
+ctl clear >/dev/null
+ctl delay op=create ms=300 >/dev/null
+start=$(date +%s%N)
+mdevctl start -p mtty -t mtty-1 -u "$U"
+took=$((($(date +%s%N) - start) / 1000000))
+[ "$took" -ge 300 ] || fail "a create held 300 ms took $took ms through mdevctl"
+[ -e "$DEVS/$U" ] || fail "mdevctl start under latency created nothing"
+ctl clear >/dev/null
+ok "mdevctl 1.2.0: start under EIO and stop under EBUSY fail and change nothing; types sees the over-report; start waits out a 300 ms create"
