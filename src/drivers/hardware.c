@@ -713,8 +713,8 @@ static int fault_member(struct hw_ctx *ctx, struct fault_rule *r,
 				    "expected a string or a non-negative "
 				    "integer");
 	}
-	if (fault_rule_set(r, key, text, msg, sizeof(msg)) < 0)
-		return hw_error(ctx, kpath, "%s", strchr(msg, ':') + 2);
+	if (fault_rule_set_problem(r, key, text, msg, sizeof(msg)) < 0)
+		return hw_error(ctx, kpath, "%s", msg);
 	return 0;
 }
 

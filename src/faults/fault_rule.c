@@ -64,9 +64,13 @@ static const char *const op_names[] = {
     [FAULT_OP_STORE] = "store",
 };
 
+static void quote_value(char *out, size_t size, const char *v);
+
 int fault_rule_init(struct fault_rule *r, const char *action, char *err,
 		    size_t errlen)
 {
+	char q[80];
+
 	memset(r, 0, sizeof(*r));
 	for (size_t i = 0; i < ARRAY_SIZE(action_names); i++) {
 		if (strcmp(action_names[i], action) == 0) {
@@ -74,10 +78,10 @@ int fault_rule_init(struct fault_rule *r, const char *action, char *err,
 			return 0;
 		}
 	}
+	quote_value(q, sizeof(q), action);
 	snprintf(err, errlen,
-		 "unknown action '%.64s' (fail, delay, overreport, unplug, "
-		 "reset)",
-		 action);
+		 "unknown action '%s' (fail, delay, overreport, unplug, reset)",
+		 q);
 	return -EINVAL;
 }
 
@@ -298,8 +302,8 @@ static void quote_value(char *out, size_t size, const char *v)
 	out[j] = '\0';
 }
 
-int fault_rule_set(struct fault_rule *r, const char *key, const char *value,
-		   char *err, size_t errlen)
+int fault_rule_set_problem(struct fault_rule *r, const char *key,
+			   const char *value, char *problem, size_t len)
 {
 	char q[80];
 
@@ -312,13 +316,23 @@ int fault_rule_set(struct fault_rule *r, const char *key, const char *value,
 		if (apply_key(r, k, value) == 0)
 			return 0;
 		quote_value(q, sizeof(q), value);
-		snprintf(err, errlen, "%s: expected %s, got '%s'", key,
-			 k->expect, q);
+		snprintf(problem, len, "expected %s, got '%s'", k->expect, q);
 		return -EINVAL;
 	}
+	snprintf(problem, len, "unknown key for %s", action_names[r->action]);
+	return -EINVAL;
+}
+
+int fault_rule_set(struct fault_rule *r, const char *key, const char *value,
+		   char *err, size_t errlen)
+{
+	char q[80], problem[256];
+
+	if (fault_rule_set_problem(r, key, value, problem, sizeof(problem)) ==
+	    0)
+		return 0;
 	quote_value(q, sizeof(q), key);
-	snprintf(err, errlen, "%s: unknown key for %s", q,
-		 action_names[r->action]);
+	snprintf(err, errlen, "%s: %s", q, problem);
 	return -EINVAL;
 }
 

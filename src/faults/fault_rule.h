@@ -74,6 +74,10 @@ int fault_rule_init(struct fault_rule *r, const char *action, char *err,
 /* Applies one key=value setting; -EINVAL with "KEY: problem" in err. */
 int fault_rule_set(struct fault_rule *r, const char *key, const char *value,
 		   char *err, size_t errlen);
+/* The same with only the problem in problem (the hardware loader names
+ * the key by its JSON path). */
+int fault_rule_set_problem(struct fault_rule *r, const char *key,
+			   const char *value, char *problem, size_t len);
 /* Checks what the keys say together (a required key, two schedules);
  * -EINVAL with a message. */
 int fault_rule_check(const struct fault_rule *r, char *err, size_t errlen);
