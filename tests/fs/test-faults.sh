@@ -191,6 +191,23 @@ expect "several lines from stdin" "$(printf 'list\nclear 99\n' | ctl; echo "rc=$
 	"ok
 error: clear: no such rule
 rc=1"
+expect "NUL in a line" "$(printf 'list\0x\nlist\n' | ctl; echo "rc=$?")" \
+	"error: NUL in a command
+ok
+rc=1"
+# Clients that connect and never send: the ninth is turned away, the
+# daemon is not held, and a slot frees when one leaves.
+idle=
+for _ in 1 2 3 4 5 6 7 8; do
+	sleep 3 | "$MDEVD" --control "$ROOT" >/dev/null &
+	idle="$idle $!"
+done
+sleep 0.5
+expect "a ninth client" "$(ctl list; echo "rc=$?")" "error: too many control clients
+rc=1"
+cat "$M1/available_instances" >/dev/null
+wait $idle
+expect "slots free again" "$(ctl list)" "ok"
 expect "rules after errors" "$(ctl list)" "ok"
 [ "$(stat -c %a "$ROOT/run/mdevd/control")" = 600 ] || fail "control socket mode"
 ok "control errors"
