@@ -40,7 +40,12 @@ struct mdev_hardware {
 	size_t n_parents;
 	struct fault_rule *faults;
 	size_t n_faults;
+	struct mdev_hw_device *devices;
+	size_t n_devices;
 };
+
+/* Devices present at start: at most what one parent file could hold. */
+#define HW_MAX_DEVICES (1u << 20)
 
 /* The fault layer's bound (src/faults): more rules than it can hold. */
 #define HW_MAX_FAULTS 256
@@ -662,6 +667,9 @@ static int check_unique(struct hw_ctx *ctx, struct hw_taken *t, size_t j)
 
 /* What needs all parents: uniqueness, then registration in one scratch
  * core. */
+static int trial_devices(struct hw_ctx *ctx, struct mdev_core *scratch,
+			 const struct mdev_hardware *hw);
+
 static int check_parents(struct hw_ctx *ctx, const struct mdev_hardware *hw)
 {
 	struct mdev_core *scratch;
@@ -686,8 +694,151 @@ static int check_parents(struct hw_ctx *ctx, const struct mdev_hardware *hw)
 		hw_path_index(path, sizeof(path), "parents", i);
 		ret = trial_register(ctx, scratch, path, &hw->parents[i].desc);
 	}
+	if (!ret)
+		ret = trial_devices(ctx, scratch, hw);
 	mdev_core_free(scratch);
 	return ret;
+}
+
+/* ------------------------------------------------ devices present at start */
+
+/* {"parent": P, "type": T, "uuid": U, "attrs": {"name": "value"}} */
+static int parse_device(struct hw_ctx *ctx, json_t *obj, const char *path,
+			struct mdev_hw_device *dev)
+{
+	static const char *const keys[] = {"parent", "type", "uuid", "attrs",
+					   NULL};
+	static const char *const required[] = {"parent", "type", "uuid"};
+	const char **out[] = {&dev->parent, &dev->type, &dev->uuid};
+	char kpath[HW_PATH_MAX];
+	json_t *attrs, *v;
+	const char *key;
+	uuid_t u;
+	int ret;
+
+	if (!json_is_object(obj))
+		return hw_error_got(ctx, path, obj, "expected an object");
+	ret = hw_check_keys(ctx, obj, path, keys, NULL);
+	for (size_t i = 0; !ret && i < ARRAY_SIZE(required); i++) {
+		ret = hw_get_string(ctx, obj, path, required[i],
+				    MDEV_ATTR_MAX - 1, out[i]);
+		if (ret > 0) {
+			hw_path_key(kpath, sizeof(kpath), path, required[i]);
+			return hw_error(ctx, kpath, "required");
+		}
+		/* The parsed JSON goes; the arena keeps the file's strings. */
+		if (!ret && !(*out[i] = hw_strdup(ctx, *out[i])))
+			return -ENOMEM;
+	}
+	if (ret)
+		return ret;
+	hw_path_key(kpath, sizeof(kpath), path, "uuid");
+	if (strlen(dev->uuid) != 36 || uuid_parse(dev->uuid, u) < 0)
+		return hw_error_got(ctx, kpath, json_object_get(obj, "uuid"),
+				    "expected a UUID");
+	attrs = json_object_get(obj, "attrs");
+	if (!attrs)
+		return 0;
+	hw_path_key(kpath, sizeof(kpath), path, "attrs");
+	if (!json_is_object(attrs))
+		return hw_error_got(ctx, kpath, attrs, "expected an object");
+	dev->attrs =
+	    hw_calloc(ctx, json_object_size(attrs) + 1, sizeof(*dev->attrs));
+	if (!dev->attrs)
+		return -ENOMEM;
+	json_object_foreach(attrs, key, v)
+	{
+		char apath[HW_PATH_MAX];
+		hw_path_key(apath, sizeof(apath), kpath, key);
+		if (!json_is_string(v))
+			return hw_error_got(ctx, apath, v, "expected a string");
+		dev->attrs[dev->n_attrs].name = hw_strdup(ctx, key);
+		dev->attrs[dev->n_attrs].value =
+		    hw_strdup(ctx, json_string_value(v));
+		if (!dev->attrs[dev->n_attrs].name ||
+		    !dev->attrs[dev->n_attrs].value)
+			return -ENOMEM;
+		dev->n_attrs++;
+	}
+	return 0;
+}
+
+static int parse_devices(struct hw_ctx *ctx, json_t *devices,
+			 struct mdev_hardware *hw)
+{
+	if (!json_is_array(devices))
+		return hw_error_got(ctx, "devices", devices,
+				    "expected an array");
+	if (json_array_size(devices) > HW_MAX_DEVICES)
+		return hw_error(ctx, "devices",
+				"expected at most %u devices, got %zu",
+				HW_MAX_DEVICES, json_array_size(devices));
+	hw->devices =
+	    hw_calloc(ctx, json_array_size(devices) + 1, sizeof(*hw->devices));
+	if (!hw->devices)
+		return -ENOMEM;
+	for (size_t i = 0; i < json_array_size(devices); i++) {
+		char path[HW_PATH_MAX];
+		hw_path_index(path, sizeof(path), "devices", i);
+		int ret = parse_device(ctx, json_array_get(devices, i), path,
+				       &hw->devices[i]);
+		if (ret)
+			return ret;
+		hw->n_devices = i + 1;
+	}
+	return 0;
+}
+
+int mdev_hardware_create_device(struct mdev_core *core,
+				const struct mdev_hw_device *dev, char *err,
+				size_t errlen)
+{
+	struct mdev_parent *p = mdev_parent_find(core, dev->parent);
+	struct mdev_type *t = p ? mdev_parent_type_find(p, dev->type) : NULL;
+	struct mdev_device *m;
+	uuid_t u;
+	int ret;
+
+	if (!p || !t) {
+		snprintf(err, errlen, "%s: no such %s", p ? "type" : "parent",
+			 p ? "type on that parent" : "parent in the file");
+		return -ENOENT;
+	}
+	uuid_parse(dev->uuid, u);
+	ret = mdev_device_create(t, u, 0, &m);
+	if (ret < 0) {
+		snprintf(err, errlen, "uuid: cannot be created: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	for (size_t i = 0; i < dev->n_attrs; i++) {
+		ret = mdev_device_attr_store(m, dev->attrs[i].name,
+					     dev->attrs[i].value,
+					     strlen(dev->attrs[i].value));
+		if (ret < 0) {
+			snprintf(err, errlen, "attrs.%s: refused: %s",
+				 dev->attrs[i].name, strerror(-ret));
+			mdev_device_remove(m);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* The devices are created on the scratch core, so that everything the
+ * core would refuse at start (no such type, the capacity, a UUID twice, a
+ * read-only attribute) is refused with the file's path now. */
+static int trial_devices(struct hw_ctx *ctx, struct mdev_core *scratch,
+			 const struct mdev_hardware *hw)
+{
+	for (size_t i = 0; i < hw->n_devices; i++) {
+		char path[HW_PATH_MAX], msg[256];
+		hw_path_index(path, sizeof(path), "devices", i);
+		if (mdev_hardware_create_device(scratch, &hw->devices[i], msg,
+						sizeof(msg)) < 0)
+			return hw_error(ctx, path, "%s", msg);
+	}
+	return 0;
 }
 
 /* One member of a fault rule: strings as they are, integers and the
@@ -781,7 +932,8 @@ static int parse_faults(struct hw_ctx *ctx, json_t *faults,
 static int parse_root(struct hw_ctx *ctx, json_t *root,
 		      struct mdev_hardware *hw)
 {
-	static const char *const root_keys[] = {"parents", "faults", NULL};
+	static const char *const root_keys[] = {"parents", "faults", "devices",
+						NULL};
 	json_t *parents;
 	int ret;
 
@@ -814,6 +966,11 @@ static int parse_root(struct hw_ctx *ctx, json_t *root,
 		if (ret)
 			return ret;
 		hw->n_parents = i + 1;
+	}
+	if (json_object_get(root, "devices")) {
+		ret = parse_devices(ctx, json_object_get(root, "devices"), hw);
+		if (ret)
+			return ret;
 	}
 	if (json_object_get(root, "faults")) {
 		ret = parse_faults(ctx, json_object_get(root, "faults"), hw);
@@ -964,6 +1121,17 @@ const struct mdev_parent_desc *
 mdev_hardware_parent(const struct mdev_hardware *hw, size_t i)
 {
 	return i < hw->n_parents ? &hw->parents[i].desc : NULL;
+}
+
+size_t mdev_hardware_device_count(const struct mdev_hardware *hw)
+{
+	return hw->n_devices;
+}
+
+const struct mdev_hw_device *
+mdev_hardware_device(const struct mdev_hardware *hw, size_t i)
+{
+	return i < hw->n_devices ? &hw->devices[i] : NULL;
 }
 
 size_t mdev_hardware_fault_count(const struct mdev_hardware *hw)

@@ -30,6 +30,22 @@ int mdev_hardware_parse(const char *text, size_t len, const char *source,
 size_t mdev_hardware_parent_count(const struct mdev_hardware *hw);
 const struct mdev_parent_desc *
 mdev_hardware_parent(const struct mdev_hardware *hw, size_t i);
+/* A device present at start (the file's "devices" list, as
+ * `mdevd --record` writes it): created when the journal has no state. */
+struct mdev_hw_device {
+	const char *parent, *type, *uuid;
+	struct mdev_kv *attrs;
+	size_t n_attrs;
+};
+size_t mdev_hardware_device_count(const struct mdev_hardware *hw);
+const struct mdev_hw_device *
+mdev_hardware_device(const struct mdev_hardware *hw, size_t i);
+/* Creates dev on core with its attribute values; on failure err says what
+ * (after "devices[i]: ") and nothing is left. */
+int mdev_hardware_create_device(struct mdev_core *core,
+				const struct mdev_hw_device *dev, char *err,
+				size_t errlen);
+
 /* The file's "faults" rules (src/faults/fault_rule.h), in file order. */
 struct fault_rule;
 size_t mdev_hardware_fault_count(const struct mdev_hardware *hw);

@@ -202,9 +202,38 @@ static int block_signals(void)
 	return -pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+/* Whether the journal holds no state yet (new, empty or --reset): only
+ * then are the hardware file's devices created. */
+static bool journal_fresh(const struct mdevd *d)
+{
+	struct stat st;
+	char *path = path_join(d->state_dir, "journal");
+	bool fresh =
+	    d->opt.reset || !path || stat(path, &st) < 0 || st.st_size == 0;
+	free(path);
+	return fresh;
+}
+
+/* The hardware file's devices present at start, through the journal. */
+static int create_devices(struct mdevd *d, const struct mdev_hardware *hw)
+{
+	for (size_t i = 0; i < mdev_hardware_device_count(hw); i++) {
+		char err[256];
+		int ret = mdev_hardware_create_device(
+		    d->core, mdev_hardware_device(hw, i), err, sizeof(err));
+		if (ret < 0) {
+			fprintf(stderr, "mdevd: %s: devices[%zu]: %s\n",
+				d->hardware ? d->hardware : "demo", i, err);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 static int open_state(struct mdevd *d, struct mdev_hardware **hw)
 {
 	char err[1024] = "";
+	bool fresh = journal_fresh(d);
 	int ret = mdev_journal_open(d->state_dir, d->opt.reset, &d->journal,
 				    err, sizeof(err));
 	if (ret < 0) {
@@ -223,9 +252,6 @@ static int open_state(struct mdevd *d, struct mdev_hardware **hw)
 		return ret;
 	}
 	ret = lifecycle_register_all(d, *hw, err, sizeof(err));
-	/* The core copied the descriptions. */
-	mdev_hardware_free(*hw);
-	*hw = NULL;
 	if (ret < 0) {
 		fprintf(stderr, "mdevd: %s\n", err);
 		return ret;
@@ -236,6 +262,12 @@ static int open_state(struct mdevd *d, struct mdev_hardware **hw)
 			d->state_dir, strerror(-ret));
 		return ret;
 	}
+	ret = fresh ? create_devices(d, *hw) : 0;
+	/* The core copied the descriptions. */
+	mdev_hardware_free(*hw);
+	*hw = NULL;
+	if (ret < 0)
+		return ret;
 	ret = tree_consumer_attach(d);
 	if (ret < 0)
 		return ret;
