@@ -42,5 +42,8 @@ bool faults_hold_write(struct mdevd *d, fuse_req_t req, uint64_t ino,
  * is 0 if every reply was "ok", 1 otherwise. */
 struct mdevd_options;
 int control_client(const struct mdevd_options *o);
+/* record.c: mdevd --record [SYSFS]; prints the hardware file, reports
+ * what it left out on stderr; the exit status. */
+int record_main(const char *sysfs);
 
 #endif

@@ -357,6 +357,8 @@ int main(int argc, char **argv)
 		return 0;
 	case MDEVD_CONTROL:
 		return control_client(&d.opt);
+	case MDEVD_RECORD:
+		return record_main(d.opt.root);
 	case MDEVD_RUN:
 		break;
 	}

@@ -14,6 +14,7 @@ enum {
 	OPT_UEVENTS,
 	OPT_PRINT_DEMO,
 	OPT_CONTROL,
+	OPT_RECORD,
 };
 
 static const struct option long_options[] = {
@@ -26,6 +27,7 @@ static const struct option long_options[] = {
     {"uevents", no_argument, NULL, OPT_UEVENTS},
     {"print-demo", no_argument, NULL, OPT_PRINT_DEMO},
     {"control", no_argument, NULL, OPT_CONTROL},
+    {"record", no_argument, NULL, OPT_RECORD},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -35,6 +37,7 @@ void mdevd_usage(FILE *out)
 {
 	fputs("Usage: mdevd [OPTIONS] ROOT\n"
 	      "       mdevd --control ROOT [COMMAND...]\n"
+	      "       mdevd --record [SYSFS] > hardware.json\n"
 	      "Serve mediated devices as a sysfs tree mounted at ROOT/sys.\n"
 	      "\n"
 	      "  -f, --foreground     stay in the foreground\n"
@@ -54,6 +57,9 @@ void mdevd_usage(FILE *out)
 	      "fault layer of\n"
 	      "                       the mdevd serving ROOT; 'help' lists "
 	      "the commands\n"
+	      "      --record         print a hardware file reproducing the "
+	      "mdev tree of\n"
+	      "                       SYSFS (default /sys)\n"
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
 	      "\n"
@@ -96,6 +102,9 @@ int mdevd_options_parse(int argc, char **argv, struct mdevd_options *o)
 		case OPT_CONTROL:
 			o->action = MDEVD_CONTROL;
 			break;
+		case OPT_RECORD:
+			o->action = MDEVD_RECORD;
+			break;
 		case OPT_PRINT_DEMO:
 			o->action = MDEVD_PRINT_DEMO;
 			return 0;
@@ -119,6 +128,10 @@ int mdevd_options_parse(int argc, char **argv, struct mdevd_options *o)
 			fputs("Try 'mdevd --help'.\n", stderr);
 			return 2;
 		}
+	}
+	if (o->action == MDEVD_RECORD && optind >= argc - 1) {
+		o->root = optind < argc ? argv[optind] : "/sys";
+		return 0;
 	}
 	if (o->action == MDEVD_CONTROL && optind < argc) {
 		o->root = argv[optind];

@@ -12,6 +12,7 @@ enum mdevd_action {
 	MDEVD_VERSION,
 	MDEVD_PRINT_DEMO,
 	MDEVD_CONTROL, /* --control ROOT [COMMAND...] */
+	MDEVD_RECORD,  /* --record [SYSFS] */
 };
 
 struct mdevd_options {
