@@ -566,6 +566,34 @@ static const struct bad_case bad_cases[] = {
     {"{\"parents\": [], \"faults\": [{\"action\": \"fail\", \"op\": "
      "\"remove\", \"errno\": \"EIO\", \"when\": \"after\"}]}",
      "hw.json: faults[0]: when: after only with op=create"},
+    {"{\"parents\": [{\"driver\": \"mtty\"}], \"devices\": {}}",
+     "hw.json: devices: expected an array, got an object"},
+    {"{\"parents\": [{\"driver\": \"mtty\"}], \"devices\": [{\"parent\": "
+     "\"mtty\", \"type\": \"mtty-1\"}]}",
+     "hw.json: devices[0].uuid: required"},
+    {"{\"parents\": [{\"driver\": \"mtty\"}], \"devices\": [{\"parent\": "
+     "\"mtty\", \"type\": \"mtty-1\", \"uuid\": \"x\"}]}",
+     "hw.json: devices[0].uuid: expected a UUID, got \"x\""},
+    {"{\"parents\": [{\"driver\": \"mtty\"}], \"devices\": [{\"parent\": "
+     "\"nope\", \"type\": \"mtty-1\", \"uuid\": "
+     "\"aaaaaaaa-0000-4000-8000-000000000001\"}]}",
+     "hw.json: devices[0]: parent: no such parent in the file"},
+    {"{\"parents\": [{\"driver\": \"mtty\"}], \"devices\": [{\"parent\": "
+     "\"mtty\", \"type\": \"mtty-1\", \"uuid\": "
+     "\"aaaaaaaa-0000-4000-8000-000000000001\"}, {\"parent\": \"mtty\", "
+     "\"type\": \"mtty-2\", \"uuid\": "
+     "\"aaaaaaaa-0000-4000-8000-000000000001\"}]}",
+     "hw.json: devices[1]: uuid: cannot be created: File exists"},
+    {"{\"parents\": [{\"driver\": \"mtty\"}], \"devices\": [{\"parent\": "
+     "\"mtty\", \"type\": \"mtty-1\", \"uuid\": "
+     "\"aaaaaaaa-0000-4000-8000-000000000001\", \"attrs\": "
+     "{\"vendor/sample_mdev_dev\": \"x\"}}]}",
+     "hw.json: devices[0]: attrs.vendor/sample_mdev_dev: refused: Permission "
+     "denied"},
+    {"{\"parents\": [{\"driver\": \"mtty\"}], \"devices\": [{\"parent\": "
+     "\"mtty\", \"type\": \"mtty-1\", \"uuid\": "
+     "\"aaaaaaaa-0000-4000-8000-000000000001\", \"colour\": 1}]}",
+     "hw.json: devices[0].colour: unknown key"},
 };
 
 static void test_bad_files(void **state)
