@@ -45,5 +45,7 @@ int control_client(const struct mdevd_options *o);
 /* record.c: mdevd --record [SYSFS]; prints the hardware file, reports
  * what it left out on stderr; the exit status. */
 int record_main(const char *sysfs);
+/* record_store.c: --record-store DIR; 0, or 1 after a message. */
+int record_store(const char *sysfs, const char *dst);
 
 #endif

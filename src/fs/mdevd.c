@@ -358,7 +358,12 @@ int main(int argc, char **argv)
 	case MDEVD_CONTROL:
 		return control_client(&d.opt);
 	case MDEVD_RECORD:
-		return record_main(d.opt.root);
+		/* The store first: a DIR that exists fails before anything
+		 * is printed. */
+		ret = d.opt.record_store
+			  ? record_store(d.opt.root, d.opt.record_store)
+			  : 0;
+		return ret ? ret : record_main(d.opt.root);
 	case MDEVD_RUN:
 		break;
 	}

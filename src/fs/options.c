@@ -15,6 +15,7 @@ enum {
 	OPT_PRINT_DEMO,
 	OPT_CONTROL,
 	OPT_RECORD,
+	OPT_RECORD_STORE,
 };
 
 static const struct option long_options[] = {
@@ -28,6 +29,7 @@ static const struct option long_options[] = {
     {"print-demo", no_argument, NULL, OPT_PRINT_DEMO},
     {"control", no_argument, NULL, OPT_CONTROL},
     {"record", no_argument, NULL, OPT_RECORD},
+    {"record-store", required_argument, NULL, OPT_RECORD_STORE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -60,6 +62,8 @@ void mdevd_usage(FILE *out)
 	      "      --record         print a hardware file reproducing the "
 	      "mdev tree of\n"
 	      "                       SYSFS (default /sys)\n"
+	      "      --record-store DIR  with --record: also copy "
+	      "SYSFS/../etc/mdevctl.d to DIR\n"
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
 	      "\n"
@@ -75,6 +79,7 @@ int mdevd_options_parse(int argc, char **argv, struct mdevd_options *o)
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
 	optind = 1;
+next_option:
 	while ((c = getopt_long(argc, argv, "+fhV", long_options, NULL)) !=
 	       -1) {
 		switch (c) {
@@ -105,6 +110,9 @@ int mdevd_options_parse(int argc, char **argv, struct mdevd_options *o)
 		case OPT_RECORD:
 			o->action = MDEVD_RECORD;
 			break;
+		case OPT_RECORD_STORE:
+			o->record_store = optarg;
+			break;
 		case OPT_PRINT_DEMO:
 			o->action = MDEVD_PRINT_DEMO;
 			return 0;
@@ -129,8 +137,19 @@ int mdevd_options_parse(int argc, char **argv, struct mdevd_options *o)
 			return 2;
 		}
 	}
-	if (o->action == MDEVD_RECORD && optind >= argc - 1) {
-		o->root = optind < argc ? argv[optind] : "/sys";
+	/* --record SYSFS --record-store DIR: options may follow SYSFS (the
+	 * "+" keeps --control's command words from being parsed). */
+	if (o->action == MDEVD_RECORD && optind < argc && !o->root) {
+		o->root = argv[optind++];
+		goto next_option;
+	}
+	if (o->record_store && o->action != MDEVD_RECORD) {
+		fputs("mdevd: --record-store needs --record\n", stderr);
+		return 2;
+	}
+	if (o->action == MDEVD_RECORD && optind == argc) {
+		if (!o->root)
+			o->root = "/sys";
 		return 0;
 	}
 	if (o->action == MDEVD_CONTROL && optind < argc) {

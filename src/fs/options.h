@@ -21,7 +21,8 @@ struct mdevd_options {
 	const char *hardware;  /* NULL = the embedded demo */
 	const char *state_dir; /* NULL = ROOT/var/lib/mdevd */
 	const char *on_register;
-	char **command; /* --control: the words after ROOT */
+	char **command;		  /* --control: the words after ROOT */
+	const char *record_store; /* --record-store DIR */
 	int n_command;
 	bool foreground;
 	bool reset;

@@ -284,7 +284,12 @@ static json_t *record_type(struct recorder *r, const char *parentdir,
 	    "class", "requires_group", "params"};
 	for (size_t i = 0; i < sizeof(text_files) / sizeof(*text_files); i++) {
 		char *v = read_value(typedir, text_files[i]);
-		if (v)
+		/* The seed's files at their defaults say nothing, and a
+		 * kernel's tree has none: left out, so both record alike. */
+		bool dflt = v && ((!strcmp(text_files[i], "requires_group") &&
+				   !strcmp(v, "0")) ||
+				  (!strcmp(text_files[i], "params") && !*v));
+		if (v && !dflt)
 			set_checked(r, t, text_files[i], v, where);
 		else if (!strcmp(text_files[i], "device_api"))
 			report(r, "%s: device_api: %s", where, strerror(errno));
