@@ -145,9 +145,9 @@ static bool set_checked(struct recorder *r, json_t *obj, const char *key,
 
 /* The attribute files of a device: driver files and one level of groups
  * (nvidia/vgpu_params), never the framework's own. */
-static void device_attr_files(const char *dev, json_t *decl, json_t *values,
-			      struct recorder *r, const char *where,
-			      const char *group)
+static void device_attr_files(const char *dev, json_t *decl, bool first,
+			      json_t *values, struct recorder *r,
+			      const char *where, const char *group)
 {
 	char *dir = group ? path_join(dev, group) : strdup(dev);
 	struct dirent **list;
@@ -160,7 +160,8 @@ static void device_attr_files(const char *dev, json_t *decl, json_t *values,
 		if (!group && mdev_sysfs_find(MDEV_SYSFS_DEVICE, f))
 			continue;
 		if (!group && is_kind(dir, f, S_IFDIR)) {
-			device_attr_files(dev, decl, values, r, where, f);
+			device_attr_files(dev, decl, first, values, r, where,
+					  f);
 			continue;
 		}
 		char *path = path_join(dir, f);
@@ -189,7 +190,21 @@ static void device_attr_files(const char *dev, json_t *decl, json_t *values,
 			       name, strerror(errno));
 			continue;
 		}
-		if (decl && !json_object_get(decl, name)) {
+		json_t *known = json_object_get(decl, name);
+		const char *dflt =
+		    json_string_value(json_object_get(known, "default"));
+		if (!first && !known)
+			report(r,
+			       "%s: %s: not a file of the type's first "
+			       "device; left out",
+			       where, name);
+		else if (!first && perm == 0444 && dflt && strcmp(dflt, value))
+			report(r,
+			       "%s: %s: read-only value differs from the "
+			       "type's first device; the replay shows the "
+			       "first's",
+			       where, name);
+		if (first && !known) {
 			json_t *d = json_object();
 			set_str(d, "mode", mode);
 			/* A read-only value can only come from the type's
@@ -234,8 +249,8 @@ static unsigned record_devices(struct recorder *r, const char *typedir,
 		set_str(d, "type", type);
 		set_str(d, "uuid", list[i]->d_name);
 		if (real)
-			device_attr_files(real, i == 0 ? decl : NULL, values, r,
-					  where, NULL);
+			device_attr_files(real, decl, i == 0, values, r, where,
+					  NULL);
 		else
 			report(r, "%s: %s", where, strerror(errno));
 		if (json_object_size(values))
