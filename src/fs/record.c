@@ -490,16 +490,21 @@ int record_main(const char *sysfs)
 	char *devices = path_join(sysfs, "devices");
 	struct dirent **list;
 	int n = classdir ? list_dir(classdir, &list) : -1;
+	int list_err = errno;
 
 	r.real_devices = devices ? realpath(devices, NULL) : NULL;
-	free(devices);
 	if (n < 0 || !r.real_devices) {
-		fprintf(stderr, "mdevd: record: %s/class/mdev_bus: %s\n", sysfs,
-			strerror(errno));
+		fprintf(stderr, "mdevd: record: %s/%s: %s\n", sysfs,
+			n < 0 ? "class/mdev_bus" : "devices",
+			strerror(n < 0 ? list_err : errno));
+		if (n >= 0)
+			free_list(list, n);
+		free(devices);
 		free(classdir);
 		free(r.real_devices);
 		return 1;
 	}
+	free(devices);
 	json_t *root = json_object(), *parents = json_array();
 	r.devices = json_array();
 	for (int i = 0; i < n; i++) {
