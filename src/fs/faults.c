@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -405,6 +406,28 @@ static bool serve_client(struct fault_server *s, struct client *c)
 	return true;
 }
 
+/* Tells a client over the limit so and closes. What it sent is read
+ * first (for at most 100 ms): closing a UNIX socket with unread input
+ * resets the connection, and the client would lose the reply. */
+static void refuse_client(int fd)
+{
+	const char *busy = "error: too many control clients\n";
+	struct timeval tv = {0, 100 * 1000};
+	char drain[4096];
+	size_t total = 0;
+	ssize_t n = send(fd, busy, strlen(busy), MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	(void)n;
+	int flags = fcntl(fd, F_GETFL);
+	if (flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0) {
+		while (total < 65536 &&
+		       (n = recv(fd, drain, sizeof(drain), 0)) > 0)
+			total += (size_t)n;
+	}
+	close(fd);
+}
+
 static void accept_client(struct fault_server *s)
 {
 	int fd =
@@ -412,11 +435,7 @@ static void accept_client(struct fault_server *s)
 	if (fd < 0)
 		return;
 	if (s->n_clients == MAX_CLIENTS) {
-		const char *busy = "error: too many control clients\n";
-		ssize_t n =
-		    send(fd, busy, strlen(busy), MSG_NOSIGNAL | MSG_DONTWAIT);
-		(void)n;
-		close(fd);
+		refuse_client(fd);
 		return;
 	}
 	s->clients[s->n_clients].fd = fd;
