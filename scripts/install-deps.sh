@@ -22,7 +22,9 @@ fs="fuse3 util-linux mount procps uuid-runtime iproute2 udev pciutils strace val
 # compatibility and libvirt tests: the reference mdevctl 1.2.0, libvirtd
 # (node-device driver) and virsh
 compat="mdevctl libvirt-daemon libvirt-clients"
-PKGS="$build $unit $fuzz $fs $compat"
+# driver plugins (tests/plugin): the example's Makefile, nm/readelf
+plugin="make binutils"
+PKGS="$build $unit $fuzz $fs $compat $plugin"
 
 command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script installs Debian 12 packages"
 missing=""
