@@ -24,7 +24,9 @@ fs="fuse3 util-linux mount procps uuid-runtime iproute2 udev pciutils strace val
 compat="mdevctl libvirt-daemon libvirt-clients"
 # driver plugins (tests/plugin): the example's Makefile, nm/readelf
 plugin="make binutils"
-PKGS="$build $unit $fuzz $fs $compat $plugin"
+# man pages (docs/man, tests/man): scdoc builds them, man-db renders them
+man="scdoc man-db"
+PKGS="$build $unit $fuzz $fs $compat $plugin $man"
 
 command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script installs Debian 12 packages"
 missing=""
