@@ -191,7 +191,8 @@ static bool is_executable(const char *path)
 
 /* An executable NAME from the environment variable ENV, or the first of
  * DIR/REL[i] that exists (the build tree puts mdevctl in ../ctl/ and mdevd
- * in ../fs/ beside our src/sandbox/, an install puts all in one bin/). */
+ * in ../fs/ beside our src/sandbox/; an install puts mdevd beside us in
+ * bin/ and mdevctl in lib/mdevkit/bin/, off the distribution's PATH). */
 static char *find_tool(const char *env, const char *name, const char *dir,
 		       const char *const *rel)
 {
@@ -220,7 +221,8 @@ static char *find_tool(const char *env, const char *name, const char *dir,
 		}
 		free(cand);
 	}
-	die("cannot find %s next to %s (looked in ../ctl/, ../fs/ and ./; "
+	die("cannot find %s next to %s (looked in ../ctl/, ../fs/, "
+	    "../lib/mdevkit/bin/ and ./; "
 	    "set %s to its path)",
 	    name, dir, env);
 	return NULL;
@@ -854,7 +856,8 @@ static int pidns_parent(const struct sandbox *sb, int parent_alive_fd)
 
 int main(int argc, char **argv)
 {
-	static const char *const ctl_dirs[] = {"../ctl/", "", NULL};
+	static const char *const ctl_dirs[] = {"../ctl/", "../lib/mdevkit/bin/",
+					       "", NULL};
 	static const char *const fs_dirs[] = {"", "../fs/", NULL};
 	struct sandbox sb = {0};
 	char *dir, *slash;
