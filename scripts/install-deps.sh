@@ -26,7 +26,10 @@ compat="mdevctl libvirt-daemon libvirt-clients"
 plugin="make binutils"
 # man pages (docs/man, tests/man): scdoc builds them, man-db renders them
 man="scdoc man-db"
-PKGS="$build $unit $fuzz $fs $compat $plugin $man"
+# the Debian package (tests/package): dpkg-buildpackage with debhelper,
+# lintian, debootstrap for the Debian 12 root it installs into
+package="dpkg-dev debhelper lintian debootstrap"
+PKGS="$build $unit $fuzz $fs $compat $plugin $man $package"
 
 command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script installs Debian 12 packages"
 missing=""
