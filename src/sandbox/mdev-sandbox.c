@@ -52,6 +52,7 @@
 
 #include "common/common.h"
 #include "common/fsutil.h"
+#include "rootless.h"
 
 /* Exit status for a failure of the sandbox itself (as env(1) and
  * chroot(1) use 125), so it is not mistaken for COMMAND's. */
@@ -344,14 +345,18 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 }
 
 /* Everything the sandbox does needs root (new mount, network and PID
- * namespaces, mounts over /sys and /run): say so before anything is
- * looked up or created, so an unprivileged caller gets that reason and
- * not a side effect of it (such as an unreadable build directory). */
+ * namespaces, mounts over /sys and /run): an unprivileged caller becomes
+ * root of a user namespace of its own first (rootless.c), before anything
+ * is looked up or created, so what the machine lacks for that is the
+ * reason it gets, not a side effect of it. */
 static void require_root(void)
 {
-	if (geteuid() != 0)
-		die("needs root (it creates mount, network and PID namespaces "
-		    "and mounts over /sys)");
+	char why[256];
+
+	if (geteuid() == 0)
+		return;
+	if (rootless_enter(why, sizeof(why)) < 0)
+		die("needs root, or a user namespace: %s", why);
 }
 
 /* The root (--root DIR, or a temporary directory that die() and the end
