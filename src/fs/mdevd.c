@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "driver.h"
 #include "hardware.h"
 #include "journal.h"
 #include "mdevd.h"
@@ -44,6 +45,25 @@ static atomic_bool loop_done;
 static pthread_t main_thread;
 
 /* Absolute paths for everything given, so the daemon may chdir("/"). */
+/* Absolute, as the hardware file: a SIGHUP reload may load plugins after
+ * daemonize() left the working directory. */
+static int resolve_driver_dir(struct mdevd *d)
+{
+	char *dir;
+
+	if (!d->opt.driver_dir)
+		return 0;
+	dir = realpath(d->opt.driver_dir, NULL);
+	if (!dir) {
+		fprintf(stderr, "mdevd: --driver-dir %s: %s\n",
+			d->opt.driver_dir, strerror(errno));
+		return -1;
+	}
+	mdev_hw_plugin_dir_set(dir);
+	free(dir);
+	return 0;
+}
+
 static int resolve_paths(struct mdevd *d)
 {
 	char *sys = path_join(d->opt.root, "sys");
@@ -83,7 +103,7 @@ static int resolve_paths(struct mdevd *d)
 			return -1;
 		}
 	}
-	return 0;
+	return resolve_driver_dir(d);
 }
 
 /* Forks; the parent exits once the child reports the tree mounted (0) or

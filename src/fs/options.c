@@ -13,6 +13,7 @@ enum {
 	OPT_ON_REGISTER,
 	OPT_UEVENTS,
 	OPT_PRINT_DEMO,
+	OPT_DRIVER_DIR,
 };
 
 static const struct option long_options[] = {
@@ -24,6 +25,7 @@ static const struct option long_options[] = {
     {"on-register", required_argument, NULL, OPT_ON_REGISTER},
     {"uevents", no_argument, NULL, OPT_UEVENTS},
     {"print-demo", no_argument, NULL, OPT_PRINT_DEMO},
+    {"driver-dir", required_argument, NULL, OPT_DRIVER_DIR},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -46,6 +48,8 @@ void mdevd_usage(FILE *out)
 	      "registers\n"
 	      "      --uevents        send udev events (private network "
 	      "namespace only)\n"
+	      "      --driver-dir DIR  driver plugins (<driver>.so); default: "
+	      "$MDEVD_DRIVER_DIR, else " MDEVKIT_DRIVER_DIR "\n"
 	      "      --print-demo     print the demo hardware file and exit\n"
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
@@ -85,6 +89,9 @@ int mdevd_options_parse(int argc, char **argv, struct mdevd_options *o)
 			break;
 		case OPT_UEVENTS:
 			o->uevents = true;
+			break;
+		case OPT_DRIVER_DIR:
+			o->driver_dir = optarg;
 			break;
 		case OPT_PRINT_DEMO:
 			o->action = MDEVD_PRINT_DEMO;

@@ -19,6 +19,7 @@ struct mdevd_options {
 	const char *hardware;  /* NULL = the embedded demo */
 	const char *state_dir; /* NULL = ROOT/var/lib/mdevd */
 	const char *on_register;
+	const char *driver_dir; /* NULL = $MDEVD_DRIVER_DIR or the default */
 	bool foreground;
 	bool reset;
 	bool allow_other;
