@@ -61,9 +61,13 @@ mirror=$({ grep -hsE '^(URIs:|deb )' /etc/apt/sources.list \
 [ -n "$mirror" ] || die "no Debian mirror found in /etc/apt/sources.list*"
 
 tmp=$root.tmp
-rm -rf "$tmp"
+# Never across file systems: a root must not take a mount with it.
+rm -rf --one-file-system "$tmp"
 echo "debian-root: building $name ($suite) in $root from $mirror" >&2
-debootstrap --variant=minbase "$suite" "$tmp" "$mirror" >"$tmp.log" 2>&1 ||
+# debootstrap mounts /proc and /sys in the root while it works; in a private
+# mount namespace those mounts end with it, even if it fails half-way.
+unshare -m --propagation private \
+	debootstrap --variant=minbase "$suite" "$tmp" "$mirror" >"$tmp.log" 2>&1 ||
 	die "debootstrap $suite failed (log: $tmp.log)"
 
 sources="deb $mirror $suite main"
@@ -92,7 +96,7 @@ unshare -m sh -eu -c '
 	die "installing packages into $name failed (log: $tmp.log)"
 
 printf '%s\n' "$want" >"$tmp/.mdevkit-root"
-rm -rf "$root"
+rm -rf --one-file-system "$root"
 mv "$tmp" "$root"
 rm -f "$tmp.log"
 echo "$root"
