@@ -43,6 +43,8 @@
 #include "common/common.h"
 #include "libmdev.h"
 
+struct mdev_hw_model;
+
 /* Longest default devpath: "<dir>/<name>", where dir is a driver's
  * devpath_dir, "pci<dddd>:<bb>" or "virtual/<driver_name>"; every part is
  * shorter than MDEV_NAME_MAX. */
@@ -109,17 +111,11 @@ struct mdev_hw_driver {
 	 * nothing to apply. Returns 0 or a negative errno. */
 	int (*describe)(const void *opts, struct mdev_hw_parent *out);
 
-	/*
-	 * The per-device model goes here. Today a device is only its sysfs
-	 * files: ops->create may attach state as driver data (vfio_ap's
-	 * matrix) and ops->remove frees it. A driver that emulates its
-	 * devices (a vfio-user server per device: config space, regions,
-	 * interrupts) will add one member here, say
-	 *	const struct mdev_hw_model *model;
-	 * started by the daemon for each device after ops->create and
-	 * stopped before ops->remove, so the core and the sysfs server stay
-	 * as they are. Not implemented.
-	 */
+	/* How its devices look to a VM, served over vfio-user by mdevd
+	 * (src/vfio-user/): opened for each active device after ops->create,
+	 * closed before the device is freed. NULL: a device is only its
+	 * sysfs files. See model.h. */
+	const struct mdev_hw_model *model;
 };
 
 /* The built-in drivers, in the order of src/drivers/meson.build (which is

@@ -1,0 +1,117 @@
+#!/bin/sh
+# The guest test kit: a Debian 13 root with QEMU 11 (trixie-backports), a
+# guest kernel and busybox, cached by scripts/debian-root.sh; an initramfs
+# whose /init runs one test script and powers off; QEMU (TCG) started from
+# the root with vfio-user devices attached.
+#
+#   kit.sh root                        prints the root (builds it once)
+#   kit.sh initramfs SCRIPT OUT        builds OUT (gzip'd cpio) for SCRIPT
+#   kit.sh run INITRAMFS SOCKET...     boots it with one vfio-user-pci device
+#                                      per SOCKET; the guest's console is
+#                                      stdout; exits when the guest powers off
+#
+# The guest's test script runs as root with /proc, /sys and /dev mounted,
+# busybox's applets and pciutils' lspci on PATH; its console is ttyS0, so
+# the PCI serial ports of an mtty device are ttyS1, ttyS2. QEMU runs inside
+# a private mount namespace in which each SOCKET's directory is bound into
+# the root; KIT_QEMU_ARGS adds arguments, KIT_MEM sets the memory (256M).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+die() {
+	echo "kit.sh: $*" >&2
+	exit 1
+}
+
+kit_root() {
+	"$top/scripts/debian-root.sh" trixie-guest trixie linux-image-amd64 \
+		busybox-static pciutils pci.ids --backports qemu-system-x86
+}
+
+# copy_bin ROOT DEST FILE: FILE and the libraries it loads, from ROOT.
+copy_bin() {
+	for f in "$3" $(chroot "$1" ldd "$3" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
+		mkdir -p "$2$(dirname "$f")"
+		cp -L "$1$f" "$2$f"
+	done
+}
+
+kit_initramfs() {
+	[ -f "$1" ] || die "test script '$1' not found"
+	root=$(kit_root)
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	t=$work/t
+	mkdir -p "$t/bin" "$t/proc" "$t/sys" "$t/dev" "$t/tmp" "$t/usr/share/misc"
+	cp "$root/bin/busybox" "$t/bin/busybox"
+	copy_bin "$root" "$t" /usr/bin/lspci
+	cp "$root/usr/share/misc/pci.ids" "$t/usr/share/misc/"
+	cp "$1" "$t/test.sh"
+	cat >"$t/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+echo "kit: test start"
+sh /test.sh
+echo "kit: test exit $?"
+poweroff -f
+INIT
+	chmod 755 "$t/init" "$t/test.sh"
+	(cd "$t" && find . | "$root/bin/busybox" cpio -o -H newc) 2>/dev/null | gzip -1 >"$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+kit_run() {
+	initrd=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+	shift
+	[ -f "$initrd" ] || die "initramfs '$initrd' not found"
+	root=$(kit_root)
+	kernel=$(ls "$root"/boot/vmlinuz-* | head -n 1)
+	[ -n "$kernel" ] || die "no kernel in $root/boot"
+	devs="" binds="" i=0
+	for s in "$@"; do
+		[ -S "$s" ] || die "'$s' is not a socket"
+		d=$(cd "$(dirname "$s")" && pwd)
+		binds="$binds $d"
+		devs="$devs -device {\"driver\":\"vfio-user-pci\",\"socket\":{\"path\":\"/mnt/kit$i/$(basename "$s")\",\"type\":\"unix\"}}"
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2086
+	exec unshare -m --propagation private sh -eu -c '
+		root=$1 kernel=$2 initrd=$3 devs=$4
+		shift 4
+		i=0
+		for d in "$@"; do
+			mkdir -p "$root/mnt/kit$i"
+			mount --bind "$d" "$root/mnt/kit$i"
+			i=$((i + 1))
+		done
+		mkdir -p "$root/mnt/boot"
+		mount --bind "$(dirname "$initrd")" "$root/mnt/boot"
+		mount -t proc proc "$root/proc"
+		mount --rbind /dev "$root/dev"
+		exec chroot "$root" qemu-system-x86_64 -accel tcg -m "${KIT_MEM:-256M}" \
+			-nodefaults -display none -serial stdio -no-reboot \
+			-kernel "/boot/$(basename "$kernel")" -initrd "/mnt/boot/$(basename "$initrd")" \
+			-append "console=ttyS0 quiet panic=-1" $devs ${KIT_QEMU_ARGS:-}
+	' kit "$root" "$kernel" "$initrd" "$devs" $binds
+}
+
+case ${1:-} in
+root) kit_root ;;
+initramfs)
+	[ $# -eq 3 ] || die "usage: kit.sh initramfs SCRIPT OUT"
+	kit_initramfs "$2" "$3"
+	;;
+run)
+	[ $# -ge 2 ] || die "usage: kit.sh run INITRAMFS SOCKET..."
+	shift
+	kit_run "$@"
+	;;
+*) die "usage: kit.sh root | initramfs SCRIPT OUT | run INITRAMFS SOCKET..." ;;
+esac
