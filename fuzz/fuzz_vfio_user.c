@@ -23,8 +23,8 @@ struct fz_model {
 	const struct mdev_model_host *host;
 };
 
-static int fz_open(const char *type_id, const struct mdev_model_host *host,
-		   void **state)
+static int fz_open(const struct mdev_model_params *params,
+		   const struct mdev_model_host *host, void **state)
 {
 	static const struct pci_cfg_id id = {.vendor = 0x4348,
 					     .device = 0x3253,
@@ -32,7 +32,7 @@ static int fz_open(const char *type_id, const struct mdev_model_host *host,
 					     .irq_pin = 1};
 	struct fz_model *m = calloc(1, sizeof(*m));
 
-	(void)type_id;
+	(void)params;
 	if (!m)
 		return -1;
 	m->host = host;
@@ -122,7 +122,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vfu_device_init(&dev);
 	dev.dirfd = -1;
 	dev.model = &fz_model;
-	if (fz_model.open("fuzz", &dev.host, &dev.state))
+	struct mdev_model_params params = {.type_id = "fuzz"};
+
+	if (fz_model.open(&params, &dev.host, &dev.state))
 		return 0;
 	struct vfu_conn *c = vfu_conn_new(&dev, -1, size && data[0] == 0xff);
 	if (!c) {

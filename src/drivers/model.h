@@ -16,6 +16,7 @@
 #define MDEV_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define MDEV_MODEL_NUM_REGIONS 9
@@ -32,6 +33,16 @@ struct mdev_model_region {
 };
 
 struct mdev_model_watch;
+struct mdev_kv;
+
+/* What a device is: its type, and its parent's bus files (vendor, device,
+ * class, subsystem_vendor, subsystem_device, ...) as the parent's sysfs
+ * directory shows them. */
+struct mdev_model_params {
+	const char *type_id;
+	const struct mdev_kv *bus_attrs;
+	size_t n_bus_attrs;
+};
 
 /* What the server offers an instance. ctx is the server's; pass it back. */
 struct mdev_model_host {
@@ -56,9 +67,10 @@ struct mdev_model_host {
 
 struct mdev_hw_model {
 	const char *name;
-	/* A new instance for a device of type_id in *state: 0 or -errno. */
-	int (*open)(const char *type_id, const struct mdev_model_host *host,
-		    void **state);
+	/* A new instance for the device in *state: 0 or -errno; -EOPNOTSUPP
+	 * quietly leaves the device unserved (not a PCI parent, say). */
+	int (*open)(const struct mdev_model_params *params,
+		    const struct mdev_model_host *host, void **state);
 	void (*close)(void *state);
 	/* The device as after power-on (DEVICE_RESET, a client leaving). */
 	void (*reset)(void *state);
@@ -71,5 +83,11 @@ struct mdev_hw_model {
 	/* How many interrupts of index (MDEV_MODEL_IRQ_*) the device has. */
 	unsigned (*irq_count)(void *state, unsigned index);
 };
+
+/* A PCI function with the parent's identity (vendor, device, class,
+ * subsystem from its bus files) and inert registers: a 16 MiB memory BAR0
+ * that reads 0 and ignores writes, INTA never raised. What lspci in a
+ * guest shows for a vGPU (pci_ident.c). */
+extern const struct mdev_hw_model pci_ident_model;
 
 #endif

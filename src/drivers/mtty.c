@@ -250,8 +250,8 @@ static int mtty_open_port(struct mtty_dev *m, unsigned i)
 	return p->listen_w ? 0 : -ENOMEM;
 }
 
-static int mtty_open(const char *type_id, const struct mdev_model_host *host,
-		     void **state)
+static int mtty_open(const struct mdev_model_params *params,
+		     const struct mdev_model_host *host, void **state)
 {
 	static const struct pci_cfg_id id = {
 	    .vendor = 0x4348,
@@ -267,7 +267,7 @@ static int mtty_open(const char *type_id, const struct mdev_model_host *host,
 	if (!m)
 		return -ENOMEM;
 	m->host = host;
-	m->n_ports = mtty_type_ports(type_id);
+	m->n_ports = mtty_type_ports(params->type_id);
 	pci_cfg_init(&m->cfg, &id);
 	for (unsigned i = 0; i < MTTY_MAX_PORTS; i++)
 		m->port[i].listen_fd = m->port[i].conn_fd = -1;

@@ -42,6 +42,8 @@ struct vfu_job {
 	struct vfu_server *srv;
 	char uuid[40];
 	char *type_id;
+	struct mdev_kv *bus_attrs;
+	size_t n_bus_attrs;
 	const struct mdev_hw_model *model; /* NULL: a removal */
 };
 
@@ -248,7 +250,13 @@ static void device_start(struct vfu_job *job)
 		srv->devs = v;
 		srv->cap_devs = cap;
 	}
-	ret = dev->model->open(job->type_id, &dev->host, &dev->state);
+	struct mdev_model_params params = {job->type_id, job->bus_attrs,
+					   job->n_bus_attrs};
+	ret = dev->model->open(&params, &dev->host, &dev->state);
+	if (ret == -EOPNOTSUPP) {
+		free(dev);
+		return;
+	}
 	if (ret)
 		goto fail;
 	snprintf(name, sizeof(name), "%s.sock", dev->uuid);
@@ -282,6 +290,19 @@ static void device_stop(struct vfu_job *job)
 	}
 }
 
+static void job_free(struct vfu_job *job)
+{
+	if (!job)
+		return;
+	for (size_t i = 0; i < job->n_bus_attrs; i++) {
+		free((char *)job->bus_attrs[i].name);
+		free((char *)job->bus_attrs[i].value);
+	}
+	free(job->bus_attrs);
+	free(job->type_id);
+	free(job);
+}
+
 static void run_job(void *arg)
 {
 	struct vfu_job *job = arg;
@@ -290,8 +311,29 @@ static void run_job(void *arg)
 		device_start(job);
 	else
 		device_stop(job);
-	free(job->type_id);
-	free(job);
+	job_free(job);
+}
+
+/* The parent's bus files, copied: the loop may run after the parent is
+ * gone. */
+static int copy_bus_attrs(struct vfu_job *job, const struct mdev_parent *p)
+{
+	size_t n = mdev_parent_bus_attr_count(p);
+
+	if (!n)
+		return 0;
+	job->bus_attrs = calloc(n, sizeof(*job->bus_attrs));
+	if (!job->bus_attrs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct mdev_kv *kv = mdev_parent_bus_attr(p, i);
+		job->bus_attrs[i].name = strdup(kv->name);
+		job->bus_attrs[i].value = strdup(kv->value ? kv->value : "");
+		job->n_bus_attrs = i + 1;
+		if (!job->bus_attrs[i].name || !job->bus_attrs[i].value)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------- the consumer's side */
@@ -318,7 +360,8 @@ static void queue_job(struct vfu_server *srv, struct mdev_device *mdev,
 	snprintf(job->uuid, sizeof(job->uuid), "%s", mdev_device_name(mdev));
 	if (model) {
 		job->type_id = strdup(mdev_type_id(mdev_device_type(mdev)));
-		if (!job->type_id)
+		if (!job->type_id ||
+		    copy_bus_attrs(job, mdev_device_parent(mdev)))
 			goto oom;
 	}
 	uint64_t t = vfu_loop_post(srv->loop, run_job, job);
@@ -327,9 +370,7 @@ static void queue_job(struct vfu_server *srv, struct mdev_device *mdev,
 	srv->last_ticket = t;
 	return;
 oom:
-	if (job)
-		free(job->type_id);
-	free(job);
+	job_free(job);
 	fprintf(stderr, "mdevd: vfio-user %s: out of memory\n",
 		mdev_device_name(mdev));
 }

@@ -1,5 +1,8 @@
 # Runs inside the guest (kit.sh initramfs): the mtty-2 device's checks,
-# one "CHECK" line each for the host to read from the console.
+# one "CHECK" line each for the host to read from the console, and the
+# GPU types' identities.
+lspci -nn | grep -q '\[10de:1eb8\]' && echo "CHECK lspci nvidia $(lspci -nn | grep '\[10de:1eb8\]')"
+lspci -nn | grep -q '\[8086:3e92\]' && echo "CHECK lspci gvt-g $(lspci -nn | grep '\[8086:3e92\]')"
 dev=
 for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/vendor"):$(cat "$d/device")" = "0x4348:0x3253" ] && dev=$d

@@ -6,7 +6,8 @@
 #  2. boot B: a new QEMU attaches the same device: lspci shows 4348:3253,
 #     8250_pci ("serial") claims ttyS1 and ttyS2, a line goes each way
 #     between each port and its host end, and the device's INTx counts
-#     interrupts in /proc/interrupts.
+#     interrupts in /proc/interrupts; an NVIDIA and a GVT-g type's devices,
+#     attached too, show their parents' PCI identities.
 # Environment (meson): MDEVD, WRITEFILE, KIT, FS_TESTS, VFU_PROBE.
 set -euo pipefail
 . "$FS_TESTS/lib.sh"
@@ -28,6 +29,10 @@ create "$(typedir mtty mtty-2)" "$U"
 SOCK=$ROOT/run/mdevd/vfio-user/$U.sock
 [ -S "$SOCK" ] || fail "no socket at $SOCK"
 ok "the device's socket is $SOCK"
+NV=5b9e5e77-0d41-4c5e-9d2b-4e2f1c0a0003
+GVT=5b9e5e77-0d41-4c5e-9d2b-4e2f1c0a0004
+create "$(typedir 0000:65:00.0 nvidia-222)" "$NV"
+create "$(typedir 0000:00:02.0 i915-GVTg_V5_8)" "$GVT"
 
 # Boot A, killed once the guest runs.
 "$KIT" run "$T/idle.img" "$SOCK" >"$T/bootA.log" 2>&1 &
@@ -55,7 +60,8 @@ for _ in $(seq 1 100); do
 	sleep 0.05
 done
 start=$(date +%s.%N)
-timeout 120 "$KIT" run "$T/mtty.img" "$SOCK" >"$T/bootB.log" 2>&1 || { cat "$T/bootB.log"; fail "boot B: QEMU failed"; }
+timeout 120 "$KIT" run "$T/mtty.img" "$SOCK" \
+	"$ROOT/run/mdevd/vfio-user/$NV.sock" "$ROOT/run/mdevd/vfio-user/$GVT.sock" >"$T/bootB.log" 2>&1 || { cat "$T/bootB.log"; fail "boot B: QEMU failed"; }
 echo "# boot B took $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s"
 wait $HOST || { cat "$T/host.log" "$T/bootB.log"; fail "the host ends did not hear both ports"; }
 cat "$T/host.log"
@@ -64,6 +70,9 @@ check() {
 	ok "guest: $1"
 }
 check "lspci 4348:3253"
+check "lspci nvidia"
+check "lspci gvt-g"
+grep "^CHECK lspci" "$T/bootB.log"
 check "driver serial"
 check "port ttyS1"
 check "port ttyS2"

@@ -51,9 +51,10 @@ static char *path_of(const char *uuid, const char *suffix)
 	return p;
 }
 
-static struct mdev_device *create(const char *type_id, const char *uuid)
+static struct mdev_device *create_in(const char *parent, const char *type_id,
+				     const char *uuid)
 {
-	struct mdev_parent *p = mdev_parent_find(core, "mtty");
+	struct mdev_parent *p = mdev_parent_find(core, parent);
 	struct mdev_device *d = NULL;
 	uuid_t u;
 
@@ -62,6 +63,25 @@ static struct mdev_device *create(const char *type_id, const char *uuid)
 	    mdev_device_create(mdev_parent_type_find(p, type_id), u, 0, &d);
 	CHECK(ret == 0, "create %s: %s", uuid, strerror(-ret));
 	return d;
+}
+
+static void remove_dev(const char *uuid);
+
+static struct mdev_device *create(const char *type_id, const char *uuid)
+{
+	return create_in("mtty", type_id, uuid);
+}
+
+static void register_driver(const struct mdev_hw_driver *drv)
+{
+	struct mdev_hw_parent parent;
+	char err[512];
+
+	CHECK(mdev_hw_describe(drv, NULL, NULL, &parent) == 0, "describe %s",
+	      drv->name);
+	CHECK(mdev_parent_register(core, &parent.desc, NULL, err,
+				   sizeof(err)) == 0,
+	      "register: %s", err);
 }
 
 static void remove_dev(const char *uuid)
@@ -457,19 +477,44 @@ static void test_hostile(void)
 	ok("a client that never reads is dropped; the device takes the next");
 }
 
+/* A GPU type's device: the parent's PCI identity, inert BAR0. */
+static void test_identity(const char *parent, const char *type_id,
+			  const char *uuid, uint16_t vendor, uint16_t device,
+			  uint32_t class_code)
+{
+	uint8_t cfg[256];
+	struct vfu_region_info ri = {sizeof(ri), 0, 0, 0, 0, 0};
+
+	create_in(parent, type_id, uuid);
+	int fd = connect_versioned(uuid);
+	CHECK(region_rw(fd, 7, 0, cfg, 256, false) == 0, "config read");
+	CHECK((cfg[0] | cfg[1] << 8) == vendor &&
+		  (cfg[2] | cfg[3] << 8) == device,
+	      "%s: ids %02x%02x:%02x%02x", type_id, cfg[1], cfg[0], cfg[3],
+	      cfg[2]);
+	CHECK((uint32_t)(cfg[9] | cfg[10] << 8 | cfg[11] << 16) == class_code,
+	      "%s: class", type_id);
+	CHECK(call(fd, VFU_CMD_DEVICE_GET_REGION_INFO, &ri, sizeof(ri), &ri,
+		   sizeof(ri), NULL, 0) == sizeof(ri) &&
+		  ri.size == 16u << 20,
+	      "BAR0 16 MiB");
+	uint32_t v = 0x12345678;
+	CHECK(region_rw(fd, 0, 0x100, &v, 4, true) == 0 &&
+		  region_rw(fd, 0, 0x100, &v, 4, false) == 0 && v == 0,
+	      "inert BAR0");
+	close(fd);
+	remove_dev(uuid);
+}
+
 int main(void)
 {
-	struct mdev_hw_parent parent;
-	char err[512];
-
 	snprintf(dir, sizeof(dir), "/tmp/vfu-test.%d", (int)getpid());
 	core = mdev_core_new();
 	CHECK(core, "core");
-	CHECK(mdev_hw_describe(&mtty_driver, NULL, NULL, &parent) == 0,
-	      "describe");
-	CHECK(mdev_parent_register(core, &parent.desc, NULL, err,
-				   sizeof(err)) == 0,
-	      "register: %s", err);
+	register_driver(&mtty_driver);
+	register_driver(&nvidia_driver);
+	register_driver(&i915_driver);
+	register_driver(&vfio_ap_driver);
 	struct vfu_server *srv;
 	CHECK(vfu_server_attach(core, dir, &srv) == 0, "attach");
 
@@ -505,6 +550,21 @@ int main(void)
 		      "device %d", i);
 	}
 	ok("8 devices served at once");
+
+	test_identity("0000:65:00.0", "nvidia-222",
+		      "33333333-0000-4000-8000-000000000001", 0x10de, 0x1eb8,
+		      0x030200);
+	test_identity("0000:00:02.0", "i915-GVTg_V5_8",
+		      "33333333-0000-4000-8000-000000000002", 0x8086, 0x3e92,
+		      0x030000);
+	ok("GPU types: the parent's PCI identity (NVIDIA 10de:1eb8, GVT-g "
+	   "Intel VGA 8086:3e92), inert BAR0");
+	create_in("matrix", "vfio_ap-passthrough",
+		  "33333333-0000-4000-8000-000000000003");
+	CHECK(stat(path_of("33333333-0000-4000-8000-000000000003", "sock"),
+		   &st) < 0,
+	      "vfio_ap: not a PCI device, no socket");
+	ok("vfio_ap devices are not served (not PCI)");
 
 	/* Removal while attached: the client sees the socket close. */
 	create("mtty-1", U2);
