@@ -11,6 +11,7 @@
  *    lets its socket fill is disconnected rather than waited for.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +159,7 @@ int vfu_conn_feed(struct vfu_conn *c, const void *data, size_t len,
 	return 0;
 }
 
-static void conn_close(struct vfu_conn *c, int why)
+void vfu_conn_close(struct vfu_conn *c, int why)
 {
 	struct vfu_device *dev = c->dev;
 
@@ -177,6 +178,14 @@ static void conn_close(struct vfu_conn *c, int why)
 		vfu_device_release(dev);
 	}
 	vfu_conn_free(c);
+}
+
+bool vfu_conn_peer_gone(const struct vfu_conn *c)
+{
+	struct pollfd p = {.fd = c->fd, .events = POLLRDHUP};
+
+	return poll(&p, 1, 0) == 1 &&
+	       (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
 void vfu_conn_readable(void *arg, uint32_t events)
@@ -202,7 +211,7 @@ void vfu_conn_readable(void *arg, uint32_t events)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
-		conn_close(c, n < 0 ? -errno : 0);
+		vfu_conn_close(c, n < 0 ? -errno : 0);
 		return;
 	}
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm;
@@ -224,5 +233,5 @@ void vfu_conn_readable(void *arg, uint32_t events)
 	if (!ret && (mh.msg_flags & MSG_CTRUNC))
 		ret = -EMFILE; /* fds were lost: the stream cannot be trusted */
 	if (ret)
-		conn_close(c, ret);
+		vfu_conn_close(c, ret);
 }

@@ -163,12 +163,17 @@ static void device_accept(void *arg, uint32_t events)
 	struct vfu_device *dev = arg;
 	int fd =
 	    accept4(dev->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	bool refusing = dev->client != NULL;
 	size_t slot = 0;
 
 	(void)events;
 	if (fd < 0)
 		return;
+	/* A client killed just before the next one connects: its EOF may
+	 * wait behind this accept in the loop; it is gone, so it goes first
+	 * and the newcomer is not refused. */
+	if (dev->client && vfu_conn_peer_gone(dev->client))
+		vfu_conn_close(dev->client, 0);
+	bool refusing = dev->client != NULL;
 	while (refusing && slot < VFU_MAX_REFUSING && dev->refusing[slot])
 		slot++;
 	if (slot == VFU_MAX_REFUSING) {

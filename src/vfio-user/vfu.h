@@ -132,6 +132,11 @@ void vfu_conn_free(struct vfu_conn *c);
  * every complete message. 0, or -errno: close the connection. */
 int vfu_conn_feed(struct vfu_conn *c, const void *data, size_t len,
 		  const int *fds, size_t nfds);
+/* Closes c (the device's client: the device is released). why: the errno
+ * that made the server close it, for the log; 0 the peer left. */
+void vfu_conn_close(struct vfu_conn *c, int why);
+/* True when the peer has closed its end (its EOF may still be queued). */
+bool vfu_conn_peer_gone(const struct vfu_conn *c);
 /* The loop's callback for a connection's socket. */
 void vfu_conn_readable(void *arg, uint32_t events);
 

@@ -475,6 +475,14 @@ static void test_hostile(void)
 	fd = connect_versioned(U1);
 	close(fd);
 	ok("a client that never reads is dropped; the device takes the next");
+
+	/* A client gone and the next one at once (QEMU killed, restarted):
+	 * the newcomer is not refused for the old one's queued EOF. */
+	for (int i = 0; i < 50; i++) {
+		fd = connect_versioned(U1);
+		close(fd);
+	}
+	ok("a client that just left never makes the next one wait or fail");
 }
 
 /* A GPU type's device: the parent's PCI identity, inert BAR0. */
