@@ -15,6 +15,7 @@
 # the PCI serial ports of an mtty device are ttyS1, ttyS2. QEMU runs inside
 # a private mount namespace in which each SOCKET's directory is bound into
 # the root; KIT_QEMU_ARGS adds arguments, KIT_MEM sets the memory (256M).
+# KIT_FILES (initramfs): host files (static programs) put in the guest's /bin.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,6 +50,9 @@ kit_initramfs() {
 	copy_bin "$root" "$t" /usr/bin/lspci
 	cp "$root/usr/share/misc/pci.ids" "$t/usr/share/misc/"
 	cp "$1" "$t/test.sh"
+	for f in ${KIT_FILES:-}; do
+		cp "$f" "$t/bin/" || die "KIT_FILES: cannot copy '$f'"
+	done
 	cat >"$t/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
