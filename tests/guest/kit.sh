@@ -9,6 +9,9 @@
 #   kit.sh run INITRAMFS SOCKET...     boots it with one vfio-user-pci device
 #                                      per SOCKET; the guest's console is
 #                                      stdout; exits when the guest powers off
+#   kit.sh hotplug QMP SOCKET ID       hot-plugs SOCKET (a file in the run's
+#                                      KIT_HOTPLUG_DIR) into the running
+#                                      QEMU whose QMP socket is QMP
 #
 # The guest's test script runs as root with /proc, /sys and /dev mounted,
 # busybox's applets and pciutils' lspci on PATH; its console is ttyS0, so
@@ -16,6 +19,8 @@
 # a private mount namespace in which each SOCKET's directory is bound into
 # the root; KIT_QEMU_ARGS adds arguments, KIT_MEM sets the memory (256M).
 # KIT_FILES (initramfs): host files (static programs) put in the guest's /bin.
+# KIT_QMP (run): a host path for QEMU's QMP socket; KIT_HOTPLUG_DIR (run):
+# a directory bound into the root for sockets hot-plugged later.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -85,10 +90,24 @@ kit_run() {
 		devs="$devs -device {\"driver\":\"vfio-user-pci\",\"socket\":{\"path\":\"/mnt/kit$i/$(basename "$s")\",\"type\":\"unix\"}}"
 		i=$((i + 1))
 	done
+	qmp_dir="" hp_dir=""
+	if [ -n "${KIT_QMP:-}" ]; then
+		qmp_dir=$(cd "$(dirname "$KIT_QMP")" && pwd)
+		devs="$devs -qmp unix:/mnt/qmp/$(basename "$KIT_QMP"),server=on,wait=off"
+	fi
+	[ -z "${KIT_HOTPLUG_DIR:-}" ] || hp_dir=$(cd "$KIT_HOTPLUG_DIR" && pwd)
 	# shellcheck disable=SC2086
 	exec unshare -m --propagation private sh -eu -c '
-		root=$1 kernel=$2 initrd=$3 devs=$4
-		shift 4
+		root=$1 kernel=$2 initrd=$3 devs=$4 qmp_dir=$5 hp_dir=$6
+		shift 6
+		if [ -n "$qmp_dir" ]; then
+			mkdir -p "$root/mnt/qmp"
+			mount --bind "$qmp_dir" "$root/mnt/qmp"
+		fi
+		if [ -n "$hp_dir" ]; then
+			mkdir -p "$root/mnt/hotplug"
+			mount --bind "$hp_dir" "$root/mnt/hotplug"
+		fi
 		i=0
 		for d in "$@"; do
 			mkdir -p "$root/mnt/kit$i"
@@ -103,19 +122,28 @@ kit_run() {
 			-nodefaults -display none -serial stdio -no-reboot \
 			-kernel "/boot/$(basename "$kernel")" -initrd "/mnt/boot/$(basename "$initrd")" \
 			-append "console=ttyS0 quiet panic=-1" $devs ${KIT_QEMU_ARGS:-}
-	' kit "$root" "$kernel" "$initrd" "$devs" $binds
+	' kit "$root" "$kernel" "$initrd" "$devs" "$qmp_dir" "$hp_dir" $binds
+}
+
+kit_hotplug() {
+	[ -S "$1" ] || die "QMP socket '$1' not found"
+	python3 "$here/qmp.py" "$1" "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"vfio-user-pci\",\"id\":\"$3\",\"socket\":{\"path\":\"/mnt/hotplug/$(basename "$2")\",\"type\":\"unix\"}}}" >/dev/null
 }
 
 case ${1:-} in
 root) kit_root ;;
+hotplug)
+	[ $# -eq 4 ] || die "usage: kit.sh hotplug QMP SOCKET ID"
+	kit_hotplug "$2" "$3" "$4"
+	;;
 initramfs)
 	[ $# -eq 3 ] || die "usage: kit.sh initramfs SCRIPT OUT"
 	kit_initramfs "$2" "$3"
 	;;
 run)
-	[ $# -ge 2 ] || die "usage: kit.sh run INITRAMFS SOCKET..."
+	[ $# -ge 2 ] || [ -n "${KIT_HOTPLUG_DIR:-}" ] || die "usage: kit.sh run INITRAMFS SOCKET..."
 	shift
 	kit_run "$@"
 	;;
-*) die "usage: kit.sh root | initramfs SCRIPT OUT | run INITRAMFS SOCKET..." ;;
+*) die "usage: kit.sh root | initramfs SCRIPT OUT | run INITRAMFS SOCKET... | hotplug QMP SOCKET ID" ;;
 esac

@@ -1,8 +1,9 @@
 #!/bin/bash
 # A real guest uses an mtty-2 device through mdevd's vfio-user server
 # (tests/guest/kit.sh: Debian 13's kernel under QEMU 11's TCG):
-#  1. boot A: QEMU attaches; a second client is refused (EBUSY) while it is
-#     attached; QEMU is killed (SIGKILL) mid-run;
+#  1. boot A: the device is hot-plugged through QMP into the running guest,
+#     which sees it appear; a second client is refused (EBUSY) while QEMU
+#     has it; QEMU is killed (SIGKILL) mid-run;
 #  2. boot B: a new QEMU attaches the same device: lspci shows 4348:3253,
 #     8250_pci ("serial") claims ttyS1 and ttyS2, a line goes each way
 #     between each port and its host end, and the device's INTx counts
@@ -26,7 +27,15 @@ if ! KROOT=$("$KIT" root 2>"$T/kit.log"); then
 fi
 GUEST=$(dirname "$0")
 "$KIT" initramfs "$GUEST/guest-mtty.sh" "$T/mtty.img"
-printf 'echo "CHECK attached"\nsleep 120\n' >"$T/idle.sh"
+cat >"$T/idle.sh" <<'GUEST'
+echo "CHECK booted"
+for i in $(seq 1 300); do
+	lspci -n | grep -q 4348:3253 && break
+	sleep 0.1
+done
+lspci -nn | grep '\[4348:3253\]' && echo "CHECK attached"
+sleep 120
+GUEST
 "$KIT" initramfs "$T/idle.sh" "$T/idle.img"
 
 start_mdevd
@@ -41,14 +50,22 @@ create "$(typedir 0000:65:00.0 nvidia-222)" "$NV"
 create "$(typedir 0000:00:02.0 i915-GVTg_V5_8)" "$GVT"
 
 # Boot A, killed once the guest runs.
-"$KIT" run "$T/idle.img" "$SOCK" >"$T/bootA.log" 2>&1 &
+KIT_QMP=$T/qmp.sock KIT_HOTPLUG_DIR=$(dirname "$SOCK") "$KIT" run "$T/idle.img" >"$T/bootA.log" 2>&1 &
 QEMU=$!
+for _ in $(seq 1 600); do
+	grep -q "CHECK booted" "$T/bootA.log" && break
+	kill -0 $QEMU 2>/dev/null || break
+	sleep 0.1
+done
+grep -q "CHECK booted" "$T/bootA.log" || { cat "$T/bootA.log"; fail "boot A did not boot"; }
+"$KIT" hotplug "$T/qmp.sock" "$SOCK" mtty0 || fail "QMP device_add failed"
 for _ in $(seq 1 600); do
 	grep -q "CHECK attached" "$T/bootA.log" && break
 	kill -0 $QEMU 2>/dev/null || break
 	sleep 0.1
 done
-grep -q "CHECK attached" "$T/bootA.log" || { cat "$T/bootA.log"; fail "boot A did not reach its test"; }
+grep -q "CHECK attached" "$T/bootA.log" || { cat "$T/bootA.log"; fail "boot A: the hot-plugged device did not appear"; }
+ok "hot-plugged through QMP: the running guest sees 4348:3253"
 expect "a second client" "$("$VFU_PROBE" version "$SOCK")" "error EBUSY"
 ok "a second client is refused while QEMU is attached"
 kill -KILL $QEMU
