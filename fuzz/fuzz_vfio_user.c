@@ -106,9 +106,10 @@ static const struct mdev_hw_model fz_model = {
 
 static unsigned sends;
 
-static int fz_send(struct vfu_conn *c, const void *buf, size_t len)
+static int fz_send(struct vfu_conn *c, const void *buf, size_t len, int fd)
 {
 	(void)c;
+	(void)fd;
 	(void)buf;
 	(void)len;
 	return (++sends % 16) == 0 ? -11 : 0;

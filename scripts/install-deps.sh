@@ -24,7 +24,10 @@ fs="fuse3 util-linux mount procps uuid-runtime iproute2 udev pciutils strace val
 compat="mdevctl libvirt-daemon libvirt-clients"
 # Debian 13 roots for the current stack (scripts/debian-root.sh)
 roots="debootstrap"
-PKGS="$build $unit $fuzz $fs $compat $roots"
+# guest tests (tests/guest: host ends, QMP, PNG checks; the guest kernel's
+# modules are xz-compressed)
+guest="python3 xz-utils"
+PKGS="$build $unit $fuzz $fs $compat $roots $guest"
 
 command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script installs Debian 12 packages"
 missing=""

@@ -26,10 +26,15 @@
 
 #define MDEV_MODEL_REGION_READ 1u
 #define MDEV_MODEL_REGION_WRITE 2u
+/* The client may mmap the region: fd (the model's, kept open by it) at
+ * fd_offset holds its bytes; accesses then never reach the server. */
+#define MDEV_MODEL_REGION_MMAP 4u
 
 struct mdev_model_region {
 	uint64_t size;	/* 0: the region does not exist */
 	uint32_t flags; /* MDEV_MODEL_REGION_* */
+	int fd;		/* with MMAP; the server presets -1 */
+	uint64_t fd_offset;
 };
 
 struct mdev_model_watch;

@@ -21,9 +21,26 @@
 #include "common/common.h"
 #include "vfu.h"
 
-static int socket_send(struct vfu_conn *c, const void *buf, size_t len)
+static int socket_send(struct vfu_conn *c, const void *buf, size_t len, int fd)
 {
-	ssize_t n = send(c->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = {(void *)buf, len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	if (fd >= 0) {
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = &ctl;
+		mh.msg_controllen = sizeof(ctl);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+	}
+	ssize_t n = sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 
 	if (n < 0)
 		return -errno;
@@ -49,6 +66,7 @@ struct vfu_conn *vfu_conn_new(struct vfu_device *dev, int fd, bool refusing)
 	c->fd = fd;
 	c->refusing = refusing;
 	c->send = socket_send;
+	c->out_fd = -1;
 	return c;
 }
 
@@ -89,7 +107,7 @@ static int send_reply(struct vfu_conn *c, const struct vfu_hdr *h, int err)
 		c->out.len = sizeof(*r);
 	}
 	r->msg_size = (uint32_t)c->out.len;
-	return c->send(c, c->out.buf, c->out.len);
+	return c->send(c, c->out.buf, c->out.len, err ? -1 : c->out_fd);
 }
 
 /* Handles the message at the start of c->in (msg_size bytes). */
@@ -104,6 +122,7 @@ static int handle_one(struct vfu_conn *c, const struct vfu_hdr *h)
 	};
 
 	c->out.len = sizeof(struct vfu_hdr);
+	c->out_fd = -1;
 	int err = vfu_dispatch(c, &m);
 	/* What the handler did not keep is closed: fds never pile up. */
 	drop_fds(c);
@@ -141,6 +160,7 @@ int vfu_conn_feed(struct vfu_conn *c, const void *data, size_t len,
 			ret = vfu_hdr_check(&h);
 			if (ret == -EMSGSIZE) {
 				c->out.len = sizeof(h);
+				c->out_fd = -1;
 				send_reply(c, &h, ret);
 				return ret;
 			}

@@ -65,6 +65,7 @@ struct vfu_device_info {
 
 #define VFU_REGION_READ 1u
 #define VFU_REGION_WRITE 2u
+#define VFU_REGION_MMAP 4u
 struct vfu_region_info {
 	uint32_t argsz, flags, index, cap_offset;
 	uint64_t size, offset;

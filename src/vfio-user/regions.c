@@ -35,6 +35,8 @@ int vfu_handle_region_info(struct vfu_conn *c, const struct vfu_msg *m)
 		return ret;
 	if (info.index >= MDEV_MODEL_NUM_REGIONS)
 		return -EINVAL;
+	r.fd = -1;
+	r.fd_offset = 0;
 	c->dev->model->region_info(c->dev->state, info.index, &r);
 	info.argsz = sizeof(info);
 	info.flags = 0;
@@ -45,6 +47,13 @@ int vfu_handle_region_info(struct vfu_conn *c, const struct vfu_msg *m)
 	info.cap_offset = 0;
 	info.size = r.size;
 	info.offset = 0;
+	if ((r.flags & MDEV_MODEL_REGION_MMAP) && r.fd >= 0) {
+		/* The fd travels with the reply (SCM_RIGHTS); offset is
+		 * where the region starts in it. */
+		info.flags |= VFU_REGION_MMAP;
+		info.offset = r.fd_offset;
+		c->out_fd = r.fd;
+	}
 	return vfu_reply_put(&c->out, &info, sizeof(info));
 }
 
@@ -53,7 +62,7 @@ int vfu_handle_region_info(struct vfu_conn *c, const struct vfu_msg *m)
 static int region_check(struct vfu_device *dev,
 			const struct vfu_region_access *a, uint32_t need)
 {
-	struct mdev_model_region r;
+	struct mdev_model_region r = {.fd = -1};
 
 	if (a->region >= MDEV_MODEL_NUM_REGIONS || a->count == 0 ||
 	    a->count > VFU_MAX_DATA)

@@ -122,8 +122,10 @@ struct vfu_conn {
 	int fds[VFU_MAX_MSG_FDS * 2];
 	size_t nfds;
 	struct vfu_reply out;
-	/* Sends len bytes whole: 0, or -errno to close the connection. */
-	int (*send)(struct vfu_conn *c, const void *buf, size_t len);
+	int out_fd; /* an fd for the reply (a region's), -1 none; not owned */
+	/* Sends len bytes whole, with fd when >= 0: 0, or -errno to close
+	 * the connection. */
+	int (*send)(struct vfu_conn *c, const void *buf, size_t len, int fd);
 };
 
 struct vfu_conn *vfu_conn_new(struct vfu_device *dev, int fd, bool refusing);

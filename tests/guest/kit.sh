@@ -19,6 +19,8 @@
 # a private mount namespace in which each SOCKET's directory is bound into
 # the root; KIT_QEMU_ARGS adds arguments, KIT_MEM sets the memory (256M).
 # KIT_FILES (initramfs): host files (static programs) put in the guest's /bin.
+# KIT_MODULES (initramfs): the guest kernel's modules (and what they
+# depend on) that /init loads before the test ("bochs").
 # KIT_QMP (run): a host path for QEMU's QMP socket; KIT_HOTPLUG_DIR (run):
 # a directory bound into the root for sockets hot-plugged later.
 set -eu
@@ -58,6 +60,20 @@ kit_initramfs() {
 	for f in ${KIT_FILES:-}; do
 		cp "$f" "$t/bin/" || die "KIT_FILES: cannot copy '$f'"
 	done
+	: >"$t/modules"
+	if [ -n "${KIT_MODULES:-}" ]; then
+		kver=$(ls "$root/lib/modules" | head -n 1)
+		mkdir -p "$t/lib/modules"
+		for m in $KIT_MODULES; do
+			chroot "$root" modprobe -S "$kver" --show-depends "$m" ||
+				die "no module '$m' in the guest kernel"
+		done | sed -n 's/^insmod \([^ ]*\).*/\1/p' | awk '!seen[$0]++' |
+			while read -r ko; do
+				base=$(basename "$ko" .xz)
+				xz -dc "$root$ko" >"$t/lib/modules/$base"
+				echo "/lib/modules/$base" >>"$t/modules"
+			done
+	fi
 	cat >"$t/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -65,6 +81,7 @@ export PATH=/bin:/usr/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+while read -r ko; do insmod "$ko"; done </modules
 echo "kit: test start"
 sh /test.sh
 echo "kit: test exit $?"
