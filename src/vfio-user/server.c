@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ struct vfu_server {
 	char *dir;
 	int dirfd;
 	uint64_t last_ticket; /* under the core lock (mirrors) */
+	unsigned n_failed;    /* devices not served, loop thread only */
 	/* The devices served, loop thread only. */
 	struct vfu_device **devs;
 	size_t n_devs, cap_devs;
@@ -276,8 +278,17 @@ static void device_start(struct vfu_job *job)
 	srv->devs[srv->n_devs++] = dev;
 	return;
 fail:
-	fprintf(stderr, "mdevd: vfio-user %s: cannot serve the device: %s\n",
-		job->uuid, strerror(-ret));
+	/* Each device costs a few fds; thousands of devices can run out.
+	 * Say so, but not once per device. */
+	if (srv->n_failed < 10)
+		fprintf(stderr,
+			"mdevd: vfio-user %s: cannot serve the device: %s\n",
+			job->uuid, strerror(-ret));
+	else if (srv->n_failed == 10)
+		fputs("mdevd: vfio-user: more devices cannot be served; "
+		      "not reported one by one\n",
+		      stderr);
+	srv->n_failed++;
 	if (dev)
 		device_free(srv, dev);
 }
@@ -435,6 +446,13 @@ int vfu_server_attach(struct mdev_core *core, const char *dir,
 		goto fail;
 	srv->core = core;
 	srv->dirfd = -1;
+	/* A served device holds 1-3 fds (socket, host ends, framebuffer):
+	 * take every fd the hard limit allows. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	/* Sockets a previous run left name devices that may be gone. */
 	ret = remove_tree(dir);
 	if (ret && ret != -ENOENT)
