@@ -514,6 +514,54 @@ static void test_identity(const char *parent, const char *type_id,
 	remove_dev(uuid);
 }
 
+/* mbochs: the framebuffer region comes with its fd, the registers answer
+ * as bochs-display's, the screen socket gives nothing before a mode. */
+static void test_mbochs(void)
+{
+	const char *u = "44444444-0000-4000-8000-000000000001";
+	struct vfu_region_info ri = {sizeof(ri), 0, 0, 0, 0, 0};
+	struct vfu_hdr h;
+	int rfd;
+
+	create_in("mbochs", "mbochs-small", u);
+	int fd = connect_versioned(u);
+	CHECK(vfu_client_send(fd, 50, VFU_CMD_DEVICE_GET_REGION_INFO, 0, &ri,
+			      sizeof(ri), NULL, 0) == 0 &&
+		  vfu_client_recv_fd(fd, &h, &ri, sizeof(ri), 2000, &rfd) ==
+		      sizeof(ri),
+	      "region 0 info");
+	CHECK(ri.size == 4u << 20 && (ri.flags & VFU_REGION_MMAP) && rfd >= 0,
+	      "framebuffer: 4 MiB, MMAP, fd %d", rfd);
+	uint8_t *fb = mmap(NULL, ri.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   rfd, (off_t)ri.offset);
+	CHECK(fb != MAP_FAILED, "mmap the region's fd");
+	fb[12345] = 0x5a;
+	uint8_t v = 0;
+	CHECK(region_rw(fd, 0, 12345, &v, 1, false) == 0 && v == 0x5a,
+	      "a byte written through the mapping reads back by message");
+	munmap(fb, ri.size);
+	close(rfd);
+	uint16_t id = 0, mem = 0;
+	CHECK(region_rw(fd, 2, 0x500, &id, 2, false) == 0 && id == 0xb0c5,
+	      "DISPI ID %04x", id);
+	CHECK(region_rw(fd, 2, 0x500 + 2 * 10, &mem, 2, false) == 0 &&
+		  mem == 64,
+	      "video memory %u x 64K", mem);
+	uint8_t cfg[4];
+	CHECK(region_rw(fd, 7, 0, cfg, 4, false) == 0 && cfg[0] == 0x34 &&
+		  cfg[1] == 0x12 && cfg[2] == 0x11 && cfg[3] == 0x11,
+	      "1234:1111");
+	int s = vfu_client_connect(path_of(u, "screen"));
+	char c;
+	CHECK(s >= 0 && readable(s, 2000) && recv(s, &c, 1, 0) == 0,
+	      "no mode: the screen socket closes with nothing");
+	close(s);
+	close(fd);
+	remove_dev(u);
+	ok("mbochs: framebuffer region with its fd (mapped = messages), DISPI "
+	   "ID b0c5, 1234:1111, no screenshot before a mode");
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/vfu-test.%d", (int)getpid());
@@ -523,6 +571,7 @@ int main(void)
 	register_driver(&nvidia_driver);
 	register_driver(&i915_driver);
 	register_driver(&vfio_ap_driver);
+	register_driver(&mbochs_driver);
 	struct vfu_server *srv;
 	CHECK(vfu_server_attach(core, dir, &srv) == 0, "attach");
 
@@ -573,6 +622,7 @@ int main(void)
 		   &st) < 0,
 	      "vfio_ap: not a PCI device, no socket");
 	ok("vfio_ap devices are not served (not PCI)");
+	test_mbochs();
 
 	/* Removal while attached: the client sees the socket close. */
 	create("mtty-1", U2);

@@ -81,10 +81,52 @@ static int read_full(int fd, void *buf, size_t len, int timeout_ms)
 	return 0;
 }
 
+/* The header's bytes with recvmsg, keeping the fd that rides on them. */
+static int read_header(int fd, struct vfu_hdr *h, int timeout_ms, int *fd_out)
+{
+	union {
+		struct cmsghdr c;
+		char space[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = {h, sizeof(*h)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = &ctl,
+			    .msg_controllen = sizeof(ctl)};
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	*fd_out = -1;
+	int r = poll(&p, 1, timeout_ms);
+	if (r == 0)
+		return -ETIMEDOUT;
+	if (r < 0)
+		return -errno;
+	ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+	if (n == 0)
+		return -ECONNRESET;
+	if (n < 0)
+		return errno == ECONNRESET ? -ECONNRESET : -errno;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(fd_out, CMSG_DATA(cm), sizeof(int));
+	return (size_t)n == sizeof(*h) ? 0 : -EPROTO;
+}
+
 int vfu_client_recv(int fd, struct vfu_hdr *h, void *buf, size_t cap,
 		    int timeout_ms)
 {
-	int ret = read_full(fd, h, sizeof(*h), timeout_ms);
+	int extra;
+	int ret = vfu_client_recv_fd(fd, h, buf, cap, timeout_ms, &extra);
+
+	if (extra >= 0)
+		close(extra);
+	return ret;
+}
+
+int vfu_client_recv_fd(int fd, struct vfu_hdr *h, void *buf, size_t cap,
+		       int timeout_ms, int *fd_out)
+{
+	int ret = read_header(fd, h, timeout_ms, fd_out);
 
 	if (ret)
 		return ret;

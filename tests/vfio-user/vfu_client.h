@@ -22,6 +22,10 @@ int vfu_client_send(int fd, uint16_t id, uint16_t cmd, uint32_t flags,
  * timeout_ms: payload length, -ETIMEDOUT, -ECONNRESET (closed), -errno. */
 int vfu_client_recv(int fd, struct vfu_hdr *h, void *buf, size_t cap,
 		    int timeout_ms);
+/* As vfu_client_recv; *fd_out is an fd that came with the reply's first
+ * bytes (SCM_RIGHTS), or -1. */
+int vfu_client_recv_fd(int fd, struct vfu_hdr *h, void *buf, size_t cap,
+		       int timeout_ms, int *fd_out);
 /* Sends a VERSION 0.0 with a small JSON: 0 or -errno. */
 int vfu_client_version(int fd, uint16_t id);
 
