@@ -38,7 +38,7 @@ extern "C" {
 /* The layout of struct mdev_hw_driver and struct mdev_hw_parent and the
  * meaning of their members. Bumped on any change to them: a plugin built
  * against one version is refused by an mdevd of another. */
-#define MDEV_DRIVER_ABI_VERSION 1
+#define MDEV_DRIVER_ABI_VERSION 2
 
 /* Longest default devpath: "<dir>/<name>", where dir is a driver's
  * devpath_dir, "pci<dddd>:<bb>" or "virtual/<driver_name>"; every part is
@@ -66,6 +66,7 @@ struct mdev_hw_key {
  * (the json driver): translates the parent object into opts itself, with
  * one-line messages (struct hw_ctx and its helpers: hw_json.h). */
 struct hw_ctx;
+struct mdev_hw_model;
 struct json_t;
 typedef int (*mdev_hw_translate_fn)(struct hw_ctx *ctx, struct json_t *obj,
 				    const char *path, void *opts);
@@ -108,18 +109,14 @@ struct mdev_hw_driver {
 	 * nothing to apply. Returns 0 or a negative errno. */
 	int (*describe)(const void *opts, struct mdev_hw_parent *out);
 
-	/*
-	 * The per-device model goes here. Today a device is only its sysfs
-	 * files: ops->create may attach state as driver data (vfio_ap's
-	 * matrix) and ops->remove frees it. A driver that emulates its
-	 * devices (a vfio-user server per device: config space, regions,
-	 * interrupts) will add one member here, say
-	 *	const struct mdev_hw_model *model;
-	 * started by the daemon for each device after ops->create and
-	 * stopped before ops->remove, so the core and the sysfs server stay
-	 * as they are. Not implemented. A member added anywhere in this
-	 * struct changes the plugin ABI: bump MDEV_DRIVER_ABI_VERSION.
-	 */
+	/* How its devices look to a VM, served over vfio-user by mdevd
+	 * (src/vfio-user/): opened for each active device after ops->create,
+	 * closed before the device is freed. NULL: a device is only its
+	 * sysfs files. struct mdev_hw_model is not public yet (in-tree
+	 * drivers only, src/drivers/model.h): a plugin leaves this NULL.
+	 * A member added anywhere in this struct changes the plugin ABI:
+	 * bump MDEV_DRIVER_ABI_VERSION. */
+	const struct mdev_hw_model *model;
 };
 
 /* The entry point mdevd looks up in a plugin (dlsym "mdev_driver_plugin").

@@ -7,9 +7,10 @@
  * parent waits until the child reports the tree ready] → mount point
  * check (live mdevd refused, stale mount detached) → journal (lock) →
  * register parents → attach the journal (it replays) → attach the tree →
- * mount → attach events (announces, --on-register) → serve. The journal is
- * attached first so its commit runs before any other consumer's: nothing
- * is acknowledged that is not on its way to disk.
+ * attach the vfio-user server (ROOT/run/mdevd/vfio-user) → mount → attach
+ * events (announces, --on-register) → serve. The journal is attached first so
+ * its commit runs before any other consumer's: nothing is acknowledged that is
+ * not on its way to disk.
  *
  * The FUSE loop is single-threaded (the fastest per request). A second
  * thread takes the signals: SIGHUP reloads the hardware file there, so the
@@ -36,6 +37,7 @@
 #include "hardware.h"
 #include "journal.h"
 #include "mdevd.h"
+#include "vfio_user.h"
 
 #ifndef MDEVKIT_VERSION
 #define MDEVKIT_VERSION "unknown"
@@ -250,7 +252,13 @@ static int open_state(struct mdevd *d, struct mdev_hardware **hw)
 			d->state_dir, strerror(-ret));
 		return ret;
 	}
-	return tree_consumer_attach(d);
+	ret = tree_consumer_attach(d);
+	if (ret < 0)
+		return ret;
+	char *dir = path_join(d->root, "run/mdevd/vfio-user");
+	ret = dir ? vfu_server_attach(d->core, dir, &d->vfio_user) : -ENOMEM;
+	free(dir);
+	return ret;
 }
 
 static void teardown(struct mdevd *d)
@@ -259,6 +267,7 @@ static void teardown(struct mdevd *d)
 	mount_stop(d);
 	if (d->core) {
 		events_detach(d);
+		vfu_server_detach(d->vfio_user);
 		tree_consumer_detach(d);
 	}
 	/* Closing detaches it, before the core it points to is freed. */

@@ -50,7 +50,10 @@ refused() {
 	! mountpoint -q "$SYS" || fail "$SYS mounted after a refused plugin"
 }
 P=$(cd "$PLUGIN_DIR" && pwd)
-refused broken_abi "plugin $P/broken_abi.so: built for driver ABI 2, this mdevd loads ABI 1 (rebuild it against this libmdev)"
+# The ABI this tree's header declares; the broken plugin says one more.
+abi=$(sed -n 's/^#define MDEV_DRIVER_ABI_VERSION \([0-9]*\)$/\1/p' "$(dirname "$0")/../../include/mdev_driver.h")
+[ -n "$abi" ] || fail "no MDEV_DRIVER_ABI_VERSION in include/mdev_driver.h"
+refused broken_abi "plugin $P/broken_abi.so: built for driver ABI $((abi + 1)), this mdevd loads ABI $abi (rebuild it against this libmdev)"
 refused broken_name "plugin $P/broken_name.so: defines driver \"someone_else\", expected \"broken_name\""
 refused broken_entry "plugin $P/broken_entry.so: no mdev_driver_plugin entry point (MDEV_DRIVER_PLUGIN)"
 ok "refused: another ABI, another driver's name, no entry point (via MDEVD_DRIVER_DIR)"
