@@ -150,7 +150,7 @@ static const struct help_text *help_for(const char *key)
 {
 	const struct help_text *h;
 
-	for (h = ctl_help_texts; h->name; h++)
+	for (h = ctl_help_table(); h->name; h++)
 		if (!strcmp(h->name, key))
 			return h;
 	return NULL;
@@ -609,7 +609,7 @@ static int print_help(const char *key, bool is_long, int *exit_code)
 
 static int print_version(const char *name, int *exit_code)
 {
-	printf("%s %s\n", name, CTL_VERSION);
+	printf("%s %s\n", name, ctl_version());
 	*exit_code = 0;
 	return -1;
 }

@@ -13,7 +13,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CTL_VERSION "1.2.0"
+/* ---- which mdevctl this is (compat.c, docs/mdevctl.md "Versions") ------- */
+enum ctl_compat { CTL_COMPAT_1_2, CTL_COMPAT_1_4 };
+extern enum ctl_compat ctl_compat;
+struct ctl_err;
+/* Applies MDEVCTL_COMPAT over the built-in default; -1 on a bad value. */
+int compat_init(struct ctl_err *e);
+bool compat_14(void);
+const char *ctl_version(void); /* "1.2.0" or "1.4.0" */
 
 /* ---- growable string ---------------------------------------------------- */
 struct sbuf {
@@ -123,7 +130,9 @@ struct help_text {
 	const char *short_help;
 	const char *long_help; /* NULL: the same as short_help */
 };
-extern const struct help_text ctl_help_texts[];
+extern const struct help_text ctl_help_texts[];	    /* 1.2.0 (clap 3) */
+extern const struct help_text ctl_help_texts_1_4[]; /* 1.4.0 (clap 4) */
+const struct help_text *ctl_help_table(void);	    /* the selected one */
 
 /* ---- environment -------------------------------------------------------- */
 struct ctl_env {
