@@ -466,6 +466,32 @@ int callout_get_attributes(struct mdev *d, struct json_t **out,
 	return r;
 }
 
+int callout_load_attributes(struct mdev *d, struct ctl_err *e)
+{
+	struct json_t *attrs = NULL;
+	json_t *root;
+	char *parent;
+	int r;
+
+	if (callout_get_attributes(d, &attrs, e) < 0)
+		return -1;
+	if (!attrs || json_is_null(attrs)) {
+		json_decref(attrs);
+		return 0;
+	}
+	root = json_object();
+	parent = xstrdup(d->parent);
+	json_object_set_new(root, "mdev_type", json_string_nocheck(d->type));
+	json_object_set_new(root, "start",
+			    json_string(d->autostart ? "auto" : "manual"));
+	json_object_set(root, "attrs", attrs);
+	r = mdev_load_json(d, parent, root, e);
+	free(parent);
+	json_decref(root);
+	json_decref(attrs);
+	return r;
+}
+
 int callout_live(struct mdev *d, struct ctl_err *e)
 {
 	struct callout c = {NULL, "none"};

@@ -56,31 +56,7 @@ static int write_config(struct mdev *d, void *ctx, struct ctl_err *e)
 /* define of an active device asks a callout script for its attributes */
 static int define_get_attrs(struct mdev *d, struct ctl_err *e)
 {
-	struct json_t *attrs = NULL;
-
-	if (d->active) {
-		if (callout_get_attributes(d, &attrs, e) < 0)
-			return -1;
-		if (attrs && !json_is_null(attrs)) {
-			json_t *root = json_object();
-			char *parent = xstrdup(d->parent);
-			int r;
-
-			json_object_set_new(root, "mdev_type",
-					    json_string_nocheck(d->type));
-			json_object_set_new(
-			    root, "start",
-			    json_string(d->autostart ? "auto" : "manual"));
-			json_object_set(root, "attrs", attrs);
-			r = mdev_load_json(d, parent, root, e);
-			free(parent);
-			json_decref(root);
-			json_decref(attrs);
-			if (r < 0)
-				return -1;
-		}
-	}
-	return 0;
+	return d->active ? callout_load_attributes(d, e) : 0;
 }
 
 static void dbg_path(struct sbuf *b, const char *p)

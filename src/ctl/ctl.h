@@ -116,12 +116,13 @@ struct ctl_args {
 	uint32_t index;
 	bool autostart, manual, delattr;
 	bool defined, dumpjson, verbose, live;
+	bool force;		/* 1.4.0's -f/--force */
 	const char *pos_parent; /* start-parent-mdevs PARENT */
 };
 
-/* Parses argv as clap 3.2 would for mdevctl 1.2.0 (or lsmdev when
- * as_lsmdev). Returns -1 when the process should exit with *exit_code
- * (help, version, or a usage error, all already printed). */
+/* Parses argv as clap 3.2 would for mdevctl 1.2.0, or clap 4 for 1.4.0 (or
+ * lsmdev when as_lsmdev). Returns -1 when the process should exit with
+ * *exit_code (help, version, or a usage error, all already printed). */
 int cli_parse(int argc, char **argv, bool as_lsmdev, struct ctl_args *a,
 	      int *exit_code);
 
@@ -270,6 +271,9 @@ typedef int (*callout_fn)(struct mdev *d, void *ctx, struct ctl_err *e);
 int callout_invoke(struct mdev *d, enum callout_action act, callout_fn fn,
 		   void *ctx, struct ctl_err *e);
 /* Asks a callout script for the attributes of an active device (define). */
+/* Replaces d's attributes with a callout's `get attributes` answer, when a
+ * script answers; keeps them otherwise. */
+int callout_load_attributes(struct mdev *d, struct ctl_err *e);
 int callout_get_attributes(struct mdev *d, struct json_t **out,
 			   struct ctl_err *e);
 /* Live update through a callout script's "live" event (1.3+). */

@@ -114,6 +114,21 @@ static void load_definition(struct mdev *d)
 	free(p);
 }
 
+/* 1.4.0 lists a running device's attributes as its callout script reports
+ * them, never the stored definition's (which may be stale after a live
+ * change); without a script that answers, none. */
+static void active_attrs_from_callout(struct mdev *d)
+{
+	struct ctl_err e = {0};
+
+	while (d->nattrs)
+		mdev_del_attr(d, d->nattrs - 1);
+	if (callout_load_attributes(d, &e) < 0)
+		while (d->nattrs)
+			mdev_del_attr(d, d->nattrs - 1);
+	err_clear(&e);
+}
+
 int sysfs_active_devices(const struct ctl_env *env, const ctl_uuid *uuid,
 			 const char *parent, struct mdev_list *out,
 			 struct ctl_err *e)
@@ -136,6 +151,8 @@ int sysfs_active_devices(const struct ctl_env *env, const ctl_uuid *uuid,
 		mdev_set_type(d, t);
 		d->active = true;
 		load_definition(d);
+		if (compat_14())
+			active_attrs_from_callout(d);
 		mdev_list_add(out, d);
 	}
 	mdev_list_sort(out);
