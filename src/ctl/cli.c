@@ -276,7 +276,7 @@ static void add_group(struct sbuf *b, const struct cmdspec *cs)
 	bool first = true;
 
 	sb_addc(b, '<');
-	for (a = cs->args; *a != A_END; a++) {
+	for (a = cs->group ? cs->group : cs->args; *a != A_END; a++) {
 		if (!in_group(cs, *a) || specs[*a].hidden)
 			continue;
 		if (!first)
@@ -475,7 +475,8 @@ static int did_you_mean(const char *v, const char *const *names, int n,
 	for (i = 0; i < n; i++) {
 		double c = jaro_winkler(v, names[i]);
 
-		if (c > 0.8) {
+		/* clap 4 lowered the threshold */
+		if (c > (compat_14() ? 0.7 : 0.8)) {
 			out[k].conf = c;
 			out[k].name = names[i];
 			k++;
@@ -541,6 +542,9 @@ static int err_unknown(struct parse *p, const char *arg, bool flaglike,
 		if (suggest)
 			sb_printf(&b, "\tDid you mean '--%s'?\n\n", suggest);
 	}
+	if (flaglike && compat_14() && cmd_has(p->cs, A_POS))
+		sb_printf(&b, "  tip: to pass '%s' as a value, use '-- %s'\n\n",
+			  arg, arg);
 	if (flaglike && !compat_14())
 		sb_printf(&b,
 			  "\tIf you tried to supply `%s` as a value rather "
@@ -663,6 +667,23 @@ static const char *parse_u32(const char *s, uint32_t *out)
 	return NULL;
 }
 
+/* clap 4's value_parser!(u32) parses an i64, then checks the range. */
+static const char *parse_u32_14(const char *s, uint32_t *out, char **owned)
+{
+	const char *w = parse_u32(s, out);
+	const char *p = *s == '+' ? s + 1 : s;
+
+	*owned = NULL;
+	if (!w || strcmp(w, "number too large to fit in target type"))
+		return w;
+	if (strlen(p) < 19 || (strlen(p) == 19 &&
+			       strcmp(p, "9223372036854775807") <= 0)) {
+		*owned = xasprintf("%s is not in 0..=4294967295", p);
+		return *owned;
+	}
+	return w;
+}
+
 static int set_value(struct parse *p, int id, const char *val, int *exit_code)
 {
 	struct ctl_args *a = p->out;
@@ -679,9 +700,22 @@ static int set_value(struct parse *p, int id, const char *val, int *exit_code)
 		a->has_uuid = true;
 		break;
 	case A_INDEX:
-		w = parse_u32(val, &a->index);
-		if (w)
-			return err_invalid_value(id, val, w, exit_code);
+		if (compat_14()) {
+			char *owned;
+			int r = 0;
+
+			w = parse_u32_14(val, &a->index, &owned);
+			if (w)
+				r = err_invalid_value(id, val, w, exit_code);
+			free(owned);
+			if (r < 0)
+				return -1;
+		} else {
+			w = parse_u32(val, &a->index);
+			if (w)
+				return err_invalid_value(id, val, w,
+							 exit_code);
+		}
 		a->has_index = true;
 		break;
 	case A_PARENT:
@@ -803,7 +837,9 @@ static bool conflicts(const struct cmdspec *cs, int x, int y)
 	for (c = cs->conflicts; c->a != A_END; c++)
 		if ((c->a == x && c->b == y) || (c->a == y && c->b == x))
 			return true;
-	return false;
+	/* members of a clap 4 ArgGroup exclude each other */
+	return cs->group && x != y && in_list(cs->group, x) &&
+	       in_list(cs->group, y);
 }
 
 static int validate_conflicts(struct parse *p, int *exit_code)
@@ -953,7 +989,8 @@ static int validate_required(struct parse *p, int *exit_code)
 		for (i = 0; i < n; i++) {
 			char *d;
 
-			if (p->present[v[i]])
+			if (p->present[v[i]] ||
+			    (group_missing && in_group(p->cs, v[i])))
 				continue;
 			d = disp(v[i]);
 			sb_printf(&b, compat_14() ? "  %s\n" : "    %s\n", d);
@@ -969,7 +1006,16 @@ static int validate_required(struct parse *p, int *exit_code)
 		}
 	}
 	sb_addc(&b, '\n');
-	u = usage_for(p, req, nreq, used, nused);
+	if (compat_14()) {
+		/* clap 4: the required ones and what is used, never
+		 * [OPTIONS]; a missing group member stands for the group */
+		for (i = j = 0; i < nreq; i++)
+			if (!(group_missing && in_group(p->cs, req[i])))
+				req[j++] = req[i];
+		u = smart_usage(p, req, j, used, nused);
+	} else {
+		u = usage_for(p, req, nreq, used, nused);
+	}
 	finish_error(&b, u, exit_code);
 	free(u);
 	return -1;
@@ -1007,9 +1053,14 @@ static int parse_sub(struct parse *p, int argc, char **argv, int *exit_code)
 			size_t n = eq ? (size_t)(eq - name) : strlen(name);
 			int id = find_long(p->cs, name, n);
 
-			if (id < 0)
+			if (id < 0) {
+				/* clap 4: an option still waiting for its
+				 * value is not a used one */
+				if (empty >= 0 && compat_14())
+					p->norder--;
 				return err_unknown(p, arg, true, true,
 						   exit_code);
+			}
 			if (empty >= 0)
 				return err_empty_value(empty, exit_code);
 			if (id == A_HELP)
@@ -1213,13 +1264,6 @@ static int unknown_subcommand(const char *arg, int *exit_code)
 	names[n++] = "help";
 	k = did_you_mean(arg, names, n, c);
 	if (compat_14()) {
-		if (!k) {
-			sb_init(&b);
-			sb_printf(&b,
-				  "error: unexpected argument '%s' found\n\n",
-				  arg);
-			return finish_error(&b, top_usage(), exit_code);
-		}
 		return unrecognized14(arg, c, k, top_usage(), exit_code);
 	}
 	sb_init(&b);
