@@ -676,8 +676,8 @@ static const char *parse_u32_14(const char *s, uint32_t *out, char **owned)
 	*owned = NULL;
 	if (!w || strcmp(w, "number too large to fit in target type"))
 		return w;
-	if (strlen(p) < 19 || (strlen(p) == 19 &&
-			       strcmp(p, "9223372036854775807") <= 0)) {
+	if (strlen(p) < 19 ||
+	    (strlen(p) == 19 && strcmp(p, "9223372036854775807") <= 0)) {
 		*owned = xasprintf("%s is not in 0..=4294967295", p);
 		return *owned;
 	}
@@ -713,8 +713,7 @@ static int set_value(struct parse *p, int id, const char *val, int *exit_code)
 		} else {
 			w = parse_u32(val, &a->index);
 			if (w)
-				return err_invalid_value(id, val, w,
-							 exit_code);
+				return err_invalid_value(id, val, w, exit_code);
 		}
 		a->has_index = true;
 		break;

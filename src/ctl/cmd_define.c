@@ -152,7 +152,8 @@ go:
 	if (r == 0)
 		r = check_attr_names(d, e);
 	if (r == 0)
-		r = callout_invoke(d, ACT_DEFINE, write_config, NULL, e);
+		r = callout_invoke(d, ACT_DEFINE, a->force, write_config, NULL,
+				   e);
 	if (r == 0 && !a->has_uuid)
 		printf("%s\n", d->uuid_str);
 	mdev_free(d);
@@ -188,7 +189,8 @@ int cmd_undefine(const struct ctl_env *env, const struct ctl_args *a,
 		struct ctl_err ie = {0};
 
 		/* 1.2.0 ignores per-device failures here */
-		callout_invoke(l.v[i], ACT_UNDEFINE, undefine_fn, NULL, &ie);
+		callout_invoke(l.v[i], ACT_UNDEFINE, a->force, undefine_fn,
+			       NULL, &ie);
 		err_clear(&ie);
 	}
 	mdev_list_free(&l);
@@ -291,8 +293,8 @@ int cmd_modify(const struct ctl_env *env, const struct ctl_args *a,
 		if (r == 0)
 			r = live_fn(jd, NULL, e);
 		if (r == 0 && a->defined)
-			r = callout_invoke(jd, ACT_MODIFY, write_config, NULL,
-					   e);
+			r = callout_invoke(jd, ACT_MODIFY, a->force,
+					   write_config, NULL, e);
 		mdev_free(jd);
 		return r;
 	}
@@ -323,7 +325,8 @@ int cmd_modify(const struct ctl_env *env, const struct ctl_args *a,
 	if (r == 0)
 		r = check_attr_names(d, e);
 	if (r == 0)
-		r = callout_invoke(d, ACT_MODIFY, write_config, NULL, e);
+		r = callout_invoke(d, ACT_MODIFY, a->force, write_config, NULL,
+				   e);
 out:
 	mdev_free(d);
 	return r;

@@ -267,10 +267,10 @@ enum callout_action {
 	ACT_MODIFY,
 };
 typedef int (*callout_fn)(struct mdev *d, void *ctx, struct ctl_err *e);
-/* Runs pre callout, fn, post callout and notifiers as 1.2.0 does. */
-int callout_invoke(struct mdev *d, enum callout_action act, callout_fn fn,
-		   void *ctx, struct ctl_err *e);
-/* Asks a callout script for the attributes of an active device (define). */
+/* Runs pre callout, fn, post callout and notifiers as the selected version
+ * does; force (1.4.0's -f) goes on when the pre callout fails. */
+int callout_invoke(struct mdev *d, enum callout_action act, bool force,
+		   callout_fn fn, void *ctx, struct ctl_err *e);
 /* Replaces d's attributes with a callout's `get attributes` answer, when a
  * script answers; keeps them otherwise. */
 int callout_load_attributes(struct mdev *d, struct ctl_err *e);
