@@ -347,8 +347,6 @@ static char *smart_usage(const struct parse *p, const int *req, int nreq,
 		bool group = false;
 
 		for (i = 0; i < n; i++) {
-			if (v[i] == A_POS)
-				continue;
 			if (in_group(p->cs, v[i])) {
 				group = true;
 				continue;

@@ -138,6 +138,9 @@ int cmd_stop(const struct ctl_env *env, const struct ctl_args *a,
 	struct mdev *d = mdev_new(env, &a->uuid);
 	int r = sysfs_load(d, e);
 
+	/* 1.4.0 refuses before any callout; 1.2.0 fails writing remove */
+	if (r == 0 && compat_14() && !d->active)
+		r = err_set(e, "Device %s is not an active mdev", d->uuid_str);
 	if (r == 0)
 		r = callout_invoke(d, ACT_STOP, a->force, stop_fn, NULL, e);
 	mdev_free(d);

@@ -285,6 +285,8 @@ bool callout_none_installed(const struct ctl_env *env);
 char *format_list(struct mdev_list *l, bool defined, bool dumpjson,
 		  bool verbose, bool single_uuid, struct ctl_err *e);
 char *format_types(struct type_list *l, bool dumpjson);
+/* list -v's "  Attrs:" block of d (nothing when it has none). */
+void format_attrs(struct sbuf *b, const struct mdev *d);
 
 /* commands */
 int cmd_list(const struct ctl_env *env, const struct ctl_args *a,

@@ -120,8 +120,9 @@ static void scan_parent(const struct ctl_env *env, const char *parent,
 			continue;
 		}
 		if (uuid_parse_rs(de->d_name, &u, NULL) < 0) {
-			log_warn("Can't determine uuid for file '%s'",
-				 de->d_name);
+			log_warn_mod(
+			    compat_14() ? "mdevctl::environment" : "mdevctl",
+			    "Can't determine uuid for file '%s'", de->d_name);
 			free(path);
 			continue;
 		}

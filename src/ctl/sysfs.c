@@ -129,6 +129,18 @@ static void active_attrs_from_callout(struct mdev *d)
 	err_clear(&e);
 }
 
+/* 1.4.0 takes only the start mode of a running device from its
+ * definition: type and attributes are what the device has. */
+static void load_autostart(struct mdev *d)
+{
+	struct mdev *def = mdev_new(d->env, &d->uuid);
+
+	mdev_set_parent(def, d->parent);
+	load_definition(def);
+	d->autostart = def->autostart;
+	mdev_free(def);
+}
+
 int sysfs_active_devices(const struct ctl_env *env, const ctl_uuid *uuid,
 			 const char *parent, struct mdev_list *out,
 			 struct ctl_err *e)
@@ -150,9 +162,12 @@ int sysfs_active_devices(const struct ctl_env *env, const ctl_uuid *uuid,
 		mdev_set_parent(d, p);
 		mdev_set_type(d, t);
 		d->active = true;
-		load_definition(d);
-		if (compat_14())
+		if (compat_14()) {
+			load_autostart(d);
 			active_attrs_from_callout(d);
+		} else {
+			load_definition(d);
+		}
 		mdev_list_add(out, d);
 	}
 	mdev_list_sort(out);
