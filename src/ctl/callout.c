@@ -842,8 +842,10 @@ static int v2_live(struct mdev *d, struct ctl_err *e)
 
 	v2_select(&c, d);
 	if (!c.script)
-		return err_set(e, "No callout script with version support "
-				  "found that supports live modify");
+		return err_set(e, "Live modification is not supported for this "
+				  "device type. Changing the device "
+				  "configuration requires stopping and "
+				  "restarting the device.");
 	cur = mdev_new(d->env, &d->uuid);
 	if (sysfs_load(cur, e) < 0 || !cur->active) {
 		mdev_free(cur);

@@ -168,10 +168,10 @@ static const struct pair modify14_conflicts[] = {
     {A_MANUAL, A_INDEX},   {A_MANUAL, A_VALUE},	  {A_MLIVE, A_TYPE},
     {A_MLIVE, A_INDEX},	   {A_MLIVE, A_VALUE},	  {A_JSONFILE, A_TYPE},
     {A_JSONFILE, A_INDEX}, {A_JSONFILE, A_VALUE}, {A_END, A_END}};
-static const struct pair modify14_requires[] = {{A_ADDATTR, A_VALUE},
-						{A_VALUE, A_ADDATTR},
-						{A_MLIVE, A_JSONFILE},
-						{A_END, A_END}};
+/* the released 1.4.0 does not make --live require --jsonfile (later
+ * sources do): its run-time check answers instead */
+static const struct pair modify14_requires[] = {
+    {A_ADDATTR, A_VALUE}, {A_VALUE, A_ADDATTR}, {A_END, A_END}};
 
 static const struct cmdspec commands14[] = {
     {"define", CMD_DEFINE, "define", define14_args, none, uuid_or_parent,

@@ -127,7 +127,7 @@ run_real() { # ROOT args...
 		(cd "$_root" && unshare -m --propagation private sh -c '
 			t=$0 root=$1 real=$2 && shift 2 &&
 			mount -t tmpfs tmp "$t/tmp" && mkdir -p "$t$root" &&
-			mount --bind "$root" "$t$root" &&
+			mount --rbind "$root" "$t$root" &&
 			mount --bind /dev "$t/dev" &&
 			exec chroot "$t" /bin/sh -c "cd \"\$0\" &&
 				unset RUST_BACKTRACE RUST_LIB_BACKTRACE &&
@@ -165,6 +165,32 @@ case "\$*" in *"-e get"*) ;; *) cat >>"\$d/$3"; echo >>"\$d/$3" ;; esac
 [ -n "${6:-}" ] && echo "${6:-}" >&2
 case "\$*" in *"-e pre"*) exit $5 ;; esac
 exit $4
+SCRIPT
+	chmod 755 "$1/$2"
+}
+
+# A versioned callout script (mdevctl 1.4.0's protocol): answers
+# `-e get -a capabilities` with {"supports":...} listing EVENTS, `-e get -a
+# attributes` with ATTRS, exits LIVE_RC for `-e live` and PRE_RC for `-e
+# pre`; records its arguments and stdin in etc/mdevctl.d/<log>. 1.2.0 sees
+# an ordinary script that accepts every device.
+mk_vscript() { # DIR NAME LOG EVENTS ATTRS LIVE_RC PRE_RC
+	mkdir -p "$1"
+	cat >"$1/$2" <<SCRIPT
+#!/bin/sh
+d=\$(cd "\$(dirname "\$0")/../.." && pwd)
+printf '%s\\n' "$2 \$*" >>"\$d/$3"
+cat >>"\$d/$3"
+echo >>"\$d/$3"
+case "\$*" in
+*"-e get -a capabilities"*)
+	printf '{"supports":{"version":2,"actions":["start","stop","define","undefine","modify","attributes","capabilities"],"events":[%s]}}' '$4'
+	exit 0 ;;
+*"-e get -a attributes"*) printf '%s' '$5'; exit 0 ;;
+*"-e live"*) exit $6 ;;
+*"-e pre"*) exit $7 ;;
+esac
+exit 0
 SCRIPT
 	chmod 755 "$1/$2"
 }
