@@ -255,7 +255,8 @@ int store_get_defined(const struct ctl_env *env, const ctl_uuid *uuid,
 		      const char *parent, struct mdev **out, struct ctl_err *e);
 int store_write(const struct mdev *d, struct ctl_err *e);
 int store_remove(const struct mdev *d, struct ctl_err *e);
-/* Serializes mutating invocations (flock on ROOT/etc/mdevctl.d/.lock). */
+/* Serializes mutating invocations (flock on the ROOT/etc/mdevctl.d
+ * directory). */
 int store_lock(const struct ctl_env *env);
 
 /* callouts */

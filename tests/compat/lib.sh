@@ -110,6 +110,7 @@ compat_require_trixie() {
 			exit 77
 		fi
 	fi
+	export TRIXIE_ROOT
 	if ! chroot "$TRIXIE_ROOT" "$REAL" --version >/dev/null 2>&1; then
 		echo "SKIP: $TRIXIE_ROOT has no runnable $REAL"
 		exit 77
