@@ -470,18 +470,16 @@ static int names_mask(json_t *arr, const char *const *names, unsigned *mask)
 	return 0;
 }
 
-/* CalloutVersionSupports from a script's stdout; 0 when it is one. */
-static int parse_supports(const struct sbuf *out, unsigned *actions,
-			  unsigned *events)
+int callout_parse_supports(const char *out, size_t len, unsigned *actions,
+			   unsigned *events)
 {
-	size_t len = out->len;
 	struct ctl_err e = {0};
 	json_t *j, *sup, *ver;
 	int r = -1;
 
-	while (len && out->s[len - 1] == '\0')
+	while (len && out[len - 1] == '\0')
 		len--;
-	j = (json_t *)json_parse_serde(out->s, len, &e);
+	j = (json_t *)json_parse_serde(out, len, &e);
 	err_clear(&e);
 	if (!j)
 		return -1;
@@ -546,8 +544,9 @@ static const struct v2_entry *v2_find(const struct mdev *d)
 					     "terminated by a signal",
 					     s->v[i]);
 			else if (o.status != 2 &&
-				 parse_supports(&o.out, &ent.actions,
-						&ent.events) == 0) {
+				 callout_parse_supports(o.out.s, o.out.len,
+							&ent.actions,
+							&ent.events) == 0) {
 				print_err(&o, s->v[i]);
 				ent.script = s->v[i];
 			}

@@ -279,6 +279,13 @@ int callout_get_attributes(struct mdev *d, struct json_t **out,
 			   struct ctl_err *e);
 /* Live update through a callout script's "live" event (1.3+). */
 int callout_live(struct mdev *d, struct ctl_err *e);
+/* A versioned script's answer to `get capabilities` (1.4.0's
+ * {"supports":{"version":N,"actions":[..],"events":[..]}}, trailing NULs
+ * allowed): 0 with the known actions (start stop define undefine modify
+ * attributes capabilities) and events (pre post notify get live) as bit
+ * masks in that order, -1 when it is not one. */
+int callout_parse_supports(const char *out, size_t len, unsigned *actions,
+			   unsigned *events);
 /* True if no callout or notifier script is installed (checked once). */
 bool callout_none_installed(const struct ctl_env *env);
 
