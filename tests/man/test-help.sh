@@ -29,15 +29,27 @@ check() {
 
 check mdevd "$MAN_MDEVD" "$("$MDEVD" --help)"
 check mdev-sandbox "$MAN_SANDBOX" "$("$MDEV_SANDBOX" --help)"
-check mdevctl "$MAN_MDEVCTL" "$("$MDEVCTL" --help)"
-cmds=$("$MDEVCTL" --help | sed -n '/^SUBCOMMANDS:/,$p' | awk 'NR > 1 && $1 != "help" {print $1}')
-[ -n "$cmds" ] || fail "no subcommands in mdevctl --help"
-for c in $cmds; do
-	page_text "$MAN_MDEVCTL" | grep -qE "^\.?(B )?mdevctl $c( |\$)|^mdevctl $c" ||
-		grep -qE "mdevctl\\\\fR \\\\fB$c|mdevctl $c" "$MAN_MDEVCTL" ||
-		fail "mdevctl: subcommand $c is not in the page's synopsis"
-	check "mdevctl $c" "$MAN_MDEVCTL" "$("$MDEVCTL" "$c" --help)"
+# mdevctl in both of its modes: every option either release's help shows
+# is in the one page. 1.4.0 checks its script directories before anything
+# else, --help included: an empty root has them.
+MDEVCTL_ENV_ROOT=$(mktemp -d)
+trap 'rm -rf "$MDEVCTL_ENV_ROOT"' EXIT
+export MDEVCTL_ENV_ROOT
+mkdir -p "$MDEVCTL_ENV_ROOT"/{etc/mdevctl.d,usr/lib/mdevctl}/scripts.d/{callouts,notifiers}
+for compat in 1.2 1.4; do
+	export MDEVCTL_COMPAT=$compat
+	check "mdevctl ($compat)" "$MAN_MDEVCTL" "$("$MDEVCTL" --help)"
+	cmds=$("$MDEVCTL" --help | sed -n '/^\(SUBCOMMANDS\|Commands\):/,/^$/p' |
+		awk 'NR > 1 && NF && $1 != "help" {print $1}')
+	[ -n "$cmds" ] || fail "no subcommands in mdevctl --help ($compat)"
+	for c in $cmds; do
+		page_text "$MAN_MDEVCTL" | grep -qE "^\.?(B )?mdevctl $c( |\$)|^mdevctl $c" ||
+			grep -qE "mdevctl\\\\fR \\\\fB$c|mdevctl $c" "$MAN_MDEVCTL" ||
+			fail "mdevctl: subcommand $c is not in the page's synopsis"
+		check "mdevctl $c ($compat)" "$MAN_MDEVCTL" "$("$MDEVCTL" "$c" --help)"
+	done
 done
+unset MDEVCTL_COMPAT
 
 if command -v man >/dev/null; then
 	for page in "$MAN_MDEVD" "$MAN_SANDBOX" "$MAN_MDEVCTL" "$MAN_HARDWARE" "$MAN_DRIVER"; do
