@@ -178,3 +178,36 @@ ctl = {
 }
 for name, text in ctl.items():
     put("fuzz-ctl-definition", name, text)
+
+
+# vfio-user: chunks [nfds][len16][bytes] of a client's stream.
+def vfu_msg(cmd, payload=b"", msg_id=1, flags=0):
+    return struct.pack("<HHIII", msg_id, cmd, 16 + len(payload), flags, 0) + payload
+
+
+def vfu_chunks(*msgs, nfds=0):
+    out = b""
+    for m in msgs:
+        out += struct.pack("<BH", nfds, len(m)) + m
+    return out
+
+
+VFU_VERSION = vfu_msg(1, struct.pack("<HH", 0, 0) + b'{"capabilities":{}}\0')
+for name, msgs, nfds in [
+    ("version", [VFU_VERSION], 0),
+    ("get-info", [VFU_VERSION, vfu_msg(4, struct.pack("<IIII", 16, 0, 0, 0))], 0),
+    ("region-info", [VFU_VERSION, vfu_msg(5, struct.pack("<IIIIQQ", 32, 0, 7, 0, 0, 0))], 0),
+    ("irq-info", [VFU_VERSION, vfu_msg(7, struct.pack("<IIII", 16, 0, 0, 0))], 0),
+    ("set-irqs-fd", [VFU_VERSION, vfu_msg(8, struct.pack("<IIIII", 20, 0x24, 0, 0, 1))], 1),
+    ("unmask", [VFU_VERSION, vfu_msg(8, struct.pack("<IIIII", 20, 0x11, 0, 0, 1))], 0),
+    ("unmask-fd", [VFU_VERSION, vfu_msg(8, struct.pack("<IIIII", 20, 0x14, 0, 0, 1))], 1),
+    ("cfg-read", [VFU_VERSION, vfu_msg(9, struct.pack("<QII", 0, 7, 256))], 0),
+    ("bar-write", [VFU_VERSION, vfu_msg(10, struct.pack("<QII", 1, 0, 1) + b"\x03")], 0),
+    ("dma-map", [VFU_VERSION, vfu_msg(2, struct.pack("<IIQQQ", 32, 3, 0, 0x100000, 0x1000))], 1),
+    ("dma-unmap", [VFU_VERSION, vfu_msg(2, struct.pack("<IIQQQ", 32, 3, 0, 0, 0x1000)),
+                   vfu_msg(3, struct.pack("<IIQQ", 24, 0, 0, 0x1000))], 0),
+    ("reset", [VFU_VERSION, vfu_msg(13)], 0),
+    ("huge", [struct.pack("<HHIII", 1, 1, 1 << 30, 0, 0)], 0),
+    ("short-hdr", [struct.pack("<HHIII", 1, 1, 8, 0, 0)], 0),
+]:
+    put("fuzz-vfio-user", name, vfu_chunks(*msgs, nfds=nfds))

@@ -22,7 +22,19 @@ fs="fuse3 util-linux mount procps uuid-runtime iproute2 udev pciutils strace val
 # compatibility and libvirt tests: the reference mdevctl 1.2.0, libvirtd
 # (node-device driver) and virsh
 compat="mdevctl libvirt-daemon libvirt-clients"
-PKGS="$build $unit $fuzz $fs $compat"
+# driver plugins (tests/plugin): the example's Makefile, nm/readelf
+plugin="make binutils"
+# man pages (docs/man, tests/man): scdoc builds them, man-db renders them
+man="scdoc man-db"
+# the Debian package (tests/package): dpkg-buildpackage with debhelper,
+# lintian (its Debian 12 root: scripts/debian-root.sh)
+package="dpkg-dev debhelper lintian"
+# Debian 13 roots for the current stack (scripts/debian-root.sh)
+roots="debootstrap"
+# guest tests (tests/guest: host ends, QMP, PNG checks; the guest kernel's
+# modules are xz-compressed)
+guest="python3 xz-utils"
+PKGS="$build $unit $fuzz $fs $compat $plugin $man $package $roots $guest"
 
 command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script installs Debian 12 packages"
 missing=""

@@ -149,6 +149,26 @@ print(" ".join(seen))') || suites=""
 	done
 fi
 
+# The Debian package (tests/package/run.sh): dpkg-buildpackage, lintian,
+# apt into a fresh Debian 12 root (cached debootstrap), the installed
+# system checked inside. Only with every suite (not with meson test
+# arguments); PACKAGE_TEST=0 skips it.
+if [ $# -eq 0 ] && [ "${PACKAGE_TEST:-1}" != 0 ]; then
+	say "the Debian package: build, lintian, install into a Debian 12 root"
+	_t0=$(date +%s)
+	_rc=0
+	./tests/package/run.sh || _rc=$?
+	if [ "$_rc" = 0 ]; then
+		passed=$((passed + 1))
+		note "  ok       package: built, lintian clean, installed and checked in a Debian 12 root ($(($(date +%s) - _t0)) s)"
+	elif [ "$_rc" = 77 ]; then
+		skipped=$((skipped + 1))
+		note "  skipped  package: tests/package/run.sh needs root"
+	else
+		step_failed package 1 "tests/package/run.sh exit $_rc (its FAIL line above)"
+	fi
+fi
+
 # Every libFuzzer target for a bounded time (FUZZ_SECONDS, default 30 s;
 # FUZZ_SECONDS=0 skips them). Its own clang build dir, build-fuzz.
 if [ "${FUZZ_SECONDS:-30}" != 0 ]; then

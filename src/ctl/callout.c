@@ -313,9 +313,8 @@ static char *device_stdin(const struct mdev *d)
  * does not answer 2; NULL if none. */
 static const char *first_matching(const struct mdev *d, const char *event,
 				  const char *action, const char *state,
-				  struct output *o)
+				  const char *in, struct output *o)
 {
-	char *in = strcmp(event, "get") ? device_stdin(d) : NULL;
 	const char *found = NULL;
 	size_t i;
 	int k;
@@ -343,13 +342,16 @@ static const char *first_matching(const struct mdev *d, const char *event,
 			output_free(o);
 		}
 	}
-	free(in);
 	return found;
 }
 
 struct callout {
 	const char *script;
 	const char *state;
+	/* 1.4.0: the script answered `get capabilities`; it then runs only
+	 * the events and actions it listed (bit i = names[i]) */
+	bool versioned;
+	unsigned actions, events;
 };
 
 static int callout_event(struct callout *c, struct mdev *d, const char *event,
@@ -368,7 +370,10 @@ static int callout_event(struct callout *c, struct mdev *d, const char *event,
 		if (r < 0)
 			return 0;
 	} else {
-		c->script = first_matching(d, event, action, c->state, &o);
+		char *in = device_stdin(d);
+
+		c->script = first_matching(d, event, action, c->state, in, &o);
+		free(in);
 		if (!c->script)
 			return 0;
 	}
@@ -409,15 +414,344 @@ static void notify(struct mdev *d, enum callout_action act, const char *state)
 	free(in);
 }
 
-int callout_invoke(struct mdev *d, enum callout_action act, callout_fn fn,
-		   void *ctx, struct ctl_err *e)
+/* ---- mdevctl 1.4.0's versioned callouts ---------------------------------
+ * Before an action 1.4.0 asks the scripts `-e get -a capabilities` with
+ * {"provides":{...}} on stdin; the first whose stdout is
+ * {"supports":{"version":N,"actions":[..],"events":[..]}} is the device's
+ * script for the whole run (per parent and type), called directly and only
+ * for what it supports. Without one, 1.2.0's first-match search applies. */
+static const char *const v2_actions[] = {"start",	 "stop",   "define",
+					 "undefine",	 "modify", "attributes",
+					 "capabilities", NULL};
+static const char *const v2_events[] = {"pre", "post", "notify",
+					"get", "live", NULL};
+/* Rust's Debug of the enum variants, for the refusal messages */
+static const char *const v2_action_debug[] = {
+    "Start",  "Stop",	    "Define",	   "Undefine",
+    "Modify", "Attributes", "Capabilities"};
+static const char *const v2_event_debug[] = {"Pre", "Post", "Notify", "Get",
+					     "Live"};
+static const char v2_provides[] =
+    "{\"provides\":{\"version\":2,\"actions\":[\"start\",\"stop\","
+    "\"define\",\"undefine\",\"modify\",\"attributes\","
+    "\"capabilities\"],\"events\":[\"pre\",\"post\",\"notify\",\"get\","
+    "\"live\"]}}";
+
+static int name_index(const char *const *names, const char *n)
 {
-	struct callout c = {NULL, "none"};
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (!strcmp(names[i], n))
+			return i;
+	return -1;
+}
+
+/* Bits of the known names in a JSON array of strings; -1 if it is not
+ * one (serde would refuse it). Unknown names are allowed (serde(other)). */
+static int names_mask(json_t *arr, const char *const *names, unsigned *mask)
+{
+	size_t i;
+	json_t *v;
+
+	*mask = 0;
+	if (!json_is_array(arr))
+		return -1;
+	json_array_foreach(arr, i, v)
+	{
+		int k;
+
+		if (!json_is_string(v))
+			return -1;
+		k = name_index(names, json_string_value(v));
+		if (k >= 0)
+			*mask |= 1u << k;
+	}
+	return 0;
+}
+
+int callout_parse_supports(const char *out, size_t len, unsigned *actions,
+			   unsigned *events)
+{
+	struct ctl_err e = {0};
+	json_t *j, *sup, *ver;
+	int r = -1;
+
+	while (len && out[len - 1] == '\0')
+		len--;
+	j = (json_t *)json_parse_serde(out, len, &e);
+	err_clear(&e);
+	if (!j)
+		return -1;
+	sup = json_is_object(j) ? json_object_get(j, "supports") : NULL;
+	ver = sup ? json_object_get(sup, "version") : NULL;
+	if (json_is_object(sup) && json_is_integer(ver) &&
+	    json_integer_value(ver) >= 0 &&
+	    json_integer_value(ver) <= UINT32_MAX &&
+	    names_mask(json_object_get(sup, "actions"), v2_actions, actions) ==
+		0 &&
+	    names_mask(json_object_get(sup, "events"), v2_events, events) == 0)
+		r = 0;
+	json_decref(j);
+	return r;
+}
+
+/* The per-run answer of the capabilities search, per (parent, type). */
+struct v2_entry {
+	char *parent, *type;
+	const char *script; /* NULL: no versioned script */
+	unsigned actions, events;
+};
+static struct {
+	struct v2_entry *v;
+	size_t n;
+} v2_cache;
+
+static void v2_cache_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < v2_cache.n; i++) {
+		free(v2_cache.v[i].parent);
+		free(v2_cache.v[i].type);
+	}
+	free(v2_cache.v);
+}
+
+static const struct v2_entry *v2_find(const struct mdev *d)
+{
+	struct v2_entry ent = {0};
+	struct output o;
+	size_t i;
+	int k;
+
+	if (!d->type || !d->parent)
+		return NULL;
+	for (i = 0; i < v2_cache.n; i++)
+		if (!strcmp(v2_cache.v[i].parent, d->parent) &&
+		    !strcmp(v2_cache.v[i].type, d->type))
+			return &v2_cache.v[i];
+	for (k = 0; k < 2 && !ent.script; k++) {
+		struct script_set *s = &cache.callouts[k];
+
+		for (i = 0; i < s->n && !ent.script; i++) {
+			if (run_script(s->v[i], d, "get", "capabilities",
+				       "none", v2_provides, &o) < 0)
+				continue;
+			if (o.status == -1)
+				log_warn_mod("mdevctl::callouts",
+					     "callout script \"%s\" was "
+					     "terminated by a signal",
+					     s->v[i]);
+			else if (o.status != 2 &&
+				 callout_parse_supports(o.out.s, o.out.len,
+							&ent.actions,
+							&ent.events) == 0) {
+				print_err(&o, s->v[i]);
+				ent.script = s->v[i];
+			}
+			output_free(&o);
+		}
+	}
+	if (!v2_cache.n)
+		atexit(v2_cache_free);
+	ent.parent = xstrdup(d->parent);
+	ent.type = xstrdup(d->type);
+	v2_cache.v = xrealloc(v2_cache.v, (v2_cache.n + 1) * sizeof(ent));
+	v2_cache.v[v2_cache.n] = ent;
+	return &v2_cache.v[v2_cache.n++];
+}
+
+static void v2_select(struct callout *c, const struct mdev *d)
+{
+	const struct v2_entry *v = v2_find(d);
+
+	if (v && v->script) {
+		c->script = v->script;
+		c->versioned = true;
+		c->actions = v->actions;
+		c->events = v->events;
+	}
+}
+
+/* 1.4.0's invocation_failure(): Script '"P"' failed with status 'N'. */
+static int v2_failure(const char *script, int status, struct ctl_err *e)
+{
+	struct sbuf b;
+
+	sb_init(&b);
+	sb_add(&b, "Script '");
+	sb_add_debug_str(&b, script);
+	if (status < 0)
+		sb_add(&b, "' failed with status 'unknown'");
+	else
+		sb_printf(&b, "' failed with status '%d'", status);
+	err_set(e, "%s", b.s);
+	sb_free(&b);
+	return -1;
+}
+
+static int v2_refuse(const struct callout *c, const char *event,
+		     const char *action, struct ctl_err *e)
+{
+	int a = name_index(v2_actions, action),
+	    ev = name_index(v2_events, event);
+	struct sbuf b;
+
+	if ((c->actions >> a & 1) && (c->events >> ev & 1))
+		return 0;
+	sb_init(&b);
+	sb_add(&b, "Script ");
+	sb_add_debug_str(&b, c->script);
+	if (!(c->actions >> a & 1))
+		sb_printf(&b, " does not support action '%s'",
+			  v2_action_debug[a]);
+	else
+		sb_printf(&b, " does not support event '%s'",
+			  v2_event_debug[ev]);
+	err_set(e, "%s", b.s);
+	sb_free(&b);
+	return -1;
+}
+
+/* 1.4.0's Callout::callout(): the chosen script, or the first matching
+ * one (which becomes the chosen one when it answers 0). *o is filled
+ * (caller frees) when a script ran; returns -1 with e set on failure. */
+static int v2_event(struct callout *c, const struct mdev *d, const char *event,
+		    const char *action, const char *in, struct output *o,
+		    bool *ran, struct ctl_err *e)
+{
+	*ran = false;
+	if (c->script) {
+		if (c->versioned && v2_refuse(c, event, action, e) < 0)
+			return -1;
+		if (run_script(c->script, d, event, action, c->state, in, o) <
+		    0)
+			return -1;
+		*ran = true;
+		print_err(o, c->script);
+		if (o->status > 0)
+			return v2_failure(c->script, o->status, e);
+		return 0;
+	}
+	{
+		const char *found =
+		    first_matching(d, event, action, c->state, in, o);
+
+		if (!found)
+			return 0;
+		*ran = true;
+		print_err(o, found);
+		if (o->status != 0)
+			return v2_failure(found, o->status, e);
+		c->script = found;
+		/* a plain script is version 1: every event but live */
+		c->actions = (1u << 6) - 1;
+		c->events = (1u << 4) - 1;
+		c->versioned = true;
+		return 0;
+	}
+}
+
+/* 1.4.0's Callout::get_attributes(): the answer of the device's script
+ * (empty: none, "[{}]": an empty list); a failure is an error. */
+static int v2_get_attributes(struct mdev *d, struct json_t **out,
+			     struct ctl_err *e)
+{
+	struct callout c = {NULL, "none", false, 0, 0};
+	struct output o;
+	size_t len;
+	bool ran;
+	int r;
+
+	*out = NULL;
+	v2_select(&c, d);
+	r = v2_event(&c, d, "get", "attributes", NULL, &o, &ran, e);
+	if (!ran || r < 0) {
+		if (ran)
+			output_free(&o);
+		return r;
+	}
+	len = o.out.len;
+	while (len && o.out.s[len - 1] == '\0')
+		len--;
+	if (len && !(len == 4 && !memcmp(o.out.s, "[{}]", 4))) {
+		*out = json_parse_serde(o.out.s, len, e);
+		if (!*out)
+			r = err_wrap(e, "Invalid JSON received from callout "
+					"script");
+	} else if (len) {
+		*out = (struct json_t *)json_array();
+	}
+	output_free(&o);
+	return r;
+}
+
+/* Notifiers get no stdin from 1.4.0, in directory order. */
+static void v2_notify(struct mdev *d, enum callout_action act,
+		      const char *state)
+{
+	struct output o;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct script_set *s = &cache.notifiers[k];
+
+		for (i = 0; i < s->n; i++)
+			if (run_script(s->v[i], d, "notify", action_names[act],
+				       state, NULL, &o) == 0)
+				output_free(&o);
+	}
+}
+
+static int v2_invoke(struct mdev *d, enum callout_action act, bool force,
+		     callout_fn fn, void *ctx, struct ctl_err *e)
+{
+	struct callout c = {NULL, "none", false, 0, 0};
+	const char *action = action_names[act];
+	char *conf = device_stdin(d);
+	struct ctl_err pe = {0};
+	struct output o;
+	bool ran;
+	int r;
+
+	v2_select(&c, d);
+	r = v2_event(&c, d, "pre", action, conf, &o, &ran, e);
+	if (ran)
+		output_free(&o);
+	if (r < 0 && force) {
+		log_warn_mod("mdevctl::callouts",
+			     "Forcing operation '%s' despite callout failure. "
+			     "Error was: %s",
+			     action, e->msg);
+		err_clear(e);
+		r = 0;
+	}
+	if (r == 0) {
+		r = fn(d, ctx, e);
+		c.state = r == 0 ? "success" : "failure";
+		v2_event(&c, d, "post", action, conf, &o, &ran, &pe);
+		if (ran)
+			output_free(&o);
+		err_clear(&pe);
+	}
+	free(conf);
+	v2_notify(d, act, c.state);
+	return r;
+}
+
+int callout_invoke(struct mdev *d, enum callout_action act, bool force,
+		   callout_fn fn, void *ctx, struct ctl_err *e)
+{
+	struct callout c = {NULL, "none", false, 0, 0};
 	struct ctl_err pe = {0};
 	int r;
 
 	if (callout_none_installed(d->env))
 		return fn(d, ctx, e);
+	if (compat_14())
+		return v2_invoke(d, act, force, fn, ctx, e);
 	r = callout_event(&c, d, "pre", act, e);
 	if (r == 0) {
 		r = fn(d, ctx, e);
@@ -439,7 +773,9 @@ int callout_get_attributes(struct mdev *d, struct json_t **out,
 	*out = NULL;
 	if (callout_none_installed(d->env))
 		return 0;
-	script = first_matching(d, "get", "attributes", "none", &o);
+	if (compat_14())
+		return v2_get_attributes(d, out, e);
+	script = first_matching(d, "get", "attributes", "none", NULL, &o);
 	if (!script)
 		return 0;
 	if (o.status == 0) {
@@ -466,16 +802,87 @@ int callout_get_attributes(struct mdev *d, struct json_t **out,
 	return r;
 }
 
+int callout_load_attributes(struct mdev *d, struct ctl_err *e)
+{
+	struct json_t *attrs = NULL;
+	json_t *root;
+	char *parent;
+	int r;
+
+	if (callout_get_attributes(d, &attrs, e) < 0)
+		return -1;
+	if (!attrs || json_is_null(attrs)) {
+		json_decref(attrs);
+		return 0;
+	}
+	root = json_object();
+	parent = xstrdup(d->parent);
+	json_object_set_new(root, "mdev_type", json_string_nocheck(d->type));
+	json_object_set_new(root, "start",
+			    json_string(d->autostart ? "auto" : "manual"));
+	json_object_set(root, "attrs", attrs);
+	r = mdev_load_json(d, parent, root, e);
+	free(parent);
+	json_decref(root);
+	json_decref(attrs);
+	return r;
+}
+
+/* 1.4.0's invoke_modify_live(): only a versioned script that lists the
+ * live event is asked; a device that is not running is left alone. */
+static int v2_live(struct mdev *d, struct ctl_err *e)
+{
+	struct callout c = {NULL, "none", false, 0, 0};
+	struct mdev *cur = NULL;
+	struct output o;
+	char *conf;
+	bool ran;
+	int r = 0;
+
+	v2_select(&c, d);
+	if (!c.script)
+		return err_set(e, "Live modification is not supported for this "
+				  "device type. Changing the device "
+				  "configuration requires stopping and "
+				  "restarting the device.");
+	cur = mdev_new(d->env, &d->uuid);
+	if (sysfs_load(cur, e) < 0 || !cur->active) {
+		mdev_free(cur);
+		err_clear(e);
+		return 0;
+	}
+	if (!cur->parent || strcmp(cur->parent, d->parent))
+		r = err_set(e, "Device exists under different parent - cannot "
+			       "run live update");
+	else if (!cur->type || !d->type || strcmp(cur->type, d->type))
+		r = err_set(e, "Device exists with different type - cannot "
+			       "run live update");
+	mdev_free(cur);
+	if (r < 0)
+		return r;
+	if (v2_refuse(&c, "live", "modify", e) < 0)
+		return -1;
+	conf = device_stdin(d);
+	r = v2_event(&c, d, "live", "modify", conf, &o, &ran, e);
+	if (ran)
+		output_free(&o);
+	free(conf);
+	v2_notify(d, ACT_MODIFY, c.state);
+	return r;
+}
+
 int callout_live(struct mdev *d, struct ctl_err *e)
 {
-	struct callout c = {NULL, "none"};
+	if (compat_14())
+		return v2_live(d, e);
+	struct callout c = {NULL, "none", false, 0, 0};
 
 	if (callout_none_installed(d->env))
 		return err_set(e, "No matching script for device found");
 	struct output o;
 	int rc;
 
-	c.script = first_matching(d, "live", "modify", "none", &o);
+	c.script = first_matching(d, "live", "modify", "none", NULL, &o);
 	if (!c.script)
 		return err_set(e, "No matching script for device found");
 	print_err(&o, c.script);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Command-line parsing that reproduces clap 3.2's behaviour for mdevctl
- * 1.2.0: the same accepted forms (--opt value, --opt=value, -ovalue, -o=value,
- * clustered short flags, "--"), the same error texts, usage lines and exit
- * status 2, help on stdout with status 0.
+ * 1.2.0 and clap 4's for 1.4.0 (compat_14(): other tables and texts): the same
+ * accepted forms (--opt value, --opt=value, -ovalue, -o=value, clustered short
+ * flags, "--"), the same error texts, usage lines and exit status 2, help on
+ * stdout with status 0.
  *
  * Each subcommand is a table of argument ids plus its relations (required,
  * required-unless, conflicts, requires); errors are rendered from those
@@ -31,6 +32,9 @@ enum arg_id {
 	A_VERBOSE,
 	A_LDEFINED, /* modify --defined (1.3+, long only, hidden) */
 	A_LIVE,	    /* modify --live (1.3+, hidden) */
+	A_MDEFINED, /* 1.4.0 modify -d/--defined */
+	A_MLIVE,    /* 1.4.0 modify -l/--live */
+	A_FORCE,    /* 1.4.0 -f/--force */
 	A_POS,	    /* start-parent-mdevs <PARENT> */
 	A_HELP,
 	A_VERSION,
@@ -64,6 +68,9 @@ static const struct argspec specs[A_COUNT] = {
     [A_VERBOSE] = {'v', "verbose", NULL, V_FLAG, false},
     [A_LDEFINED] = {0, "defined", NULL, V_FLAG, true},
     [A_LIVE] = {0, "live", NULL, V_FLAG, true},
+    [A_MDEFINED] = {'d', "defined", NULL, V_FLAG, false},
+    [A_MLIVE] = {'l', "live", NULL, V_FLAG, false},
+    [A_FORCE] = {'f', "force", NULL, V_FLAG, false},
     [A_POS] = {0, NULL, "PARENT", V_STR, false},
     [A_HELP] = {'h', "help", NULL, V_FLAG, false},
     [A_VERSION] = {'V', "version", NULL, V_FLAG, false},
@@ -82,6 +89,11 @@ struct cmdspec {
 	const struct pair *unless; /* a required unless b present */
 	const struct pair *conflicts;
 	const struct pair *requires; /* a requires b */
+	/* clap 4: an ArgGroup of one-of args (required when group_required),
+	 * shown as <a|b|..> in usage lines; all_group: every argument is in
+	 * the derive's implicit group (list, lsmdev) */
+	const int *group;
+	bool group_required, all_group;
 };
 
 static const int list_args[] = {A_DEFINED, A_DUMPJSON, A_VERBOSE, A_UUID,
@@ -115,26 +127,80 @@ static const struct pair modify_requires[] = {{A_ADDATTR, A_VALUE},
 /* Declaration order of 1.2.0's subcommand enum (clap's suggestion order). */
 static const struct cmdspec commands[] = {
     {"define", CMD_DEFINE, "define", define_args, none, uuid_or_parent,
-     define_conflicts, no_pairs},
+     define_conflicts, no_pairs, NULL, false, false},
     {"undefine", CMD_UNDEFINE, "undefine", undefine_args, req_uuid, no_pairs,
-     no_pairs, no_pairs},
+     no_pairs, no_pairs, NULL, false, false},
     {"modify", CMD_MODIFY, "modify", modify_args, req_uuid, no_pairs,
-     modify_conflicts, modify_requires},
+     modify_conflicts, modify_requires, NULL, false, false},
     {"start", CMD_START, "start", start_args, none, uuid_or_parent,
-     start_conflicts, no_pairs},
+     start_conflicts, no_pairs, NULL, false, false},
     {"stop", CMD_STOP, "stop", stop_args, req_uuid, no_pairs, no_pairs,
-     no_pairs},
-    {"list", CMD_LIST, "list", list_args, none, no_pairs, no_pairs, no_pairs},
+     no_pairs, NULL, false, false},
+    {"list", CMD_LIST, "list", list_args, none, no_pairs, no_pairs, no_pairs,
+     NULL, false, false},
     {"types", CMD_TYPES, "types", types_args, none, no_pairs, no_pairs,
-     no_pairs},
+     no_pairs, NULL, false, false},
     {"start-parent-mdevs", CMD_START_PARENT, "start-parent-mdevs", spm_args,
-     req_pos, no_pairs, no_pairs, no_pairs},
-    {NULL, CMD_NONE, NULL, NULL, NULL, NULL, NULL, NULL},
+     req_pos, no_pairs, no_pairs, no_pairs, NULL, false, false},
+    {NULL, CMD_NONE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, false},
 };
 
-static const struct cmdspec lsmdev_cmd = {"lsmdev",  CMD_LIST, "lsmdev",
-					  list_args, none,     no_pairs,
-					  no_pairs,  no_pairs};
+static const struct cmdspec lsmdev_cmd = {
+    "lsmdev", CMD_LIST, "lsmdev", list_args, none, no_pairs,
+    no_pairs, no_pairs, NULL,	  false,     false};
+
+/* mdevctl 1.4.0 (src/cli.rs, clap 4): -f everywhere that acts, modify's
+ * required one-of group and its new relations. */
+static const int define14_args[] = {A_UUID,	A_AUTO,	 A_PARENT, A_TYPE,
+				    A_JSONFILE, A_FORCE, A_HELP,   A_END};
+static const int undefine14_args[] = {A_UUID, A_PARENT, A_FORCE, A_HELP, A_END};
+static const int modify14_args[] = {A_UUID,    A_PARENT, A_TYPE,     A_ADDATTR,
+				    A_DELATTR, A_INDEX,	 A_VALUE,    A_AUTO,
+				    A_MANUAL,  A_MLIVE,	 A_MDEFINED, A_JSONFILE,
+				    A_FORCE,   A_HELP,	 A_END};
+static const int start14_args[] = {A_UUID,  A_PARENT, A_TYPE, A_JSONFILE,
+				   A_FORCE, A_HELP,   A_END};
+static const int stop14_args[] = {A_UUID, A_FORCE, A_HELP, A_END};
+static const int modify14_group[] = {A_AUTO,	A_MANUAL,   A_ADDATTR,
+				     A_DELATTR, A_JSONFILE, A_END};
+static const struct pair modify14_conflicts[] = {
+    {A_VALUE, A_DELATTR},  {A_AUTO, A_INDEX},	  {A_AUTO, A_VALUE},
+    {A_MANUAL, A_INDEX},   {A_MANUAL, A_VALUE},	  {A_MLIVE, A_TYPE},
+    {A_MLIVE, A_INDEX},	   {A_MLIVE, A_VALUE},	  {A_JSONFILE, A_TYPE},
+    {A_JSONFILE, A_INDEX}, {A_JSONFILE, A_VALUE}, {A_END, A_END}};
+/* the released 1.4.0 does not make --live require --jsonfile (later
+ * sources do): its run-time check answers instead */
+static const struct pair modify14_requires[] = {
+    {A_ADDATTR, A_VALUE}, {A_VALUE, A_ADDATTR}, {A_END, A_END}};
+
+static const struct cmdspec commands14[] = {
+    {"define", CMD_DEFINE, "define", define14_args, none, uuid_or_parent,
+     define_conflicts, no_pairs, NULL, false, false},
+    {"undefine", CMD_UNDEFINE, "undefine", undefine14_args, req_uuid, no_pairs,
+     no_pairs, no_pairs, NULL, false, false},
+    {"modify", CMD_MODIFY, "modify", modify14_args, req_uuid, no_pairs,
+     modify14_conflicts, modify14_requires, modify14_group, true, false},
+    {"start", CMD_START, "start", start14_args, none, uuid_or_parent,
+     start_conflicts, no_pairs, NULL, false, false},
+    {"stop", CMD_STOP, "stop", stop14_args, req_uuid, no_pairs, no_pairs,
+     no_pairs, NULL, false, false},
+    {"list", CMD_LIST, "list", list_args, none, no_pairs, no_pairs, no_pairs,
+     NULL, false, true},
+    {"types", CMD_TYPES, "types", types_args, none, no_pairs, no_pairs,
+     no_pairs, NULL, false, true},
+    {"start-parent-mdevs", CMD_START_PARENT, "start-parent-mdevs", spm_args,
+     req_pos, no_pairs, no_pairs, no_pairs, NULL, false, false},
+    {NULL, CMD_NONE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, false},
+};
+
+static const struct cmdspec lsmdev14_cmd = {
+    "lsmdev", CMD_LIST, "lsmdev", list_args, none, no_pairs,
+    no_pairs, no_pairs, NULL,	  false,     true};
+
+static const struct cmdspec *command_table(void)
+{
+	return compat_14() ? commands14 : commands;
+}
 
 /* One parse in progress: which args are present, in first-seen order. */
 struct parse {
@@ -150,7 +216,7 @@ static const struct help_text *help_for(const char *key)
 {
 	const struct help_text *h;
 
-	for (h = ctl_help_texts; h->name; h++)
+	for (h = ctl_help_table(); h->name; h++)
 		if (!strcmp(h->name, key))
 			return h;
 	return NULL;
@@ -195,6 +261,32 @@ static char *disp(int id)
 	return sb_steal(&b);
 }
 
+/* A clap 4 ArgGroup of cs: the explicit one, or the derive's implicit one
+ * holding every argument. */
+static bool in_group(const struct cmdspec *cs, int id)
+{
+	if (cs->all_group)
+		return id != A_HELP && id != A_VERSION && id != A_POS;
+	return cs->group && in_list(cs->group, id);
+}
+
+static void add_group(struct sbuf *b, const struct cmdspec *cs)
+{
+	const int *a;
+	bool first = true;
+
+	sb_addc(b, '<');
+	for (a = cs->group ? cs->group : cs->args; *a != A_END; a++) {
+		if (!in_group(cs, *a) || specs[*a].hidden)
+			continue;
+		if (!first)
+			sb_addc(b, '|');
+		add_disp(b, *a);
+		first = false;
+	}
+	sb_addc(b, '>');
+}
+
 /* clap's create_help_usage: "mdevctl modify [OPTIONS] --uuid <UUID>". */
 static char *help_usage(const struct parse *p)
 {
@@ -213,6 +305,10 @@ static char *help_usage(const struct parse *p)
 	for (a = p->cs->required; *a != A_END; a++) {
 		sb_addc(&b, ' ');
 		add_disp(&b, *a);
+	}
+	if (p->cs->group_required) {
+		sb_addc(&b, ' ');
+		add_group(&b, p->cs);
 	}
 	return sb_steal(&b);
 }
@@ -246,6 +342,24 @@ static char *smart_usage(const struct parse *p, const int *req, int nreq,
 		uniq_add(v, &n, used[i]);
 	sb_init(&b);
 	sb_add(&b, p->usage_name);
+	if (compat_14()) {
+		/* clap 4 shows a group member as the whole group, once */
+		bool group = false;
+
+		for (i = 0; i < n; i++) {
+			if (in_group(p->cs, v[i])) {
+				group = true;
+				continue;
+			}
+			sb_addc(&b, ' ');
+			add_disp(&b, v[i]);
+		}
+		if (group || p->cs->group_required) {
+			sb_addc(&b, ' ');
+			add_group(&b, p->cs);
+		}
+		return sb_steal(&b);
+	}
 	for (i = 0; i < n; i++) {
 		if (v[i] == A_POS)
 			continue;
@@ -282,9 +396,15 @@ static void emit(struct sbuf *b)
 
 static int finish_error(struct sbuf *b, const char *usage, int *exit_code)
 {
-	if (usage)
-		sb_printf(b, "USAGE:\n    %s\n\n", usage);
-	sb_add(b, "For more information try --help\n");
+	if (compat_14()) {
+		if (usage)
+			sb_printf(b, "Usage: %s\n\n", usage);
+		sb_add(b, "For more information, try '--help'.\n");
+	} else {
+		if (usage)
+			sb_printf(b, "USAGE:\n    %s\n\n", usage);
+		sb_add(b, "For more information try --help\n");
+	}
 	emit(b);
 	*exit_code = 2;
 	return -1;
@@ -353,7 +473,8 @@ static int did_you_mean(const char *v, const char *const *names, int n,
 	for (i = 0; i < n; i++) {
 		double c = jaro_winkler(v, names[i]);
 
-		if (c > 0.8) {
+		/* clap 4 lowered the threshold */
+		if (c > (compat_14() ? 0.7 : 0.8)) {
 			out[k].conf = c;
 			out[k].name = names[i];
 			k++;
@@ -405,13 +526,24 @@ static int err_unknown(struct parse *p, const char *arg, bool flaglike,
 		}
 	}
 	sb_init(&b);
-	sb_printf(&b,
-		  "error: Found argument '%s' which wasn't expected, or isn't "
-		  "valid in this context\n\n",
-		  arg);
-	if (suggest)
-		sb_printf(&b, "\tDid you mean '--%s'?\n\n", suggest);
-	if (flaglike)
+	if (compat_14()) {
+		sb_printf(&b, "error: unexpected argument '%s' found\n\n", arg);
+		if (suggest)
+			sb_printf(
+			    &b, "  tip: a similar argument exists: '--%s'\n\n",
+			    suggest);
+	} else {
+		sb_printf(&b,
+			  "error: Found argument '%s' which wasn't expected, "
+			  "or isn't valid in this context\n\n",
+			  arg);
+		if (suggest)
+			sb_printf(&b, "\tDid you mean '--%s'?\n\n", suggest);
+	}
+	if (flaglike && compat_14() && cmd_has(p->cs, A_POS))
+		sb_printf(&b, "  tip: to pass '%s' as a value, use '-- %s'\n\n",
+			  arg, arg);
+	if (flaglike && !compat_14())
 		sb_printf(&b,
 			  "\tIf you tried to supply `%s` as a value rather "
 			  "than a flag, use `-- %s`\n\n",
@@ -436,8 +568,10 @@ static int err_empty_value(int id, int *exit_code)
 
 	sb_init(&b);
 	sb_printf(&b,
-		  "error: The argument '%s' requires a value but none was "
-		  "supplied\n\n",
+		  compat_14() ? "error: a value is required for '%s' but none "
+				"was supplied\n\n"
+			      : "error: The argument '%s' requires a value but "
+				"none was supplied\n\n",
 		  d);
 	free(d);
 	return finish_error(&b, NULL, exit_code);
@@ -450,8 +584,11 @@ static int err_multiple(struct parse *p, int id, int *exit_code)
 
 	sb_init(&b);
 	sb_printf(&b,
-		  "error: The argument '%s' was provided more than once, but "
-		  "cannot be used multiple times\n\n",
+		  compat_14() ? "error: the argument '%s' cannot be used "
+				"multiple times\n\n"
+			      : "error: The argument '%s' was provided more "
+				"than once, but cannot be used multiple "
+				"times\n\n",
 		  d);
 	finish_error(&b, u, exit_code);
 	free(d);
@@ -466,11 +603,21 @@ static int err_flag_value(struct parse *p, int id, const char *val,
 	char *d = disp(id), *u = help_usage(p);
 
 	sb_init(&b);
-	sb_printf(&b,
-		  "error: The value '%s' was provided to '%s' but it wasn't "
-		  "expecting any more values\n\n%s\n\n",
-		  val, d, u);
-	finish_error(&b, NULL, exit_code);
+	if (compat_14()) {
+		free(u);
+		u = xasprintf("%s %s", p->usage_name, d);
+		sb_printf(&b,
+			  "error: unexpected value '%s' for '%s' found; no "
+			  "more were expected\n\n",
+			  val, d);
+		finish_error(&b, u, exit_code);
+	} else {
+		sb_printf(&b,
+			  "error: The value '%s' was provided to '%s' but it "
+			  "wasn't expecting any more values\n\n%s\n\n",
+			  val, d, u);
+		finish_error(&b, NULL, exit_code);
+	}
 	free(d);
 	free(u);
 	return -1;
@@ -483,9 +630,14 @@ static int err_invalid_value(int id, const char *val, const char *why,
 	char *d = disp(id);
 
 	sb_init(&b);
-	sb_add(&b, "error: Invalid value ");
-	sb_add_debug_str(&b, val);
-	sb_printf(&b, " for '%s': %s\n\n", d, why);
+	if (compat_14()) {
+		sb_printf(&b, "error: invalid value '%s' for '%s': %s\n\n", val,
+			  d, why);
+	} else {
+		sb_add(&b, "error: Invalid value ");
+		sb_add_debug_str(&b, val);
+		sb_printf(&b, " for '%s': %s\n\n", d, why);
+	}
 	free(d);
 	return finish_error(&b, NULL, exit_code);
 }
@@ -513,6 +665,23 @@ static const char *parse_u32(const char *s, uint32_t *out)
 	return NULL;
 }
 
+/* clap 4's value_parser!(u32) parses an i64, then checks the range. */
+static const char *parse_u32_14(const char *s, uint32_t *out, char **owned)
+{
+	const char *w = parse_u32(s, out);
+	const char *p = *s == '+' ? s + 1 : s;
+
+	*owned = NULL;
+	if (!w || strcmp(w, "number too large to fit in target type"))
+		return w;
+	if (strlen(p) < 19 ||
+	    (strlen(p) == 19 && strcmp(p, "9223372036854775807") <= 0)) {
+		*owned = xasprintf("%s is not in 0..=4294967295", p);
+		return *owned;
+	}
+	return w;
+}
+
 static int set_value(struct parse *p, int id, const char *val, int *exit_code)
 {
 	struct ctl_args *a = p->out;
@@ -529,9 +698,21 @@ static int set_value(struct parse *p, int id, const char *val, int *exit_code)
 		a->has_uuid = true;
 		break;
 	case A_INDEX:
-		w = parse_u32(val, &a->index);
-		if (w)
-			return err_invalid_value(id, val, w, exit_code);
+		if (compat_14()) {
+			char *owned;
+			int r = 0;
+
+			w = parse_u32_14(val, &a->index, &owned);
+			if (w)
+				r = err_invalid_value(id, val, w, exit_code);
+			free(owned);
+			if (r < 0)
+				return -1;
+		} else {
+			w = parse_u32(val, &a->index);
+			if (w)
+				return err_invalid_value(id, val, w, exit_code);
+		}
 		a->has_index = true;
 		break;
 	case A_PARENT:
@@ -574,6 +755,7 @@ static void set_flag(struct parse *p, int id)
 		break;
 	case A_DEFINED:
 	case A_LDEFINED:
+	case A_MDEFINED:
 		a->defined = true;
 		break;
 	case A_DUMPJSON:
@@ -583,7 +765,11 @@ static void set_flag(struct parse *p, int id)
 		a->verbose = true;
 		break;
 	case A_LIVE:
+	case A_MLIVE:
 		a->live = true;
+		break;
+	case A_FORCE:
+		a->force = true;
 		break;
 	default:
 		break;
@@ -609,14 +795,15 @@ static int print_help(const char *key, bool is_long, int *exit_code)
 
 static int print_version(const char *name, int *exit_code)
 {
-	printf("%s %s\n", name, CTL_VERSION);
+	printf("%s %s\n", name, ctl_version());
 	*exit_code = 0;
 	return -1;
 }
 
 static const char *version_name(const struct parse *p)
 {
-	return p->cs == &lsmdev_cmd ? "lsmdev" : "mdevctl-list";
+	return p->cs == &lsmdev_cmd || p->cs == &lsmdev14_cmd ? "lsmdev"
+							      : "mdevctl-list";
 }
 
 static int find_long(const struct cmdspec *cs, const char *name, size_t n)
@@ -647,7 +834,9 @@ static bool conflicts(const struct cmdspec *cs, int x, int y)
 	for (c = cs->conflicts; c->a != A_END; c++)
 		if ((c->a == x && c->b == y) || (c->a == y && c->b == x))
 			return true;
-	return false;
+	/* members of a clap 4 ArgGroup exclude each other */
+	return cs->group && x != y && in_list(cs->group, x) &&
+	       in_list(cs->group, y);
 }
 
 static int validate_conflicts(struct parse *p, int *exit_code)
@@ -704,19 +893,21 @@ static int validate_conflicts(struct parse *p, int *exit_code)
 			char *d2 = disp(conf[0]);
 
 			sb_printf(&b,
-				  "error: The argument '%s' cannot be used "
+				  "error: %s argument '%s' cannot be used "
 				  "with '%s'\n\n",
-				  d, d2);
+				  compat_14() ? "the" : "The", d, d2);
 			free(d2);
 		} else {
 			sb_printf(&b,
-				  "error: The argument '%s' cannot be used "
+				  "error: %s argument '%s' cannot be used "
 				  "with:\n",
-				  d);
+				  compat_14() ? "the" : "The", d);
 			for (k = 0; k < nc; k++) {
 				char *d2 = disp(conf[k]);
 
-				sb_printf(&b, "    %s\n", d2);
+				sb_printf(&b,
+					  compat_14() ? "  %s\n" : "    %s\n",
+					  d2);
 				free(d2);
 			}
 			sb_addc(&b, '\n');
@@ -729,8 +920,19 @@ static int validate_conflicts(struct parse *p, int *exit_code)
 	return 0;
 }
 
+static bool group_present(const struct parse *p)
+{
+	int i;
+
+	for (i = 0; i < p->norder; i++)
+		if (in_group(p->cs, p->order[i]))
+			return true;
+	return false;
+}
+
 static int validate_required(struct parse *p, int *exit_code)
 {
+	bool group_missing;
 	int req[A_COUNT * 2], nreq = graph_required(p, req);
 	int missing[A_COUNT], nmiss = 0, used[A_COUNT * 2], nused = 0, i, j;
 	const struct pair *r;
@@ -757,7 +959,8 @@ static int validate_required(struct parse *p, int *exit_code)
 		if (need)
 			uniq_add(missing, &nmiss, *a);
 	}
-	if (!nmiss)
+	group_missing = p->cs->group_required && !group_present(p);
+	if (!nmiss && !group_missing)
 		return 0;
 	for (i = 0; i < p->norder + nmiss; i++) {
 		int id = i < p->norder ? p->order[i] : missing[i - p->norder];
@@ -769,8 +972,10 @@ static int validate_required(struct parse *p, int *exit_code)
 			used[nused++] = id;
 	}
 	sb_init(&b);
-	sb_add(&b, "error: The following required arguments were not "
-		   "provided:\n");
+	sb_add(&b, compat_14() ? "error: the following required arguments were "
+				 "not provided:\n"
+			       : "error: The following required arguments were "
+				 "not provided:\n");
 	{
 		int v[A_COUNT * 2], n = 0;
 
@@ -781,15 +986,33 @@ static int validate_required(struct parse *p, int *exit_code)
 		for (i = 0; i < n; i++) {
 			char *d;
 
-			if (p->present[v[i]])
+			if (p->present[v[i]] ||
+			    (group_missing && in_group(p->cs, v[i])))
 				continue;
 			d = disp(v[i]);
-			sb_printf(&b, "    %s\n", d);
+			sb_printf(&b, compat_14() ? "  %s\n" : "    %s\n", d);
 			free(d);
+		}
+		if (group_missing) {
+			struct sbuf g;
+
+			sb_init(&g);
+			add_group(&g, p->cs);
+			sb_printf(&b, "  %s\n", g.s);
+			sb_free(&g);
 		}
 	}
 	sb_addc(&b, '\n');
-	u = usage_for(p, req, nreq, used, nused);
+	if (compat_14()) {
+		/* clap 4: the required ones and what is used, never
+		 * [OPTIONS]; a missing group member stands for the group */
+		for (i = j = 0; i < nreq; i++)
+			if (!(group_missing && in_group(p->cs, req[i])))
+				req[j++] = req[i];
+		u = smart_usage(p, req, j, used, nused);
+	} else {
+		u = usage_for(p, req, nreq, used, nused);
+	}
 	finish_error(&b, u, exit_code);
 	free(u);
 	return -1;
@@ -827,9 +1050,14 @@ static int parse_sub(struct parse *p, int argc, char **argv, int *exit_code)
 			size_t n = eq ? (size_t)(eq - name) : strlen(name);
 			int id = find_long(p->cs, name, n);
 
-			if (id < 0)
+			if (id < 0) {
+				/* clap 4: an option still waiting for its
+				 * value is not a used one */
+				if (empty >= 0 && compat_14())
+					p->norder--;
 				return err_unknown(p, arg, true, true,
 						   exit_code);
+			}
 			if (empty >= 0)
 				return err_empty_value(empty, exit_code);
 			if (id == A_HELP)
@@ -932,10 +1160,15 @@ static const struct cmdspec *find_cmd(const char *name)
 {
 	const struct cmdspec *c;
 
-	for (c = commands; c->name; c++)
+	for (c = command_table(); c->name; c++)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
+}
+
+static const char *top_usage(void)
+{
+	return compat_14() ? "mdevctl <COMMAND>" : "mdevctl <SUBCOMMAND>";
 }
 
 static int top_error(const char *head, int *exit_code)
@@ -944,7 +1177,28 @@ static int top_error(const char *head, int *exit_code)
 
 	sb_init(&b);
 	sb_add(&b, head);
-	return finish_error(&b, "mdevctl <SUBCOMMAND>", exit_code);
+	return finish_error(&b, top_usage(), exit_code);
+}
+
+/* clap 4's "unrecognized subcommand" error, with its tips. */
+static int unrecognized14(const char *arg, const struct cand *c, int k,
+			  const char *usage, int *exit_code)
+{
+	struct sbuf b;
+	int i;
+
+	sb_init(&b);
+	sb_printf(&b, "error: unrecognized subcommand '%s'\n\n", arg);
+	if (k == 1)
+		sb_printf(&b, "  tip: a similar subcommand exists: '%s'\n\n",
+			  c[0].name);
+	else if (k > 1) {
+		sb_add(&b, "  tip: some similar subcommands exist: ");
+		for (i = 0; i < k; i++)
+			sb_printf(&b, "%s'%s'", i ? ", " : "", c[i].name);
+		sb_add(&b, "\n\n");
+	}
+	return finish_error(&b, usage, exit_code);
 }
 
 /* `mdevctl help [SUBCOMMAND]...` */
@@ -958,6 +1212,9 @@ static int parse_help(int argc, char **argv, int *exit_code)
 	if (!strcmp(argv[0], "help"))
 		c = NULL;
 	else if (!(c = find_cmd(argv[0]))) {
+		if (compat_14())
+			return unrecognized14(argv[0], NULL, 0, top_usage(),
+					      exit_code);
 		sb_init(&b);
 		sb_printf(&b,
 			  "error: The subcommand '%s' wasn't recognized\n\n",
@@ -968,10 +1225,17 @@ static int parse_help(int argc, char **argv, int *exit_code)
 		struct parse p = {0};
 		char *u;
 
-		p.cs = c ? c : &commands[0];
+		p.cs = c ? c : &command_table()[0];
 		p.usage_name = xasprintf("mdevctl %s", argv[0]);
 		u = c ? help_usage(&p)
-		      : xstrdup("mdevctl help [SUBCOMMAND]...");
+		      : xstrdup(compat_14() ? "mdevctl help [COMMAND]..."
+					    : "mdevctl help [SUBCOMMAND]...");
+		if (compat_14()) {
+			unrecognized14(argv[1], NULL, 0, u, exit_code);
+			free(u);
+			free((char *)p.usage_name);
+			return -1;
+		}
 		sb_init(&b);
 		sb_printf(&b,
 			  "error: The subcommand '%s' wasn't recognized\n\n",
@@ -992,10 +1256,13 @@ static int unknown_subcommand(const char *arg, int *exit_code)
 	int n = 0, k, i;
 	struct sbuf b;
 
-	for (cs = commands; cs->name; cs++)
+	for (cs = command_table(); cs->name; cs++)
 		names[n++] = cs->name;
 	names[n++] = "help";
 	k = did_you_mean(arg, names, n, c);
+	if (compat_14()) {
+		return unrecognized14(arg, c, k, top_usage(), exit_code);
+	}
 	sb_init(&b);
 	if (!k) {
 		sb_printf(
@@ -1029,7 +1296,7 @@ int cli_parse(int argc, char **argv, bool as_lsmdev, struct ctl_args *a,
 	memset(a, 0, sizeof(*a));
 	p.out = a;
 	if (as_lsmdev) {
-		p.cs = &lsmdev_cmd;
+		p.cs = compat_14() ? &lsmdev14_cmd : &lsmdev_cmd;
 		p.usage_name = "lsmdev";
 		a->cmd = CMD_LIST;
 		return parse_sub(&p, argc - 1, argv + 1, exit_code);
@@ -1042,6 +1309,20 @@ int cli_parse(int argc, char **argv, bool as_lsmdev, struct ctl_args *a,
 			if (i + 1 >= argc)
 				break;
 			sb_init(&b);
+			if (compat_14()) {
+				sb_printf(&b,
+					  "error: unexpected argument '%s' "
+					  "found\n\n",
+					  argv[i + 1]);
+				if (find_cmd(argv[i + 1]) ||
+				    !strcmp(argv[i + 1], "help"))
+					sb_printf(&b,
+						  "  tip: subcommand '%s' "
+						  "exists; to use it, remove "
+						  "the '--' before it\n\n",
+						  argv[i + 1]);
+				return finish_error(&b, top_usage(), exit_code);
+			}
 			sb_printf(&b,
 				  "error: Found argument '%s' which wasn't "
 				  "expected, or isn't valid in this "
@@ -1065,7 +1346,14 @@ int cli_parse(int argc, char **argv, bool as_lsmdev, struct ctl_args *a,
 			char *h;
 			int r;
 
-			if (arg[1] == '-' || arg[1] == 'h' || arg[1] == 'V') {
+			if (compat_14()) {
+				size_t n = arg[1] == '-' ? strlen(arg) : 2;
+
+				h = xasprintf("error: unexpected argument "
+					      "'%.*s' found\n\n",
+					      (int)n, arg);
+			} else if (arg[1] == '-' || arg[1] == 'h' ||
+				   arg[1] == 'V') {
 				/* clustered -hX / -VX still print */
 				if (arg[1] == 'h')
 					return print_help("main", true,

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int read_jsonfile(const char *path, struct json_t **out, struct ctl_err *e)
 {
@@ -53,34 +54,22 @@ static int write_config(struct mdev *d, void *ctx, struct ctl_err *e)
 	return store_write(d, e);
 }
 
+static int define_get_attrs(struct mdev *d, struct ctl_err *e);
+
+/* 1.4.0 asks for an active device's attributes inside the define action
+ * (after the pre callout); 1.2.0 before it */
+static int define_config(struct mdev *d, void *ctx, struct ctl_err *e)
+{
+	if (compat_14() &&
+	    (define_get_attrs(d, e) < 0 || check_attr_names(d, e) < 0))
+		return -1;
+	return write_config(d, ctx, e);
+}
+
 /* define of an active device asks a callout script for its attributes */
 static int define_get_attrs(struct mdev *d, struct ctl_err *e)
 {
-	struct json_t *attrs = NULL;
-
-	if (d->active) {
-		if (callout_get_attributes(d, &attrs, e) < 0)
-			return -1;
-		if (attrs && !json_is_null(attrs)) {
-			json_t *root = json_object();
-			char *parent = xstrdup(d->parent);
-			int r;
-
-			json_object_set_new(root, "mdev_type",
-					    json_string_nocheck(d->type));
-			json_object_set_new(
-			    root, "start",
-			    json_string(d->autostart ? "auto" : "manual"));
-			json_object_set(root, "attrs", attrs);
-			r = mdev_load_json(d, parent, root, e);
-			free(parent);
-			json_decref(root);
-			json_decref(attrs);
-			if (r < 0)
-				return -1;
-		}
-	}
-	return 0;
+	return d->active ? callout_load_attributes(d, e) : 0;
 }
 
 static void dbg_path(struct sbuf *b, const char *p)
@@ -107,6 +96,17 @@ int cmd_define(const struct ctl_env *env, const struct ctl_args *a,
 		struct sbuf b;
 
 		sb_init(&b);
+		/* 1.4.0 opens the file before anything else */
+		if (compat_14() && access(a->jsonfile, R_OK) < 0) {
+			int err = errno;
+
+			sb_add(&b, "Unable to read file ");
+			dbg_path(&b, a->jsonfile);
+			err_set(e, "%s", b.s);
+			sb_free(&b);
+			err_cause_errno(e, err);
+			goto fail;
+		}
 		if (a->type) {
 			sb_add(&b, "Device type cannot be specified separately "
 				   "from ");
@@ -170,13 +170,12 @@ int cmd_define(const struct ctl_env *env, const struct ctl_args *a,
 		goto fail;
 	}
 go:
-	/* 1.2.0 asks for an active device's attributes before the pre
-	 * callout */
-	r = define_get_attrs(d, e);
+	r = compat_14() ? 0 : define_get_attrs(d, e);
 	if (r == 0)
 		r = check_attr_names(d, e);
 	if (r == 0)
-		r = callout_invoke(d, ACT_DEFINE, write_config, NULL, e);
+		r = callout_invoke(d, ACT_DEFINE, a->force, define_config, NULL,
+				   e);
 	if (r == 0 && !a->has_uuid)
 		printf("%s\n", d->uuid_str);
 	mdev_free(d);
@@ -198,6 +197,7 @@ int cmd_undefine(const struct ctl_env *env, const struct ctl_args *a,
 		 struct ctl_err *e)
 {
 	struct mdev_list l = {0};
+	bool failed = false;
 	size_t i;
 
 	lock_store(env);
@@ -210,13 +210,45 @@ int cmd_undefine(const struct ctl_env *env, const struct ctl_args *a,
 		return err_set(e, "No devices match the specified uuid");
 	for (i = 0; i < l.n; i++) {
 		struct ctl_err ie = {0};
+		int k;
 
-		/* 1.2.0 ignores per-device failures here */
-		callout_invoke(l.v[i], ACT_UNDEFINE, undefine_fn, NULL, &ie);
+		/* 1.2.0 ignores per-device failures; 1.4.0 reports each
+		 * (every message of the chain) and fails at the end */
+		if (callout_invoke(l.v[i], ACT_UNDEFINE, a->force, undefine_fn,
+				   NULL, &ie) < 0 &&
+		    compat_14()) {
+			failed = true;
+			log_warn("Undefine of %s on parent %s failed with "
+				 "error: %s",
+				 l.v[i]->uuid_str, l.v[i]->parent, ie.msg);
+			for (k = 0; k < ie.ncauses; k++)
+				log_warn("Undefine of %s on parent %s failed "
+					 "with error: %s",
+					 l.v[i]->uuid_str, l.v[i]->parent,
+					 ie.causes[k]);
+		}
 		err_clear(&ie);
 	}
 	mdev_list_free(&l);
-	return 0;
+	return failed ? err_set(e, "Undefine failed") : 0;
+}
+
+/* 1.4.0 follows a bad index with the device's attributes. */
+static int bad_index(const struct mdev *d, uint32_t index, struct ctl_err *e)
+{
+	struct sbuf b;
+
+	if (!compat_14())
+		return err_set(e, "Attribute index %u is invalid", index);
+	sb_init(&b);
+	sb_printf(&b, "Attribute index %u is invalid\n", index);
+	if (d->nattrs)
+		format_attrs(&b, d);
+	else
+		sb_printf(&b, "Device %s has no attributes", d->uuid_str);
+	err_set(e, "%s", b.s);
+	sb_free(&b);
+	return -1;
 }
 
 static int apply_attr_edits(struct mdev *d, const struct ctl_args *a,
@@ -228,17 +260,14 @@ static int apply_attr_edits(struct mdev *d, const struct ctl_args *a,
 		if (check_attr_name(a->addattr, e) < 0)
 			return -1;
 		if (a->has_index && a->index > d->nattrs)
-			return err_set(e, "Attribute index %u is invalid",
-				       a->index);
+			return bad_index(d, a->index, e);
 		mdev_add_attr(d, a->addattr, a->value,
 			      a->has_index ? a->index : d->nattrs);
 	} else if (a->delattr) {
 		if (a->has_index) {
 			/* 1.2.0 panics when index == count */
 			if (a->index >= d->nattrs)
-				return err_set(e,
-					       "Attribute index %u is invalid",
-					       a->index);
+				return bad_index(d, a->index, e);
 			mdev_del_attr(d, a->index);
 		} else if (d->nattrs) {
 			mdev_del_attr(d, d->nattrs - 1);
@@ -315,8 +344,8 @@ int cmd_modify(const struct ctl_env *env, const struct ctl_args *a,
 		if (r == 0)
 			r = live_fn(jd, NULL, e);
 		if (r == 0 && a->defined)
-			r = callout_invoke(jd, ACT_MODIFY, write_config, NULL,
-					   e);
+			r = callout_invoke(jd, ACT_MODIFY, a->force,
+					   write_config, NULL, e);
 		mdev_free(jd);
 		return r;
 	}
@@ -347,7 +376,8 @@ int cmd_modify(const struct ctl_env *env, const struct ctl_args *a,
 	if (r == 0)
 		r = check_attr_names(d, e);
 	if (r == 0)
-		r = callout_invoke(d, ACT_MODIFY, write_config, NULL, e);
+		r = callout_invoke(d, ACT_MODIFY, a->force, write_config, NULL,
+				   e);
 out:
 	mdev_free(d);
 	return r;

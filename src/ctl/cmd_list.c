@@ -4,6 +4,15 @@
 
 #include <stdlib.h>
 
+/* 1.2.0 println!s the formatted text (a blank line after text, a newline
+ * after JSON); 1.4.0 prints it as it is. */
+static void print_formatted(const char *out)
+{
+	fputs(out, stdout);
+	if (!compat_14())
+		putchar('\n');
+}
+
 int cmd_list(const struct ctl_env *env, const struct ctl_args *a,
 	     struct ctl_err *e)
 {
@@ -25,7 +34,7 @@ int cmd_list(const struct ctl_env *env, const struct ctl_args *a,
 	mdev_list_free(&l);
 	if (!out)
 		return -1;
-	printf("%s\n", out);
+	print_formatted(out);
 	free(out);
 	return 0;
 }
@@ -42,7 +51,7 @@ int cmd_types(const struct ctl_env *env, const struct ctl_args *a,
 	}
 	out = format_types(&l, a->dumpjson);
 	type_list_free(&l);
-	printf("%s\n", out);
+	print_formatted(out);
 	free(out);
 	return 0;
 }

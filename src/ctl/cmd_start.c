@@ -125,7 +125,7 @@ int cmd_start(const struct ctl_env *env, const struct ctl_args *a,
 		mdev_free(d);
 		return -1;
 	}
-	r = callout_invoke(d, ACT_START, start_fn, NULL, e);
+	r = callout_invoke(d, ACT_START, a->force, start_fn, NULL, e);
 	if (r == 0 && !a->has_uuid)
 		printf("%s\n", d->uuid_str);
 	mdev_free(d);
@@ -138,8 +138,11 @@ int cmd_stop(const struct ctl_env *env, const struct ctl_args *a,
 	struct mdev *d = mdev_new(env, &a->uuid);
 	int r = sysfs_load(d, e);
 
+	/* 1.4.0 refuses before any callout; 1.2.0 fails writing remove */
+	if (r == 0 && compat_14() && !d->active)
+		r = err_set(e, "Device %s is not an active mdev", d->uuid_str);
 	if (r == 0)
-		r = callout_invoke(d, ACT_STOP, stop_fn, NULL, e);
+		r = callout_invoke(d, ACT_STOP, a->force, stop_fn, NULL, e);
 	mdev_free(d);
 	return r;
 }
@@ -161,7 +164,7 @@ int cmd_start_parent(const struct ctl_env *env, const char *parent,
 		/* without callouts, creation is batched (same checks) */
 		if (check_type_name(l.v[i]->type, &se) < 0 ||
 		    check_attr_names(l.v[i], &se) < 0 ||
-		    callout_invoke(l.v[i], ACT_START,
+		    callout_invoke(l.v[i], ACT_START, false,
 				   callout_none_installed(env) ? start_batch_fn
 							       : start_fn,
 				   NULL, &se) < 0) {

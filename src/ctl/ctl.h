@@ -13,7 +13,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CTL_VERSION "1.2.0"
+/* ---- which mdevctl this is (compat.c, docs/mdevctl.md "Versions") ------- */
+enum ctl_compat { CTL_COMPAT_1_2, CTL_COMPAT_1_4 };
+extern enum ctl_compat ctl_compat;
+struct ctl_err;
+/* Applies MDEVCTL_COMPAT over the built-in default; -1 on a bad value. */
+int compat_init(struct ctl_err *e);
+bool compat_14(void);
+const char *ctl_version(void); /* "1.2.0" or "1.4.0" */
 
 /* ---- growable string ---------------------------------------------------- */
 struct sbuf {
@@ -109,12 +116,13 @@ struct ctl_args {
 	uint32_t index;
 	bool autostart, manual, delattr;
 	bool defined, dumpjson, verbose, live;
+	bool force;		/* 1.4.0's -f/--force */
 	const char *pos_parent; /* start-parent-mdevs PARENT */
 };
 
-/* Parses argv as clap 3.2 would for mdevctl 1.2.0 (or lsmdev when
- * as_lsmdev). Returns -1 when the process should exit with *exit_code
- * (help, version, or a usage error, all already printed). */
+/* Parses argv as clap 3.2 would for mdevctl 1.2.0, or clap 4 for 1.4.0 (or
+ * lsmdev when as_lsmdev). Returns -1 when the process should exit with
+ * *exit_code (help, version, or a usage error, all already printed). */
 int cli_parse(int argc, char **argv, bool as_lsmdev, struct ctl_args *a,
 	      int *exit_code);
 
@@ -123,7 +131,9 @@ struct help_text {
 	const char *short_help;
 	const char *long_help; /* NULL: the same as short_help */
 };
-extern const struct help_text ctl_help_texts[];
+extern const struct help_text ctl_help_texts[];	    /* 1.2.0 (clap 3) */
+extern const struct help_text ctl_help_texts_1_4[]; /* 1.4.0 (clap 4) */
+const struct help_text *ctl_help_table(void);	    /* the selected one */
 
 /* ---- environment -------------------------------------------------------- */
 struct ctl_env {
@@ -245,7 +255,8 @@ int store_get_defined(const struct ctl_env *env, const ctl_uuid *uuid,
 		      const char *parent, struct mdev **out, struct ctl_err *e);
 int store_write(const struct mdev *d, struct ctl_err *e);
 int store_remove(const struct mdev *d, struct ctl_err *e);
-/* Serializes mutating invocations (flock on ROOT/etc/mdevctl.d/.lock). */
+/* Serializes mutating invocations (flock on the ROOT/etc/mdevctl.d
+ * directory). */
 int store_lock(const struct ctl_env *env);
 
 /* callouts */
@@ -257,14 +268,24 @@ enum callout_action {
 	ACT_MODIFY,
 };
 typedef int (*callout_fn)(struct mdev *d, void *ctx, struct ctl_err *e);
-/* Runs pre callout, fn, post callout and notifiers as 1.2.0 does. */
-int callout_invoke(struct mdev *d, enum callout_action act, callout_fn fn,
-		   void *ctx, struct ctl_err *e);
-/* Asks a callout script for the attributes of an active device (define). */
+/* Runs pre callout, fn, post callout and notifiers as the selected version
+ * does; force (1.4.0's -f) goes on when the pre callout fails. */
+int callout_invoke(struct mdev *d, enum callout_action act, bool force,
+		   callout_fn fn, void *ctx, struct ctl_err *e);
+/* Replaces d's attributes with a callout's `get attributes` answer, when a
+ * script answers; keeps them otherwise. */
+int callout_load_attributes(struct mdev *d, struct ctl_err *e);
 int callout_get_attributes(struct mdev *d, struct json_t **out,
 			   struct ctl_err *e);
 /* Live update through a callout script's "live" event (1.3+). */
 int callout_live(struct mdev *d, struct ctl_err *e);
+/* A versioned script's answer to `get capabilities` (1.4.0's
+ * {"supports":{"version":N,"actions":[..],"events":[..]}}, trailing NULs
+ * allowed): 0 with the known actions (start stop define undefine modify
+ * attributes capabilities) and events (pre post notify get live) as bit
+ * masks in that order, -1 when it is not one. */
+int callout_parse_supports(const char *out, size_t len, unsigned *actions,
+			   unsigned *events);
 /* True if no callout or notifier script is installed (checked once). */
 bool callout_none_installed(const struct ctl_env *env);
 
@@ -272,6 +293,8 @@ bool callout_none_installed(const struct ctl_env *env);
 char *format_list(struct mdev_list *l, bool defined, bool dumpjson,
 		  bool verbose, bool single_uuid, struct ctl_err *e);
 char *format_types(struct type_list *l, bool dumpjson);
+/* list -v's "  Attrs:" block of d (nothing when it has none). */
+void format_attrs(struct sbuf *b, const struct mdev *d);
 
 /* commands */
 int cmd_list(const struct ctl_env *env, const struct ctl_args *a,

@@ -8,6 +8,20 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+static int missing_dir(const char *dir, struct ctl_err *e)
+{
+	struct sbuf b;
+
+	sb_init(&b);
+	sb_add(&b, "Required directory ");
+	sb_add_debug_str(&b, dir);
+	sb_add(&b, " doesn't exist. This may indicate a packaging or "
+		   "installation error");
+	err_set(e, "%s", b.s);
+	sb_free(&b);
+	return -1;
+}
+
 int env_init(struct ctl_env *env, struct ctl_err *e)
 {
 	const char *root = getenv("MDEVCTL_ENV_ROOT");
@@ -29,44 +43,26 @@ int env_init(struct ctl_env *env, struct ctl_err *e)
 	free(etc_scripts);
 	free(lib_scripts);
 
-	/* 1.2.0's self check, run before argument parsing: the store and one
-	 * scripts.d layout must exist (either 1.2's or 1.3's). */
-	if (stat(env->config_base, &st) < 0) {
-		struct sbuf b;
-
-		sb_init(&b);
-		sb_add(&b, "Required directory ");
-		sb_add_debug_str(&b, env->config_base);
-		sb_add(&b, " doesn't exist. This may indicate a packaging or "
-			   "installation error");
-		err_set(e, "%s", b.s);
-		sb_free(&b);
-		return -1;
+	/* the self check, run before argument parsing: the store and a
+	 * scripts.d layout must exist; 1.2.0 takes either layout, 1.4.0 only
+	 * usr/lib/mdevctl/scripts.d */
+	if (stat(env->config_base, &st) < 0)
+		return missing_dir(env->config_base, e);
+	if (compat_14()) {
+		if (stat(env->callout_dirs[0], &st) < 0)
+			return missing_dir(env->callout_dirs[0], e);
+		if (stat(env->notifier_dirs[0], &st) < 0)
+			return missing_dir(env->notifier_dirs[0], e);
+		return 0;
 	}
-	for (i = 0; i < 2; i++) {
-		const char *c = env->callout_dirs[i],
-			   *n = env->notifier_dirs[i];
-
-		if (stat(c, &st) == 0 && stat(n, &st) == 0)
+	for (i = 0; i < 2; i++)
+		if (stat(env->callout_dirs[i], &st) == 0 &&
+		    stat(env->notifier_dirs[i], &st) == 0)
 			return 0;
-	}
-	for (i = 0; i < 2; i++) {
-		const char *miss = stat(env->callout_dirs[1], &st) < 0
-				       ? env->callout_dirs[1]
-				       : env->notifier_dirs[1];
-		struct sbuf b;
-
-		(void)i;
-		sb_init(&b);
-		sb_add(&b, "Required directory ");
-		sb_add_debug_str(&b, miss);
-		sb_add(&b, " doesn't exist. This may indicate a packaging or "
-			   "installation error");
-		err_set(e, "%s", b.s);
-		sb_free(&b);
-		break;
-	}
-	return -1;
+	return missing_dir(stat(env->callout_dirs[1], &st) < 0
+			       ? env->callout_dirs[1]
+			       : env->notifier_dirs[1],
+			   e);
 }
 
 void env_free(struct ctl_env *env)

@@ -57,8 +57,8 @@ int main(int argc, char **argv)
 	struct ctl_args a;
 	int code = 0;
 
-	/* 1.2.0 checks its directories before it even parses arguments */
-	if (env_init(&env, &e) < 0) {
+	/* both check their directories before they even parse arguments */
+	if (compat_init(&e) < 0 || env_init(&env, &e) < 0) {
 		err_print(&e);
 		err_clear(&e);
 		env_free(&env);

@@ -12,8 +12,6 @@
 static void device_text(struct sbuf *b, const struct mdev *d, bool defined,
 			bool verbose)
 {
-	size_t i;
-
 	if (defined ? !mdev_is_defined(d) : !d->active)
 		return;
 	sb_printf(b, "%s %s %s %s", d->uuid_str, d->parent, d->type,
@@ -23,7 +21,15 @@ static void device_text(struct sbuf *b, const struct mdev *d, bool defined,
 	else if (!defined && mdev_is_defined(d))
 		sb_add(b, " (defined)");
 	sb_addc(b, '\n');
-	if (!verbose || !d->nattrs)
+	if (verbose)
+		format_attrs(b, d);
+}
+
+void format_attrs(struct sbuf *b, const struct mdev *d)
+{
+	size_t i;
+
+	if (!d->nattrs)
 		return;
 	sb_add(b, "  Attrs:\n");
 	for (i = 0; i < d->nattrs; i++)

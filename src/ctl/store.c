@@ -5,9 +5,10 @@
  *
  * Unlike 1.2.0, reading is tolerant (a bad file is reported as
  * "<path>: <reason>" and skipped; scripts.d and dot-entries are never
- * parents) and writing is crash-safe (temporary file in the same directory,
- * fsync, rename, fsync of the directory) and serialized by an flock on
- * ROOT/etc/mdevctl.d/.lock.
+ * parents) and writing is crash-safe (unnamed file in the same directory,
+ * fsync, link or rename into place, fsync of the directory) and serialized
+ * by an flock on the ROOT/etc/mdevctl.d directory itself: no lock file, so
+ * watchers of the store (libvirt) see no events of ours but the write.
  */
 #include "ctl.h"
 #include "validate.h"
@@ -120,8 +121,9 @@ static void scan_parent(const struct ctl_env *env, const char *parent,
 			continue;
 		}
 		if (uuid_parse_rs(de->d_name, &u, NULL) < 0) {
-			log_warn("Can't determine uuid for file '%s'",
-				 de->d_name);
+			log_warn_mod(
+			    compat_14() ? "mdevctl::environment" : "mdevctl",
+			    "Can't determine uuid for file '%s'", de->d_name);
 			free(path);
 			continue;
 		}
@@ -312,10 +314,8 @@ int store_remove(const struct mdev *d, struct ctl_err *e)
 
 int store_lock(const struct ctl_env *env)
 {
-	char *p = xpath_join(env->config_base, ".lock");
-	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(env->config_base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	free(p);
 	if (fd < 0)
 		return -errno;
 	while (flock(fd, LOCK_EX) < 0) {

@@ -114,6 +114,61 @@ static void load_definition(struct mdev *d)
 	free(p);
 }
 
+/* 1.4.0 lists a running device's attributes as its callout script reports
+ * them, never the stored definition's (which may be stale after a live
+ * change); without a script that answers, none. 1.2.0 does so for a
+ * device without a definition. */
+static void active_attrs_from_callout(struct mdev *d)
+{
+	struct ctl_err e = {0};
+
+	while (d->nattrs)
+		mdev_del_attr(d, d->nattrs - 1);
+	if (callout_load_attributes(d, &e) < 0)
+		while (d->nattrs)
+			mdev_del_attr(d, d->nattrs - 1);
+	err_clear(&e);
+}
+
+/* 1.4.0 takes only the start mode of a running device from its
+ * definition: type and attributes are what the device has. */
+static void load_autostart(struct mdev *d)
+{
+	struct mdev *def = mdev_new(d->env, &d->uuid);
+
+	mdev_set_parent(def, d->parent);
+	load_definition(def);
+	d->autostart = def->autostart;
+	mdev_free(def);
+}
+
+/* The real ones ask the callouts while they read the bus directory, so
+ * scripts see the devices in readdir order, not in the sorted listing's:
+ * 1.4.0 for every device, 1.2.0 for those without a definition. */
+static void attrs_in_readdir_order(const struct ctl_env *env,
+				   struct mdev_list *l)
+{
+	DIR *dir = opendir(env->mdev_base);
+	struct dirent *de;
+	size_t i;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		ctl_uuid u;
+
+		if (uuid_parse_rs(de->d_name, &u, NULL) < 0)
+			continue;
+		for (i = 0; i < l->n; i++)
+			if (!uuid_cmp(&u, &l->v[i]->uuid)) {
+				if (compat_14() || !mdev_is_defined(l->v[i]))
+					active_attrs_from_callout(l->v[i]);
+				break;
+			}
+	}
+	closedir(dir);
+}
+
 int sysfs_active_devices(const struct ctl_env *env, const ctl_uuid *uuid,
 			 const char *parent, struct mdev_list *out,
 			 struct ctl_err *e)
@@ -135,10 +190,18 @@ int sysfs_active_devices(const struct ctl_env *env, const ctl_uuid *uuid,
 		mdev_set_parent(d, p);
 		mdev_set_type(d, t);
 		d->active = true;
-		load_definition(d);
+		if (compat_14()) {
+			load_autostart(d);
+			while (d->nattrs)
+				mdev_del_attr(d, d->nattrs - 1);
+		} else {
+			load_definition(d);
+		}
 		mdev_list_add(out, d);
 	}
 	mdev_list_sort(out);
+	if (!callout_none_installed(env))
+		attrs_in_readdir_order(env, out);
 	return 0;
 }
 

@@ -217,7 +217,8 @@ void sysfs_index_warn_bad(const struct ctl_env *env)
 
 	build(env);
 	for (i = 0; i < idx.nbad; i++)
-		log_warn("Can't determine uuid for file '%s'", idx.bad[i]);
+		log_warn_mod(compat_14() ? "mdevctl::environment" : "mdevctl",
+			     "Can't determine uuid for file '%s'", idx.bad[i]);
 }
 
 size_t sysfs_index_count(const struct ctl_env *env)

@@ -62,10 +62,11 @@ static char *invalid_char(const char *p, size_t index)
 {
 	size_t n = utf8_len((unsigned char)*p);
 
+	/* the uuid crate of 1.4.0 words the class as the hex digits it is */
 	return xasprintf("invalid character: expected an optional prefix of "
-			 "`urn:uuid:` followed by [0-9a-zA-Z], found `%.*s` "
-			 "at %zu",
-			 (int)n, p, index);
+			 "`urn:uuid:` followed by %s, found `%.*s` at %zu",
+			 compat_14() ? "[0-9a-fA-F-]" : "[0-9a-zA-Z]", (int)n,
+			 p, index);
 }
 
 /* The crate's InvalidUuid::into_err: explains why s did not parse. */

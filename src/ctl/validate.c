@@ -240,24 +240,34 @@ void store_sweep_temp(int dirfd)
 	closedir(dir);
 }
 
-/* Creates a new temporary file in dirfd, named as mkostemp would. */
-static int create_temp(int dirfd, char name[sizeof(TEMP_PREFIX) + 6])
+/* A random temporary name, as mkostemp would make it. */
+static int temp_name(char name[sizeof(TEMP_PREFIX) + 6])
 {
 	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				    "abcdefghijklmnopqrstuvwxyz0123456789";
-	int tries, i;
+	unsigned char rnd[6];
+	int i;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -EIO;
+	memcpy(name, TEMP_PREFIX, strlen(TEMP_PREFIX));
+	for (i = 0; i < 6; i++)
+		name[strlen(TEMP_PREFIX) + i] =
+		    chars[rnd[i] % (sizeof(chars) - 1)];
+	name[strlen(TEMP_PREFIX) + 6] = '\0';
+	return 0;
+}
+
+/* Creates a new temporary file in dirfd. */
+static int create_temp(int dirfd, char name[sizeof(TEMP_PREFIX) + 6])
+{
+	int tries;
 
 	for (tries = 0; tries < 100; tries++) {
-		unsigned char rnd[6];
 		int fd;
 
-		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		if (temp_name(name) < 0)
 			return -EIO;
-		memcpy(name, TEMP_PREFIX, strlen(TEMP_PREFIX));
-		for (i = 0; i < 6; i++)
-			name[strlen(TEMP_PREFIX) + i] =
-			    chars[rnd[i] % (sizeof(chars) - 1)];
-		name[strlen(TEMP_PREFIX) + 6] = '\0';
 		/* the umask applies to 0666, as for 1.2.0's fs::write */
 		fd = openat(
 		    dirfd, name,
@@ -268,7 +278,72 @@ static int create_temp(int dirfd, char name[sizeof(TEMP_PREFIX) + 6])
 	return -EEXIST;
 }
 
-int atomic_write_at(int dirfd, const char *name, const char *data, size_t len)
+/* Links the unnamed file fd into dirfd under a fresh temporary name. */
+static int link_temp(int fd, int dirfd, char name[sizeof(TEMP_PREFIX) + 6])
+{
+	char proc[32];
+	int tries, r;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	for (tries = 0; tries < 100; tries++) {
+		if (temp_name(name) < 0)
+			return -EIO;
+		if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
+			return 0;
+		r = -errno;
+		if (r != -EEXIST)
+			return r;
+	}
+	return -EEXIST;
+}
+
+/* Writes data to an unnamed file (O_TMPFILE) in dirfd and fsyncs it:
+ * watchers of the directory see nothing of it until it is linked, so a
+ * definition appears complete, at once. Returns the fd or -errno. */
+static int write_unnamed(int dirfd, const char *data, size_t len)
+{
+	int fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, data, len);
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	if (r) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Gives the complete unnamed file fd the name: a new name by one link (a
+ * single create event, as a watcher of the store sees 1.2.0/1.4.0's
+ * write), an existing one by a temporary link renamed over it. */
+static int publish_unnamed(int fd, int dirfd, const char *name)
+{
+	char proc[32], tmp[sizeof(TEMP_PREFIX) + 6];
+	int r;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	r = link_temp(fd, dirfd, tmp);
+	if (r < 0)
+		return r;
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		r = -errno;
+		unlinkat(dirfd, tmp, 0);
+	}
+	return r;
+}
+
+/* Without O_TMPFILE (FUSE, old file systems) or /proc: a named temporary
+ * file, fsynced and renamed over name. */
+static int write_named_temp(int dirfd, const char *name, const char *data,
+			    size_t len)
 {
 	char tmp[sizeof(TEMP_PREFIX) + 6];
 	int fd = create_temp(dirfd, tmp), r;
@@ -282,10 +357,28 @@ int atomic_write_at(int dirfd, const char *name, const char *data, size_t len)
 		r = -errno;
 	if (!r && renameat(dirfd, tmp, dirfd, name) < 0)
 		r = -errno;
-	if (r) {
+	if (r)
 		unlinkat(dirfd, tmp, 0);
-		return r;
+	return r;
+}
+
+int atomic_write_at(int dirfd, const char *name, const char *data, size_t len)
+{
+	int fd = write_unnamed(dirfd, data, len), r;
+
+	if (fd >= 0) {
+		r = publish_unnamed(fd, dirfd, name);
+		close(fd);
+		/* no /proc to link through: the named way */
+		if (r == -ENOENT)
+			r = write_named_temp(dirfd, name, data, len);
+	} else if (fd == -EOPNOTSUPP || fd == -EISDIR || fd == -EINVAL) {
+		r = write_named_temp(dirfd, name, data, len);
+	} else {
+		r = fd;
 	}
+	if (r)
+		return r;
 	if (fsync(dirfd) < 0)
 		return -errno;
 	return 0;

@@ -49,9 +49,10 @@ int store_dir_open(const char *dir);
 /* Removes .mdevctl.* temporary files in dirfd: with the store lock held
  * they are leftovers of a killed writer. */
 void store_sweep_temp(int dirfd);
-/* Atomically replaces name in dirfd with data: temporary file in the same
- * directory, fsync, rename, fsync of the directory. A symlink at name is
- * replaced, not followed. Returns 0 or -errno. */
+/* Atomically replaces name in dirfd with data: an unnamed (O_TMPFILE) or
+ * temporary file in the same directory, fsync, link or rename into place,
+ * fsync of the directory. A symlink at name is replaced, not followed.
+ * Returns 0 or -errno. */
 int atomic_write_at(int dirfd, const char *name, const char *data, size_t len);
 
 #endif

@@ -43,84 +43,7 @@
 #include "common/common.h"
 #include "libmdev.h"
 
-/* Longest default devpath: "<dir>/<name>", where dir is a driver's
- * devpath_dir, "pci<dddd>:<bb>" or "virtual/<driver_name>"; every part is
- * shorter than MDEV_NAME_MAX. */
-#define MDEV_HW_DEVPATH_MAX (3 * MDEV_NAME_MAX)
-
-/* A parent description and the storage its variable parts point into.
- * Registration deep-copies, so this may live on the caller's stack. */
-struct mdev_hw_parent {
-	struct mdev_parent_desc desc;
-	struct mdev_pool_desc pools[MDEV_MAX_POOLS];
-	char devpath[MDEV_HW_DEVPATH_MAX];
-};
-
-/* One option of a driver: an unsigned long at offset in the driver's
- * options, accepted in [1, max], named as in the hardware file. max 0:
- * only a name, which the driver's translate reads (the json driver). */
-struct mdev_hw_key {
-	const char *name;
-	size_t offset;
-	unsigned long max;
-};
-
-/* The hardware-file side of a driver whose options are not a few numbers
- * (the json driver): translates the parent object into opts itself, with
- * one-line messages (struct hw_ctx and its helpers: hw_json.h). */
-struct hw_ctx;
-struct json_t;
-typedef int (*mdev_hw_translate_fn)(struct hw_ctx *ctx, struct json_t *obj,
-				    const char *path, void *opts);
-
-struct mdev_hw_driver {
-	const char *name;	  /* the "driver" value and driver_name */
-	const char *default_name; /* parent name when none is given */
-	const char *bus;	  /* "pci", "virtual", "matrix", "css" */
-	/* Non-PCI parents live at <devpath_dir>/<name> under sys/devices
-	 * (NULL: virtual/<driver_name>); PCI parents at
-	 * pci<domain>:<bus>/<name>. */
-	const char *devpath_dir;
-	/* Default files of the parent directory (vendor, device, ...). */
-	const struct mdev_kv *bus_attrs;
-	size_t n_bus_attrs;
-
-	/* What every parent of the driver has (policy MIXED is zero). */
-	enum mdev_policy policy;
-	const struct mdev_pool_desc *pools;
-	size_t n_pools;
-	const struct mdev_type_desc *types;
-	size_t n_types;
-	/* The libmdev hooks every parent of the driver gets (NULL: none). */
-	const struct mdev_driver_ops *ops;
-
-	/* The driver's options, for drivers whose parents differ (mtty's
-	 * port count): a struct of opts_size bytes, initially a copy of
-	 * *defaults, whose settable members are listed in keys
-	 * (NULL-terminated by name). All zero/NULL: no options. */
-	size_t opts_size;
-	const void *defaults;
-	const struct mdev_hw_key *keys;
-	/* Set only when keys are names that translate reads itself. */
-	mdev_hw_translate_fn translate;
-	/* Applies opts to out->desc, which mdev_hw_describe() preset from
-	 * the fields above: pools (in out->pools, or static), max_devices,
-	 * anything else. Must not keep pointers into opts itself. NULL:
-	 * nothing to apply. Returns 0 or a negative errno. */
-	int (*describe)(const void *opts, struct mdev_hw_parent *out);
-
-	/*
-	 * The per-device model goes here. Today a device is only its sysfs
-	 * files: ops->create may attach state as driver data (vfio_ap's
-	 * matrix) and ops->remove frees it. A driver that emulates its
-	 * devices (a vfio-user server per device: config space, regions,
-	 * interrupts) will add one member here, say
-	 *	const struct mdev_hw_model *model;
-	 * started by the daemon for each device after ops->create and
-	 * stopped before ops->remove, so the core and the sysfs server stay
-	 * as they are. Not implemented.
-	 */
-};
+#include "mdev_driver.h"
 
 /* The built-in drivers, in the order of src/drivers/meson.build (which is
  * the order messages list them). Generated: one extern per driver. */
@@ -133,6 +56,18 @@ extern const struct mdev_hw_driver *const mdev_hw_drivers[];
 extern const size_t mdev_hw_n_drivers;
 /* The driver called name, or NULL. */
 const struct mdev_hw_driver *mdev_hw_driver_find(const char *name);
+
+/* Driver plugins (plugin.c, docs/driver-api.md). The directory they are
+ * loaded from: dir, else $MDEVD_DRIVER_DIR, else the installed
+ * $libdir/mdevkit/drivers. dir NULL: back to the default. */
+void mdev_hw_plugin_dir_set(const char *dir);
+const char *mdev_hw_plugin_dir(void);
+/* The driver of the plugin <dir>/<name>.so, loaded on first use and never
+ * unloaded. -ENOENT when there is no such file (err untouched); any other
+ * negative errno with one line naming the file in err (a plugin built for
+ * another ABI: -ENOEXEC). */
+int mdev_hw_plugin_load(const char *name, const struct mdev_hw_driver **out,
+			char *err, size_t errlen);
 
 /* A copy of the driver's default options, for mdev_hw_opts_set() and
  * mdev_hw_describe(); free() it. NULL when out of memory. */

@@ -347,9 +347,20 @@ static const struct mdev_hw_driver *get_driver(struct hw_ctx *ctx, json_t *obj,
 
 	hw_path_key(kpath, sizeof(kpath), path, "driver");
 	if (v && json_is_string(v)) {
+		char msg[512];
+		int ret;
+
 		drv = mdev_hw_driver_find(json_string_value(v));
 		if (drv)
 			return drv;
+		ret = mdev_hw_plugin_load(json_string_value(v), &drv, msg,
+					  sizeof(msg));
+		if (!ret)
+			return drv;
+		if (ret != -ENOENT) {
+			hw_error(ctx, kpath, "%s", msg);
+			return NULL;
+		}
 	}
 	for (size_t i = 0; i < mdev_hw_n_drivers; i++) {
 		strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
@@ -359,7 +370,9 @@ static const struct mdev_hw_driver *get_driver(struct hw_ctx *ctx, json_t *obj,
 	if (!v)
 		hw_error(ctx, kpath, "required (one of %s)", list);
 	else
-		hw_error_got(ctx, kpath, v, "expected one of %s", list);
+		hw_error_got(ctx, kpath, v,
+			     "expected one of %s or a plugin in %s", list,
+			     mdev_hw_plugin_dir());
 	return NULL;
 }
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "driver.h"
+#include "model.h"
 
 static const struct mdev_pool_desc gvt_pools[] = {
     {"low_gm", 512},
@@ -74,4 +75,5 @@ const struct mdev_hw_driver i915_driver = {
     .n_pools = ARRAY_SIZE(gvt_pools),
     .types = gvt_types,
     .n_types = ARRAY_SIZE(gvt_types),
+    .model = &pci_ident_model,
 };

@@ -20,6 +20,7 @@
 #include "common/names.h"
 #include "hw_json.h"
 #include "mdev_sysfs.h"
+#include "model.h"
 
 #define JSON_MAX_TYPES 256
 #define JSON_MAX_ATTRS 64
@@ -583,4 +584,5 @@ const struct mdev_hw_driver json_driver = {
     .keys = json_keys,
     .translate = json_translate,
     .describe = json_describe,
+    .model = &pci_ident_model,
 };

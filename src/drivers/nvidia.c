@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "driver.h"
+#include "model.h"
 
 static const struct mdev_pool_desc t4_pools[] = {
     {"fb", 16384},
@@ -81,4 +82,5 @@ const struct mdev_hw_driver nvidia_driver = {
     .n_pools = ARRAY_SIZE(t4_pools),
     .types = t4_types,
     .n_types = ARRAY_SIZE(t4_types),
+    .model = &pci_ident_model,
 };

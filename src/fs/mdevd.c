@@ -7,9 +7,10 @@
  * parent waits until the child reports the tree ready] → mount point
  * check (live mdevd refused, stale mount detached) → journal (lock) →
  * register parents → attach the journal (it replays) → attach the tree →
- * mount → attach events (announces, --on-register) → serve. The journal is
- * attached first so its commit runs before any other consumer's: nothing
- * is acknowledged that is not on its way to disk.
+ * attach the vfio-user server (ROOT/run/mdevd/vfio-user) → mount → attach
+ * events (announces, --on-register) → serve. The journal is attached first so
+ * its commit runs before any other consumer's: nothing is acknowledged that is
+ * not on its way to disk.
  *
  * The FUSE loop is single-threaded (the fastest per request). A second
  * thread takes the signals: SIGHUP reloads the hardware file there, so the
@@ -32,10 +33,12 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "driver.h"
 #include "faults.h"
 #include "hardware.h"
 #include "journal.h"
 #include "mdevd.h"
+#include "vfio_user.h"
 
 #ifndef MDEVKIT_VERSION
 #define MDEVKIT_VERSION "unknown"
@@ -45,6 +48,25 @@ static atomic_bool loop_done;
 static pthread_t main_thread;
 
 /* Absolute paths for everything given, so the daemon may chdir("/"). */
+/* Absolute, as the hardware file: a SIGHUP reload may load plugins after
+ * daemonize() left the working directory. */
+static int resolve_driver_dir(struct mdevd *d)
+{
+	char *dir;
+
+	if (!d->opt.driver_dir)
+		return 0;
+	dir = realpath(d->opt.driver_dir, NULL);
+	if (!dir) {
+		fprintf(stderr, "mdevd: --driver-dir %s: %s\n",
+			d->opt.driver_dir, strerror(errno));
+		return -1;
+	}
+	mdev_hw_plugin_dir_set(dir);
+	free(dir);
+	return 0;
+}
+
 static int resolve_paths(struct mdevd *d)
 {
 	char *sys = path_join(d->opt.root, "sys");
@@ -84,7 +106,7 @@ static int resolve_paths(struct mdevd *d)
 			return -1;
 		}
 	}
-	return 0;
+	return resolve_driver_dir(d);
 }
 
 /* Forks; the parent exits once the child reports the tree mounted (0) or
@@ -275,6 +297,9 @@ static int open_state(struct mdevd *d, struct mdev_hardware **hw)
 	ret = faults_attach(d);
 	if (ret < 0)
 		fprintf(stderr, "mdevd: faults: %s\n", strerror(-ret));
+	char *dir = path_join(d->root, "run/mdevd/vfio-user");
+	ret = dir ? vfu_server_attach(d->core, dir, &d->vfio_user) : -ENOMEM;
+	free(dir);
 	return ret;
 }
 
@@ -285,6 +310,7 @@ static void teardown(struct mdevd *d)
 	mount_stop(d);
 	if (d->core) {
 		events_detach(d);
+		vfu_server_detach(d->vfio_user);
 		tree_consumer_detach(d);
 	}
 	/* Closing detaches it, before the core it points to is freed. */

@@ -31,6 +31,7 @@ struct mdev_uevent;
 struct mdev_hardware;
 struct fault_engine;
 struct fault_server;
+struct vfu_server;
 
 /* A parent this daemon registered and the fingerprint of its
  * description, so a reload keeps what did not change. */
@@ -56,6 +57,8 @@ struct mdevd {
 	struct fuse_session *se;
 	struct mdev_journal *journal;
 	struct mdev_uevent *uevent;
+	/* Serves devices with a model over vfio-user (NULL: none). */
+	struct vfu_server *vfio_user;
 	/* Set once the tree is mounted: from then on the kernel may cache
 	 * names that need invalidating. */
 	bool live;

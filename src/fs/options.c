@@ -16,6 +16,7 @@ enum {
 	OPT_CONTROL,
 	OPT_RECORD,
 	OPT_RECORD_STORE,
+	OPT_DRIVER_DIR,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
     {"control", no_argument, NULL, OPT_CONTROL},
     {"record", no_argument, NULL, OPT_RECORD},
     {"record-store", required_argument, NULL, OPT_RECORD_STORE},
+    {"driver-dir", required_argument, NULL, OPT_DRIVER_DIR},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -54,6 +56,8 @@ void mdevd_usage(FILE *out)
 	      "registers\n"
 	      "      --uevents        send udev events (private network "
 	      "namespace only)\n"
+	      "      --driver-dir DIR  driver plugins (<driver>.so); default: "
+	      "$MDEVD_DRIVER_DIR, else " MDEVKIT_DRIVER_DIR "\n"
 	      "      --print-demo     print the demo hardware file and exit\n"
 	      "      --control        send COMMAND (or stdin's lines) to the "
 	      "fault layer of\n"
@@ -112,6 +116,9 @@ next_option:
 			break;
 		case OPT_RECORD_STORE:
 			o->record_store = optarg;
+			break;
+		case OPT_DRIVER_DIR:
+			o->driver_dir = optarg;
 			break;
 		case OPT_PRINT_DEMO:
 			o->action = MDEVD_PRINT_DEMO;

@@ -24,6 +24,7 @@ struct mdevd_options {
 	char **command;		  /* --control: the words after ROOT */
 	const char *record_store; /* --record-store DIR */
 	int n_command;
+	const char *driver_dir; /* NULL = $MDEVD_DRIVER_DIR or the default */
 	bool foreground;
 	bool reset;
 	bool allow_other;

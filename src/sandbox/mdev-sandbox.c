@@ -52,6 +52,7 @@
 
 #include "common/common.h"
 #include "common/fsutil.h"
+#include "rootless.h"
 
 /* Exit status for a failure of the sandbox itself (as env(1) and
  * chroot(1) use 125), so it is not mistaken for COMMAND's. */
@@ -191,7 +192,8 @@ static bool is_executable(const char *path)
 
 /* An executable NAME from the environment variable ENV, or the first of
  * DIR/REL[i] that exists (the build tree puts mdevctl in ../ctl/ and mdevd
- * in ../fs/ beside our src/sandbox/, an install puts all in one bin/). */
+ * in ../fs/ beside our src/sandbox/; an install puts mdevd beside us in
+ * bin/ and mdevctl in lib/mdevkit/bin/, off the distribution's PATH). */
 static char *find_tool(const char *env, const char *name, const char *dir,
 		       const char *const *rel)
 {
@@ -220,7 +222,8 @@ static char *find_tool(const char *env, const char *name, const char *dir,
 		}
 		free(cand);
 	}
-	die("cannot find %s next to %s (looked in ../ctl/, ../fs/ and ./; "
+	die("cannot find %s next to %s (looked in ../ctl/, ../fs/, "
+	    "../lib/mdevkit/bin/ and ./; "
 	    "set %s to its path)",
 	    name, dir, env);
 	return NULL;
@@ -342,14 +345,18 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 }
 
 /* Everything the sandbox does needs root (new mount, network and PID
- * namespaces, mounts over /sys and /run): say so before anything is
- * looked up or created, so an unprivileged caller gets that reason and
- * not a side effect of it (such as an unreadable build directory). */
+ * namespaces, mounts over /sys and /run): an unprivileged caller becomes
+ * root of a user namespace of its own first (rootless.c), before anything
+ * is looked up or created, so what the machine lacks for that is the
+ * reason it gets, not a side effect of it. */
 static void require_root(void)
 {
-	if (geteuid() != 0)
-		die("needs root (it creates mount, network and PID namespaces "
-		    "and mounts over /sys)");
+	char why[256];
+
+	if (geteuid() == 0)
+		return;
+	if (rootless_enter(why, sizeof(why)) < 0)
+		die("needs root, or a user namespace: %s", why);
 }
 
 /* The root (--root DIR, or a temporary directory that die() and the end
@@ -854,7 +861,8 @@ static int pidns_parent(const struct sandbox *sb, int parent_alive_fd)
 
 int main(int argc, char **argv)
 {
-	static const char *const ctl_dirs[] = {"../ctl/", "", NULL};
+	static const char *const ctl_dirs[] = {"../ctl/", "../lib/mdevkit/bin/",
+					       "", NULL};
 	static const char *const fs_dirs[] = {"", "../fs/", NULL};
 	struct sandbox sb = {0};
 	char *dir, *slash;

@@ -1,9 +1,10 @@
 #!/bin/sh
 # mdevctl compatibility on mdevd's live tree: for each session of
-# sessions-live.txt, two fresh mdevd instances serve two roots; Debian's
-# mdevctl 1.2.0 runs on one (bound over /sys in a private mount namespace),
-# ours on the other (MDEVCTL_ENV_ROOT); every command's stdout, stderr and
-# exit status, and the final store, must be identical.
+# sessions-live.txt, two fresh mdevd instances serve two roots; the real
+# mdevctl runs on one (COMPAT_VERSION=1.2: Debian 12's 1.2.0 bound over /sys
+# in a private mount namespace; 1.4: Debian 13's 1.4.0 in its root, see
+# lib.sh), ours on the other (MDEVCTL_ENV_ROOT); every command's stdout,
+# stderr and exit status, and the final store, must be identical.
 # Env: MDEVCTL (ours), MDEVD (mdevd).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +29,10 @@ trap cleanup EXIT INT TERM
 start_tree() { # ROOT
 	mkdir -p "$1/etc/mdevctl.d/scripts.d/callouts" \
 		"$1/etc/mdevctl.d/scripts.d/notifiers"
+	# 1.4.0 refuses to run under MDEVCTL_ENV_ROOT without these
+	[ "$COMPAT_VERSION" = 1.2 ] || mkdir -p \
+		"$1/usr/lib/mdevctl/scripts.d/callouts" \
+		"$1/usr/lib/mdevctl/scripts.d/notifiers"
 	# the daemon keeps its stdout: send it to a file, not a pipe
 	"$MDEVD" --reset --state "$1/state" "$1" >"$1.log" 2>&1 || {
 		echo "mdevd failed: $(cat "$1.log")" >&2
@@ -85,7 +90,7 @@ run_cmd() { # line
 	_rc=0
 	run_ours "$WORK/ours" "$@" >"$WORK/o.out" 2>"$WORK/o.err0" || _rc=$?
 	echo $_rc >"$WORK/o.rc"
-	norm_err "$WORK/r.err0" >"$WORK/r.err"
+	norm_err "$WORK/r.err0" | sed "s|$WORK/real/|/|g" >"$WORK/r.err"
 	norm_err "$WORK/o.err0" | sed "s|$WORK/ours/|/|g" >"$WORK/o.err"
 	if [ $_gen = 1 ]; then
 		# the two tools generated different UUIDs: rename ours to theirs

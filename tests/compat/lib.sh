@@ -9,7 +9,19 @@
 # HERE is the sourcing script's directory (tests/compat or tests/ctl).
 . "$HERE/../lib-env.sh"
 
-REAL=${REAL_MDEVCTL:-/usr/bin/mdevctl}
+# COMPAT_VERSION selects the reference: 1.2 = Debian 12's mdevctl 1.2.0 on
+# this machine; 1.4 = Debian 13's mdevctl 1.4.0 run inside a cached Debian 13
+# root (scripts/debian-root.sh), ours then runs with MDEVCTL_COMPAT=1.4.
+COMPAT_VERSION=${COMPAT_VERSION:-1.2}
+case $COMPAT_VERSION in
+1.2) REAL=${REAL_MDEVCTL:-/usr/bin/mdevctl} ;;
+1.4) REAL=${REAL_MDEVCTL:-/usr/bin/mdevctl} ;;
+*)
+	echo "COMPAT_VERSION must be 1.2 or 1.4, not '$COMPAT_VERSION'" >&2
+	exit 1
+	;;
+esac
+export MDEVCTL_COMPAT=$COMPAT_VERSION
 U1=11111111-2222-3333-4444-555555555555
 U2=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
 UA=aaaaaaaa-2222-3333-4444-555555555555
@@ -21,7 +33,9 @@ compat_require() {
 		echo "SKIP: needs root and unshare"
 		exit 77
 	fi
-	if [ ! -x "$REAL" ]; then
+	if [ "$COMPAT_VERSION" = 1.4 ]; then
+		compat_require_trixie
+	elif [ ! -x "$REAL" ]; then
 		echo "SKIP: reference mdevctl ($REAL) not installed"
 		exit 77
 	fi
@@ -58,6 +72,10 @@ mk_tree() { # ROOT
 	mkdir -p "$_r/sys/class/mdev_bus" "$_r/sys/bus/mdev/devices" \
 		"$_r/etc/mdevctl.d/scripts.d/callouts" \
 		"$_r/etc/mdevctl.d/scripts.d/notifiers"
+	# 1.4.0 refuses to run under MDEVCTL_ENV_ROOT without these
+	[ "$COMPAT_VERSION" = 1.2 ] || mkdir -p \
+		"$_r/usr/lib/mdevctl/scripts.d/callouts" \
+		"$_r/usr/lib/mdevctl/scripts.d/notifiers"
 	_g=pci0000:00/0000:00:02.0
 	_m=virtual/mtty/mtty
 	mk_parent "$_r" $_g 0000:00:02.0
@@ -82,10 +100,42 @@ mk_tree() { # ROOT
 	printf '{"mdev_type":"mtty-1",' >"$_r/bad.json"
 }
 
-# Runs the reference on ROOT (cwd ROOT) in a private mount namespace.
+# The Debian 13 root holding mdevctl 1.4.0 (built once, cached outside the
+# checkout; see scripts/debian-root.sh). TRIXIE_ROOT overrides it.
+compat_require_trixie() {
+	if [ -z "${TRIXIE_ROOT:-}" ]; then
+		if ! TRIXIE_ROOT=$("$HERE/../../scripts/debian-root.sh" \
+			trixie-mdevctl trixie mdevctl); then
+			echo "SKIP: no Debian 13 root (scripts/debian-root.sh failed)"
+			exit 77
+		fi
+	fi
+	export TRIXIE_ROOT
+	if ! chroot "$TRIXIE_ROOT" "$REAL" --version >/dev/null 2>&1; then
+		echo "SKIP: $TRIXIE_ROOT has no runnable $REAL"
+		exit 77
+	fi
+}
+
+# Runs the reference on ROOT (cwd ROOT) in a private mount namespace:
+# 1.2.0 with the tree bound over /sys and /etc/mdevctl.d (it has no root
+# override); 1.4.0 chrooted into the Debian 13 root, with ROOT bound at the
+# same path inside it and handed over through MDEVCTL_ENV_ROOT.
 run_real() { # ROOT args...
 	_root=$1
 	shift
+	if [ "$COMPAT_VERSION" = 1.4 ]; then
+		(cd "$_root" && unshare -m --propagation private sh -c '
+			t=$0 root=$1 real=$2 && shift 2 &&
+			mount -t tmpfs tmp "$t/tmp" && mkdir -p "$t$root" &&
+			mount --rbind "$root" "$t$root" &&
+			mount --bind /dev "$t/dev" &&
+			exec chroot "$t" /bin/sh -c "cd \"\$0\" &&
+				unset RUST_BACKTRACE RUST_LIB_BACKTRACE &&
+				MDEVCTL_ENV_ROOT=\"\$0\" exec \"\$@\"" \
+				"$root" "$real" "$@"' "$TRIXIE_ROOT" "$_root" "$REAL" "$@")
+		return
+	fi
 	(cd "$_root" && unshare -m sh -c 'mount --bind "$0/sys" /sys &&
 		mount --bind "$0/etc/mdevctl.d" /etc/mdevctl.d &&
 		r=$1 && shift && exec "$r" "$@"' "$_root" "$REAL" "$@")
@@ -116,6 +166,32 @@ case "\$*" in *"-e get"*) ;; *) cat >>"\$d/$3"; echo >>"\$d/$3" ;; esac
 [ -n "${6:-}" ] && echo "${6:-}" >&2
 case "\$*" in *"-e pre"*) exit $5 ;; esac
 exit $4
+SCRIPT
+	chmod 755 "$1/$2"
+}
+
+# A versioned callout script (mdevctl 1.4.0's protocol): answers
+# `-e get -a capabilities` with {"supports":...} listing EVENTS, `-e get -a
+# attributes` with ATTRS, exits LIVE_RC for `-e live` and PRE_RC for `-e
+# pre`; records its arguments and stdin in etc/mdevctl.d/<log>. 1.2.0 sees
+# an ordinary script that accepts every device.
+mk_vscript() { # DIR NAME LOG EVENTS ATTRS LIVE_RC PRE_RC
+	mkdir -p "$1"
+	cat >"$1/$2" <<SCRIPT
+#!/bin/sh
+d=\$(cd "\$(dirname "\$0")/../.." && pwd)
+printf '%s\\n' "$2 \$*" >>"\$d/$3"
+cat >>"\$d/$3"
+echo >>"\$d/$3"
+case "\$*" in
+*"-e get -a capabilities"*)
+	printf '{"supports":{"version":2,"actions":["start","stop","define","undefine","modify","attributes","capabilities"],"events":[%s]}}' '$4'
+	exit 0 ;;
+*"-e get -a attributes"*) printf '%s' '$5'; exit 0 ;;
+*"-e live"*) exit $6 ;;
+*"-e pre"*) exit $7 ;;
+esac
+exit 0
 SCRIPT
 	chmod 755 "$1/$2"
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/common.h"
+#include "driver.h"
 #include "hw_test.h"
 
 /* The example of issue 3, extended with the optional keys. */
@@ -286,6 +287,8 @@ struct bad_case {
 #define J(...) P("{\"driver\": \"json\", \"name\": \"x\", " __VA_ARGS__ "}")
 #define T(...) J("\"types\": [{\"id\": \"x-1\", " __VA_ARGS__ "}]")
 
+#define NO_PLUGINS "/nonexistent/mdevkit-drivers"
+
 static const struct bad_case bad_cases[] = {
     {"", "hw.json: line 1, column 0: '[' or '{' expected near end of file"},
     {"{\"parents\": [}",
@@ -305,7 +308,8 @@ static const struct bad_case bad_cases[] = {
 	      "nvidia, mtty, mbochs, mdpy, vfio_ap, vfio_ccw, json)"},
     {P("{\"driver\": \"amdgpu\"}"),
      "hw.json: parents[0].driver: expected one of i915, nvidia, mtty, "
-     "mbochs, mdpy, vfio_ap, vfio_ccw, json, got \"amdgpu\""},
+     "mbochs, mdpy, vfio_ap, vfio_ccw, json or a plugin in " NO_PLUGINS
+     ", got \"amdgpu\""},
     {P("{\"driver\": \"mtty\", \"nmae\": \"a\"}"),
      "hw.json: parents[0].nmae: unknown key"},
     {P("{\"driver\": \"mtty\", \"a b\\n\": 1}"),
@@ -630,5 +634,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_files),
 	};
 
+	/* The messages name the plugin directory: one that has none. */
+	mdev_hw_plugin_dir_set(NO_PLUGINS);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
