@@ -21,8 +21,12 @@ if [ -z "${MDEVKIT_PKG_NS:-}" ]; then
 	t0=$(date +%s)
 	# --- build, outside the namespace (dpkg-buildpackage needs nothing of it)
 	rm -rf "$OUT" && mkdir -p "$OUT/src"
-	git -C "$REPO" ls-files -co --exclude-standard | grep -v '^build' |
-		(cd "$REPO" && tar -cf - -T -) | tar -C "$OUT/src" -xf -
+	# The checkout's own files (tracked, or new and not ignored): nothing a
+	# build left behind goes into the source package.
+	files=$(git -C "$REPO" ls-files -co --exclude-standard) ||
+		fail "git ls-files in $REPO failed: the package is built from the checkout's files"
+	grep -v '^build' <<<"$files" | (cd "$REPO" && tar -cf - -T -) |
+		tar -C "$OUT/src" -xf - || fail "cannot copy the checkout to $OUT/src"
 	(cd "$OUT/src" && dpkg-buildpackage -b -us -uc) >"$OUT/build.log" 2>&1 ||
 		fail "dpkg-buildpackage: $(grep -m3 -E 'error|FAILED' "$OUT/build.log")"
 	ok "dpkg-buildpackage -b -us -uc: $(cd "$OUT" && ls ./*.deb | grep -vc dbgsym) packages in $(($(date +%s) - t0)) s"
