@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,50 @@ static char *link_base(const char *dir, const char *name)
 	target[n] = '\0';
 	char *slash = strrchr(target, '/');
 	return strdup(slash ? slash + 1 : target);
+}
+
+/* The kernel's group number: a decimal int without sign or leading
+ * zeros ("0" itself aside). */
+static int record_parse_group(const char *s, unsigned *out)
+{
+	unsigned long n = 0;
+
+	if (!s || !*s || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		n = n * 10 + (unsigned long)(*s - '0');
+		if (n > INT32_MAX)
+			return -ERANGE;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* Only PCI parents get an iommu_group link from mdevd; another bus's
+ * group is reported. */
+static void record_iommu_group(struct recorder *r, const char *dir,
+			       const char *bus, const char *name, json_t *p)
+{
+	char *group = link_base(dir, "iommu_group");
+	unsigned n;
+
+	if (!group)
+		return;
+	if (!bus || strcmp(bus, "pci"))
+		report(r,
+		       "parent %s: iommu_group %s not reproduced (only PCI "
+		       "parents have one in mdevd)",
+		       name, group);
+	else if (record_parse_group(group, &n) < 0)
+		report(r,
+		       "parent %s: iommu_group link to \"%s\" is not a "
+		       "group number; left out",
+		       name, group);
+	else
+		json_object_set_new(p, "iommu_group", json_integer(n));
+	free(group);
 }
 
 static void set_str(json_t *obj, const char *key, const char *value)
@@ -447,12 +492,7 @@ static json_t *record_parent(struct recorder *r, const char *classdir,
 	else if (!bus || strcmp(bus, "virtual"))
 		report(r, "parent %s: no driver link; driver_name left out",
 		       name);
-	char *group = link_base(dir, "iommu_group");
-	if (group && strcmp(group, "0"))
-		report(r,
-		       "parent %s: iommu_group %s not reproduced (mdevd's PCI "
-		       "parents share group 0)",
-		       name, group);
+	record_iommu_group(r, dir, bus, name, p);
 	record_bus_attrs(r, dir, bus ? bus : "", name, p);
 
 	json_t *types = json_array();
@@ -476,7 +516,6 @@ static json_t *record_parent(struct recorder *r, const char *classdir,
 	}
 	json_object_set_new(p, "types", types);
 	free(tdir);
-	free(group);
 	free(driver);
 	free(bus);
 	free(dir);
