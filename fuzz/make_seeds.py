@@ -211,3 +211,21 @@ for name, msgs, nfds in [
     ("short-hdr", [struct.pack("<HHIII", 1, 1, 8, 0, 0)], 0),
 ]:
     put("fuzz-vfio-user", name, vfu_chunks(*msgs, nfds=nfds))
+
+# record: one sysfs file's contents as mdevd --record reads them.
+for name, data in [
+    ("group-25", b"25"),
+    ("link-group", b"../../../kernel/iommu_groups/25"),
+    ("available", b"15\n"),
+    ("capacity-exhausted", b"0 0"),
+    ("capacity-unlimited", b"2147483646 1"),
+    ("capacity-max", b"4 12"),
+    ("mode-0644", struct.pack("<H", 0o644)),
+    ("description", b"num_heads=4, frl_config=60, framebuffer=1024M\n"),
+    ("multiline", b"low_gm_size: 128MB\nhigh_gm_size: 512MB\n"),
+    ("vendor", b"0x10de\n"),
+    ("leading-zeros", b"007"),
+    ("not-utf8", b"\xff\xfe"),
+    ("nul-inside", b"12\x0034"),
+]:
+    put("fuzz-record", name, data)

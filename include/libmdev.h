@@ -145,6 +145,9 @@ struct mdev_parent_desc {
 	const char *bus;
 	const struct mdev_kv *bus_attrs;
 	size_t n_bus_attrs;
+	/* The IOMMU group of a PCI parent (kernel/iommu_groups/N); 0 is also
+	 * the default. Devices get groups above every parent's. */
+	unsigned iommu_group;
 };
 
 /* Registration deep-copies the description; the caller keeps ownership of
@@ -160,6 +163,7 @@ const char *mdev_parent_name(const struct mdev_parent *parent);
 const char *mdev_parent_devpath(const struct mdev_parent *parent);
 const char *mdev_parent_driver_name(const struct mdev_parent *parent);
 const char *mdev_parent_bus(const struct mdev_parent *parent);
+unsigned mdev_parent_iommu_group(const struct mdev_parent *parent);
 size_t mdev_parent_bus_attr_count(const struct mdev_parent *parent);
 const struct mdev_kv *mdev_parent_bus_attr(const struct mdev_parent *parent,
 					   size_t i);

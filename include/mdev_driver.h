@@ -38,7 +38,7 @@ extern "C" {
 /* The layout of struct mdev_hw_driver and struct mdev_hw_parent and the
  * meaning of their members. Bumped on any change to them: a plugin built
  * against one version is refused by an mdevd of another. */
-#define MDEV_DRIVER_ABI_VERSION 2
+#define MDEV_DRIVER_ABI_VERSION 3
 
 /* Longest default devpath: "<dir>/<name>", where dir is a driver's
  * devpath_dir, "pci<dddd>:<bb>" or "virtual/<driver_name>"; every part is

@@ -103,10 +103,6 @@ enum mdev_sysfs_device_file {
 	MDEV_SYSFS_DEVICE_COUNT,
 };
 
-/* The IOMMU group PCI parents share: the core never gives it to a device
- * (device groups count from 1), so the two cannot collide. */
-#define MDEV_SYSFS_PARENT_GROUP 0u
-
 /* Formats a show into buf (size > 0), as the kernel's sysfs_emit: cut
  * at size - 1 bytes. Returns the length, or -EIO. */
 __attribute__((format(printf, 3, 4))) int

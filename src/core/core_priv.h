@@ -107,6 +107,9 @@ struct mdev_core {
 	struct mdev_list devices;
 	struct mdev_registry registry;
 	unsigned next_iommu_group;
+	/* The highest group a parent ever had: fresh device groups start
+	 * above it (also after the counter wraps). */
+	unsigned max_parent_group;
 	struct mdev_consumer_set *consumers; /* NULL = none */
 	/* Non-zero while a consumer op runs: mutators refuse (-EDEADLK). */
 	unsigned in_consumer;
@@ -141,6 +144,7 @@ struct mdev_parent {
 	char *bus;
 	struct mdev_kv *bus_attrs;
 	size_t n_bus_attrs;
+	unsigned iommu_group;
 	enum mdev_policy policy;
 	struct mdev_pool pools[MDEV_MAX_POOLS];
 	size_t n_pools;

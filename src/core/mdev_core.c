@@ -71,6 +71,48 @@ void mdev_core_free(struct mdev_core *core)
 
 /* ---------------------------------------------------------------- parents */
 
+static bool group_is_a_parents(struct mdev_core *core, unsigned group)
+{
+	for (struct mdev_list *n = core->parents.next; n != &core->parents;
+	     n = n->next)
+		if (container_of(n, struct mdev_parent, node)->iommu_group ==
+		    group)
+			return true;
+	return false;
+}
+
+static bool group_is_a_devices(struct mdev_core *core, unsigned group)
+{
+	for (struct mdev_list *n = core->devices.next; n != &core->devices;
+	     n = n->next)
+		if (container_of(n, struct mdev_device, core_node)
+			->iommu_group == group)
+			return true;
+	return false;
+}
+
+/* A parent's group is its own: no device may share it, and fresh device
+ * groups are allocated above it. */
+static int claim_parent_group(struct mdev_core *core,
+			      const struct mdev_parent *parent, char *err,
+			      size_t errlen)
+{
+	unsigned g = parent->iommu_group;
+
+	if (g && group_is_a_devices(core, g)) {
+		if (err && errlen)
+			snprintf(err, errlen,
+				 "parent %s: iommu_group %u is a device's",
+				 parent->name, g);
+		return -EBUSY;
+	}
+	if (g > core->max_parent_group)
+		core->max_parent_group = g;
+	if (g >= core->next_iommu_group)
+		core->next_iommu_group = g + 1 ? g + 1 : 1;
+	return 0;
+}
+
 static struct mdev_parent *parent_find_locked(struct mdev_core *core,
 					      const char *name)
 {
@@ -114,6 +156,8 @@ int mdev_parent_register(struct mdev_core *core,
 				 parent->name);
 		ret = -EEXIST;
 	}
+	if (ret == 0)
+		ret = claim_parent_group(core, parent, err, errlen);
 	if (ret < 0) {
 		mdev_core_unlock(core);
 		mdev_parent_free(parent);
@@ -353,13 +397,17 @@ static int device_create_locked(struct mdev_type *type, const uuid_t uuid,
 	d = device_alloc(type, uuid);
 	if (!d)
 		return -ENOMEM;
-	if (iommu_group == 0)
+	/* A journal written with another hardware file may name a group a
+	 * parent now has: the device gets a fresh one instead. */
+	if (iommu_group == 0 || (iommu_group <= core->max_parent_group &&
+				 group_is_a_parents(core, iommu_group)))
 		iommu_group = core->next_iommu_group;
 	d->iommu_group = iommu_group;
 	if (iommu_group >= core->next_iommu_group)
 		core->next_iommu_group = iommu_group + 1;
 	if (core->next_iommu_group == 0) /* wrapped after 2^32 creates */
-		core->next_iommu_group = 1;
+		core->next_iommu_group =
+		    core->max_parent_group + 1 ? core->max_parent_group + 1 : 1;
 	device_link(core, d);
 	if (ops && ops->create) {
 		ret = ops->create(d);

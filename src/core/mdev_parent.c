@@ -25,6 +25,11 @@ const char *mdev_parent_bus(const struct mdev_parent *parent)
 	return parent->bus;
 }
 
+unsigned mdev_parent_iommu_group(const struct mdev_parent *parent)
+{
+	return parent->iommu_group;
+}
+
 size_t mdev_parent_bus_attr_count(const struct mdev_parent *parent)
 {
 	return parent->n_bus_attrs;

@@ -429,6 +429,7 @@ int mdev_parent_build(const struct mdev_parent_desc *desc,
 	p->bus = dup_or_null(desc->bus ? desc->bus : "", &ok);
 	p->bus_attrs = copy_kv(desc->bus_attrs, desc->n_bus_attrs, &ok);
 	p->n_bus_attrs = desc->n_bus_attrs;
+	p->iommu_group = desc->iommu_group;
 	p->policy = desc->policy;
 	p->max_devices = desc->max_devices;
 	p->ops = desc->ops;

@@ -80,9 +80,8 @@ static int parent_driver_target(const struct mdev_sysfs_obj *o, char *buf,
 static int parent_iommu_group_target(const struct mdev_sysfs_obj *o, char *buf,
 				     size_t size)
 {
-	(void)o;
 	return put_target(buf, size, "kernel/iommu_groups/%u",
-			  MDEV_SYSFS_PARENT_GROUP);
+			  mdev_parent_iommu_group(o->parent));
 }
 
 static const struct mdev_sysfs_file parent_files[] = {

@@ -52,9 +52,19 @@ struct mdev_hardware {
 
 /* Keys every parent may have, whatever its driver. */
 static const char *const common_keys[] = {
-    "driver",		"name",	     "devpath",	 "bus_attrs",
-    "vendor",		"device",    "class",	 "subsystem_vendor",
-    "subsystem_device", "numa_node", "revision", NULL,
+    "driver",
+    "name",
+    "devpath",
+    "bus_attrs",
+    "vendor",
+    "device",
+    "class",
+    "subsystem_vendor",
+    "subsystem_device",
+    "numa_node",
+    "revision",
+    "iommu_group",
+    NULL,
 };
 
 /* PCI files of the parent directory and how the kernel prints them:
@@ -293,6 +303,29 @@ static int apply_bus_attrs(struct hw_ctx *ctx, json_t *obj, const char *path,
 	return 0;
 }
 
+/* The parent's IOMMU group (its iommu_group link): only PCI parents have
+ * one. The kernel numbers groups with an int. */
+static int set_iommu_group(struct hw_ctx *ctx, json_t *obj, const char *path,
+			   struct mdev_parent_desc *desc)
+{
+	char kpath[HW_PATH_MAX];
+	unsigned long group;
+	int ret;
+
+	ret = hw_get_count(ctx, obj, path, "iommu_group", INT32_MAX, &group);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	if (strcmp(desc->bus, "pci")) {
+		hw_path_key(kpath, sizeof(kpath), path, "iommu_group");
+		return hw_error(ctx, kpath,
+				"only PCI parents have an iommu_group link "
+				"(this parent's bus is \"%s\")",
+				desc->bus);
+	}
+	desc->iommu_group = (unsigned)group;
+	return 0;
+}
+
 /* The file's devpath, when it gives one, replaces the driver's default. */
 static int set_devpath(struct hw_ctx *ctx, json_t *obj, const char *path,
 		       struct mdev_parent_desc *desc)
@@ -493,6 +526,9 @@ static int parse_parent(struct hw_ctx *ctx, json_t *obj, const char *path,
 	if (ret)
 		return ret;
 	ret = apply_bus_attrs(ctx, obj, path, desc);
+	if (ret)
+		return ret;
+	ret = set_iommu_group(ctx, obj, path, desc);
 	if (ret)
 		return ret;
 	return check_types(ctx, path, desc);

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,9 @@
 #include "common/fsutil.h"
 #include "faults.h"
 #include "mdev_sysfs.h"
+#include "record_parse.h"
 
 #define EXHAUSTED_POOL "exhausted"
-/* What available_instances shows for a type without any limit. */
-#define AVAILABLE_UNLIMITED 2147483647ul
 
 struct recorder {
 	const char *sysfs;  /* as given */
@@ -70,9 +70,7 @@ static char *read_value(const char *dir, const char *name)
 	}
 	if (n < 0)
 		return NULL;
-	buf[n] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
+	record_value_trim(buf, (size_t)n);
 	return strdup(buf);
 }
 
@@ -120,6 +118,31 @@ static char *link_base(const char *dir, const char *name)
 	target[n] = '\0';
 	char *slash = strrchr(target, '/');
 	return strdup(slash ? slash + 1 : target);
+}
+
+/* Only PCI parents get an iommu_group link from mdevd; another bus's
+ * group is reported. */
+static void record_iommu_group(struct recorder *r, const char *dir,
+			       const char *bus, const char *name, json_t *p)
+{
+	char *group = link_base(dir, "iommu_group");
+	unsigned n;
+
+	if (!group)
+		return;
+	if (!bus || strcmp(bus, "pci"))
+		report(r,
+		       "parent %s: iommu_group %s not reproduced (only PCI "
+		       "parents have one in mdevd)",
+		       name, group);
+	else if (!record_parse_group(group, &n))
+		report(r,
+		       "parent %s: iommu_group link to \"%s\" is not a "
+		       "group number; left out",
+		       name, group);
+	else
+		json_object_set_new(p, "iommu_group", json_integer(n));
+	free(group);
 }
 
 static void set_str(json_t *obj, const char *key, const char *value)
@@ -173,10 +196,7 @@ static void device_attr_files(const char *dev, json_t *decl, bool first,
 		snprintf(name, sizeof(name), "%s%s%s", group ? group : "",
 			 group ? "/" : "", f);
 		unsigned perm = st.st_mode & 0777;
-		const char *mode = perm == 0444	  ? "ro"
-				   : perm == 0200 ? "wo"
-				   : perm == 0644 ? "rw"
-						  : NULL;
+		const char *mode = record_attr_mode(perm);
 		if (!mode) {
 			report(r,
 			       "%s: %s: mode %o is none of 0444, 0644, 0200; "
@@ -271,16 +291,6 @@ static unsigned record_devices(struct recorder *r, const char *typedir,
 
 /* --------------------------------------------------------------- types */
 
-static bool parse_uint(const char *s, unsigned long *out)
-{
-	char *end;
-	if (!s || !*s)
-		return false;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return !*end && !errno && *s != '-';
-}
-
 static json_t *record_type(struct recorder *r, const char *parentdir,
 			   const char *parent, const char *id, bool *exhausted)
 {
@@ -333,24 +343,23 @@ static json_t *record_type(struct recorder *r, const char *parentdir,
 	json_decref(attrs);
 
 	char *avail_s = read_value(typedir, "available_instances");
-	unsigned long avail;
+	unsigned long avail, max = 0;
+	enum record_capacity cap;
 	unsigned devices = record_devices(r, typedir, parent, id, t);
-	if (!parse_uint(avail_s, &avail)) {
+	if (!record_parse_decimal(avail_s, ULONG_MAX, &avail)) {
 		report(r,
 		       "%s: available_instances unreadable; no limit "
 		       "recorded",
 		       where);
-	} else if (avail >= AVAILABLE_UNLIMITED) {
-		/* no limit */
-	} else if (avail + devices == 0) {
+	} else if ((cap = record_capacity(avail, devices, &max)) ==
+		   RECORD_CAP_EXHAUSTED) {
 		json_t *cost = json_object();
 		json_object_set_new(cost, EXHAUSTED_POOL, json_integer(2));
 		json_object_set_new(t, "cost", cost);
 		*exhausted = true;
-	} else {
-		json_object_set_new(
-		    t, "max_instances",
-		    json_integer((json_int_t)(avail + devices)));
+	} else if (cap == RECORD_CAP_MAX) {
+		json_object_set_new(t, "max_instances",
+				    json_integer((json_int_t)max));
 	}
 	free(avail_s);
 	free(typedir);
@@ -447,12 +456,7 @@ static json_t *record_parent(struct recorder *r, const char *classdir,
 	else if (!bus || strcmp(bus, "virtual"))
 		report(r, "parent %s: no driver link; driver_name left out",
 		       name);
-	char *group = link_base(dir, "iommu_group");
-	if (group && strcmp(group, "0"))
-		report(r,
-		       "parent %s: iommu_group %s not reproduced (mdevd's PCI "
-		       "parents share group 0)",
-		       name, group);
+	record_iommu_group(r, dir, bus, name, p);
 	record_bus_attrs(r, dir, bus ? bus : "", name, p);
 
 	json_t *types = json_array();
@@ -476,7 +480,6 @@ static json_t *record_parent(struct recorder *r, const char *classdir,
 	}
 	json_object_set_new(p, "types", types);
 	free(tdir);
-	free(group);
 	free(driver);
 	free(bus);
 	free(dir);

@@ -236,7 +236,8 @@ static int list_in_group(struct fs_tree *t, const struct tree_parent *tp)
 {
 	char group[16];
 
-	snprintf(group, sizeof(group), "%u", MDEV_SYSFS_PARENT_GROUP);
+	snprintf(group, sizeof(group), "%u",
+		 mdev_parent_iommu_group(tp->parent));
 	uint32_t g = ensure_dir(t, t->slot_iommu_groups, group);
 	uint32_t devs = g ? ensure_dir(t, g, "devices") : 0;
 	if (!devs || !add_link(t, devs, mdev_parent_name(tp->parent),

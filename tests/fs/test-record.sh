@@ -61,7 +61,7 @@ done
 round_trip demo "$T/demo.hw.json"
 cat >"$T/json.hw.json" <<'JSON'
 {"parents": [{"name": "0000:3b:00.0", "driver": "json", "driver_name": "acme",
-  "policy": "homogeneous", "pools": {"fb": 4096}, "numa_node": 1,
+  "policy": "homogeneous", "pools": {"fb": 4096}, "numa_node": 1, "iommu_group": 7,
   "types": [{"id": "acme-1", "name": "A 1", "class": "gpu", "device_api": "vfio-pci",
     "description": "one\ntwo", "cost": {"fb": 1024},
     "attrs": {"fb_length": "1024M", "resolution": "1920x1080", "heads": "1"},
@@ -72,7 +72,8 @@ JSON
 round_trip json "$T/json.hw.json"
 grep -q '"numa_node": "1"' "$T/json.1.json" || fail "numa_node not recorded"
 grep -q '"cfg/mode": "recorded-value"' "$T/json.1.json" || fail "attribute value not recorded"
-ok "json: NUMA node and attribute values recorded"
+grep -q '"iommu_group": 7,' "$T/json.1.json" || fail "iommu_group not recorded"
+ok "json: NUMA node, IOMMU group and attribute values recorded"
 
 # Devices present at start: created on a fresh journal only.
 start_mdevd --state "$T/fresh" --hardware "$T/demo.1.json"

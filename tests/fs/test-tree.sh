@@ -60,7 +60,7 @@ mode "$P/uevent" 644
 mode "$P/config" 644
 link "$P/subsystem" ../../../bus/pci
 link "$P/driver" ../../../bus/pci/drivers/nvidia
-# PCI parents share IOMMU group 0 (mdevs get groups from 1 on).
+# PCI parents without an iommu_group share group 0 (mdevs get groups from 1 on).
 link "$P/iommu_group" ../../../kernel/iommu_groups/0
 expect "group 0 members" "$(ls "$SYS/kernel/iommu_groups/0/devices" | tr '\n' ' ')" \
 	"0000:00:02.0 0000:65:00.0 "

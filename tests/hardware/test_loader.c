@@ -110,7 +110,8 @@ static void test_json_pci_defaults(void **state)
 	struct mdev_core *core = hw_core(
 	    "{\"parents\": ["
 	    "{\"driver\": \"json\", \"name\": \"0000:01:00.0\","
-	    " \"numa_node\": \"0\", \"types\": [{\"id\": \"acme-1\"}]},"
+	    " \"numa_node\": \"0\", \"iommu_group\": 12,"
+	    " \"types\": [{\"id\": \"acme-1\"}]},"
 	    "{\"driver\": \"json\", \"name\": \"0000:00:02.1\","
 	    " \"driver_name\": \"i915\", \"types\": [{\"id\": \"i915-x\"}]},"
 	    "{\"driver\": \"json\", \"name\": \"0000:02:00.0\","
@@ -124,7 +125,9 @@ static void test_json_pci_defaults(void **state)
 	assert_string_equal(mdev_parent_bus_attr(p, 2)->value, "0x000000");
 	assert_string_equal(mdev_parent_bus_attr(p, 5)->name, "numa_node");
 	assert_string_equal(mdev_parent_bus_attr(p, 5)->value, "0");
+	assert_int_equal(mdev_parent_iommu_group(p), 12);
 	p = mdev_parent_find(core, "0000:00:02.1");
+	assert_int_equal(mdev_parent_iommu_group(p), 0);
 	assert_string_equal(mdev_parent_bus_attr(p, 0)->value, "0x8086");
 	assert_string_equal(mdev_parent_driver_name(p), "i915");
 	/* A PCI-looking name on another bus is just a name. */
@@ -469,6 +472,18 @@ static const struct bad_case bad_cases[] = {
      "hw.json: parents[0].types[0].attrs.name: expected an attribute name "
      "without '/' or blanks that is not a standard file of the type "
      "directory"},
+    {P("{\"driver\": \"nvidia\", \"iommu_group\": -1}"),
+     "hw.json: parents[0].iommu_group: expected a non-negative integer up "
+     "to 2147483647, got -1"},
+    {P("{\"driver\": \"nvidia\", \"iommu_group\": \"7\"}"),
+     "hw.json: parents[0].iommu_group: expected a non-negative integer up "
+     "to 2147483647, got \"7\""},
+    {P("{\"driver\": \"nvidia\", \"iommu_group\": 2147483648}"),
+     "hw.json: parents[0].iommu_group: expected a non-negative integer up "
+     "to 2147483647, got 2147483648"},
+    {P("{\"driver\": \"mtty\", \"iommu_group\": 3}"),
+     "hw.json: parents[0].iommu_group: only PCI parents have an "
+     "iommu_group link (this parent's bus is \"virtual\")"},
     {P("{\"driver\": \"nvidia\", \"numa_node\": \"one\"}"),
      "hw.json: parents[0].numa_node: expected a NUMA node number or -1, "
      "got \"one\""},

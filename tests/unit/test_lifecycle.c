@@ -498,6 +498,39 @@ static void test_iteration_and_groups(void **state)
 	assert_int_equal(mdev_device_iommu_group(mdev_device_next(d)), 2);
 }
 
+/* A parent's IOMMU group is its own: fresh device groups start above it,
+ * a replayed device group that is a parent's is replaced, and a parent
+ * may not take a group a device has. */
+static void test_parent_groups(void **state)
+{
+	struct mdev_core *core = *state;
+	struct mdev_parent_desc desc = mtty_parent;
+	struct mdev_device *d;
+	struct mdev_type *t;
+	char err[256];
+	uuid_t u;
+
+	desc.iommu_group = 9;
+	assert_non_null(fake_register(core, &desc));
+	assert_int_equal(mdev_parent_iommu_group(mdev_parent_first(core)), 9);
+	t = test_type(core, "mtty", "mtty-1");
+	assert_int_equal(fake_create(t, 1, &d), 0);
+	assert_int_equal(mdev_device_iommu_group(d), 10);
+	fake_uuid(2, u);
+	assert_int_equal(mdev_device_create(t, u, 9, &d), 0);
+	assert_int_equal(mdev_device_iommu_group(d), 11);
+	desc = mbochs_parent;
+	desc.iommu_group = 11;
+	assert_int_equal(
+	    mdev_parent_register(core, &desc, NULL, err, sizeof(err)), -EBUSY);
+	assert_string_equal(err, "parent mbochs: iommu_group 11 is a device's");
+	assert_null(mdev_parent_next(mdev_parent_first(core)));
+	desc.iommu_group = 20;
+	assert_non_null(fake_register(core, &desc));
+	assert_int_equal(fake_create(t, 3, &d), 0);
+	assert_int_equal(mdev_device_iommu_group(d), 21);
+}
+
 /* ----------------------------------------- several consumers, in order */
 
 /* Each consumer writes "<name><op>" to one log: + commit, - abort, ! a
@@ -1234,6 +1267,7 @@ int main(void)
 	    T(test_destroy_write),
 	    T(test_attributes),
 	    T(test_iteration_and_groups),
+	    T(test_parent_groups),
 	    T(test_concurrent_creates),
 	    T(test_100k_devices),
 	};
