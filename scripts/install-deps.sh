@@ -26,10 +26,11 @@ compat="mdevctl libvirt-daemon libvirt-clients"
 plugin="make binutils"
 # man pages (docs/man, tests/man): scdoc builds them, man-db renders them
 man="scdoc man-db"
-# the Debian package (tests/package): dpkg-buildpackage with debhelper,
+# the Debian package (tests/package): dpkg-buildpackage with debhelper
+# (its build-dependency check wants build-essential),
 # lintian (its Debian 12 root: scripts/debian-root.sh); git lists the
 # checkout's files for the source tree
-package="dpkg-dev debhelper lintian git"
+package="build-essential dpkg-dev debhelper lintian git"
 # Debian 13 roots for the current stack (scripts/debian-root.sh)
 roots="debootstrap"
 # guest tests (tests/guest: host ends, QMP, PNG checks; the guest kernel's
