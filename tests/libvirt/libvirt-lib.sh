@@ -87,3 +87,32 @@ lv_mdev_name()
 {
 	vsh nodedev-list --cap mdev --all | grep -F "mdev_${1//-/_}" | head -n1
 }
+
+# "id|name|deviceAPI|availableInstances" per type of a parent directory of
+# the tree, and the same from libvirt's XML of the parent node device (the
+# tests compare the two).
+tree_types()
+{
+	local t
+	for t in "$1"/mdev_supported_types/*/; do
+		t=${t%/}
+		printf '%s|%s|%s|%s\n' "${t##*/}" "$(cat "$t/name")" \
+			"$(cat "$t/device_api")" "$(cat "$t/available_instances")"
+	done | sort
+}
+
+lv_types()
+{
+	vsh nodedev-dumpxml "$1" | sed -n \
+		-e "s|^ *<type id='\([^']*\)'>\$|id \1|p" \
+		-e 's|^ *<name>\(.*\)</name>$|name \1|p' \
+		-e 's|^ *<deviceAPI>\(.*\)</deviceAPI>$|api \1|p' \
+		-e 's|^ *<availableInstances>\(.*\)</availableInstances>$|avail \1|p' |
+		awk '$1 == "id" { if (id != "") print id "|" nm "|" api "|" av;
+				id = substr($0, 4); nm = ""; api = ""; av = "" }
+			$1 == "name" { nm = substr($0, 6) }
+			$1 == "api" { api = substr($0, 5) }
+			$1 == "avail" { av = substr($0, 7) }
+			END { if (id != "") print id "|" nm "|" api "|" av }' |
+		sed -e 's/&amp;/\&/g; s/&lt;/</g; s/&gt;/>/g; s/&apos;/'"'"'/g' | sort
+}
