@@ -20,24 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #define BLOCK 50
-
-static double now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static void write_file(const char *path, const char *buf, size_t len)
-{
-	int fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len) {
-		fprintf(stderr, "faults-ab: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	close(fd);
-}
 
 /* One block of cycles; returns us per cycle. */
 static double block(const char *typedir, const char *parentdir,
@@ -51,10 +36,10 @@ static double block(const char *typedir, const char *parentdir,
 		unsigned long long n = (*serial)++;
 		snprintf(uuid, sizeof(uuid), "%08llx-0000-4000-8000-%012llx",
 			 n >> 32, n & 0xffffffffffffULL);
-		write_file(create, uuid, 36);
+		write_file("faults-ab", create, uuid, 36);
 		snprintf(remove, sizeof(remove), "%s/%s/remove", parentdir,
 			 uuid);
-		write_file(remove, "1", 1);
+		write_file("faults-ab", remove, "1", 1);
 	}
 	return (now_us() - t0) / BLOCK;
 }

@@ -23,22 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static void write_file(const char *path, const char *buf, size_t len)
-{
-	int fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len) {
-		fprintf(stderr, "mdevd-bench: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	close(fd);
-}
+#include "bench_util.h"
 
 static void uuid_of(unsigned long long n, char out[37])
 {
@@ -67,22 +52,22 @@ static double cycles(const struct paths *p, unsigned long long base, int n,
 	double t0 = now_us();
 	for (int i = 0; i < n; i++) {
 		uuid_of(base + (unsigned long long)i, uuid);
-		write_file(p->create, uuid, 36);
+		write_file("mdevd-bench", p->create, uuid, 36);
 		switch (via) {
 		case VIA_PARENT_DIR:
 			snprintf(path, sizeof(path), "%s/%s/remove", p->parent,
 				 uuid);
-			write_file(path, "1", 1);
+			write_file("mdevd-bench", path, "1", 1);
 			break;
 		case VIA_BUS:
 			snprintf(path, sizeof(path),
 				 "%s/bus/mdev/devices/%s/remove", p->sys, uuid);
-			write_file(path, "1", 1);
+			write_file("mdevd-bench", path, "1", 1);
 			break;
 		case VIA_MDEV_DESTROY:
 			snprintf(path, sizeof(path), "%s/mdev_destroy",
 				 p->parent);
-			write_file(path, uuid, 36);
+			write_file("mdevd-bench", path, uuid, 36);
 			break;
 		}
 	}
@@ -93,7 +78,7 @@ static double null_ops(const struct paths *p, int n)
 {
 	double t0 = now_us();
 	for (int i = 0; i < n; i++)
-		write_file(p->null, "1", 1);
+		write_file("mdevd-bench", p->null, "1", 1);
 	return (now_us() - t0) / n;
 }
 
@@ -227,7 +212,7 @@ int main(int argc, char **argv)
 	double t0 = now_us();
 	for (long i = 0; i < devices; i++) {
 		uuid_of(0x100000000ULL + (unsigned long long)i, uuid);
-		write_file(p.create, uuid, 36);
+		write_file("mdevd-bench", p.create, uuid, 36);
 	}
 	printf(
 	    "created %ld devices through the tree in %.1f s (%.1f us each)\n",

@@ -10,12 +10,7 @@
 #include <sys/io.h>
 #include <time.h>
 
-static double now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
+#include "../bench_util.h"
 
 int main(int argc, char **argv)
 {
