@@ -1,0 +1,27 @@
+#!/bin/sh
+# The Debian roots that the current-stack tests (libvirt 11.3/12.9, Nova 31,
+# Debian 13's mdevctl 1.4.0) run from, each defined once here so that every
+# test naming a root builds and caches the same one. Sourced; needs $top
+# (the checkout). Prints the root's path (scripts/debian-root.sh).
+#
+#   trixie-stack        Debian 13: libvirt 11.3, mdevctl 1.4.0, Nova 31
+#   trixie-bpo-libvirt  Debian 13 + trixie-backports: libvirt 12.9, mdevctl
+stack_root() {
+	case $1 in
+	trixie-stack)
+		set -- trixie-stack trixie mdevctl libvirt-daemon \
+			libvirt-daemon-driver-nodedev libvirt-clients \
+			python3-libvirt python3-nova
+		;;
+	trixie-bpo-libvirt)
+		set -- trixie-bpo-libvirt trixie mdevctl --backports \
+			libvirt-daemon libvirt-daemon-driver-nodedev \
+			libvirt-clients
+		;;
+	*)
+		echo "stack_root: unknown root '$1'" >&2
+		return 1
+		;;
+	esac
+	"$top/scripts/debian-root.sh" "$@"
+}
