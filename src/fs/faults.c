@@ -50,7 +50,8 @@
 #define LINE_MAX_BYTES 1024
 
 /* Parked until due_ms, or until a client leaves (WAIT_RELEASE). req NULL:
- * not a write but a parent's unplug (buf holds its name). */
+ * not a write but a parent's unplug (buf holds its name), or with len 0 a
+ * hardware reload that waits for devices of parents it drops. */
 #define WAIT_RELEASE INT64_MAX
 struct held_write {
 	struct held_write *next;
@@ -395,6 +396,29 @@ static void unplug(struct fault_server *s, struct held_write *w,
 	park(s, w);
 }
 
+unsigned faults_hold_parent(struct mdevd *d, const char *name)
+{
+	return hold_parent_devices(d, name);
+}
+
+void faults_defer_reload(struct mdevd *d)
+{
+	struct fault_server *s = d->fault_server;
+	bool parked = false;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	for (struct held_write *w = s->held; w && !parked; w = w->next)
+		parked = !w->req && !w->len;
+	pthread_mutex_unlock(&s->mu);
+	struct held_write *w = parked ? NULL : held_new(NULL, 0, "", 0);
+	if (!w)
+		return; /* one is parked already (or no memory: SIGHUP again) */
+	w->due_ms = WAIT_RELEASE;
+	park(s, w);
+}
+
 /* The release hook (the vfio-user server's thread): a client left, so
  * whatever waits for a release is due and checks again. */
 static void on_released(void *arg, const char *uuid)
@@ -444,8 +468,11 @@ static int64_t run_held(struct fault_server *s, bool all)
 				if (w->req)
 					fuse_reply_err(w->req, ENODEV);
 				free(w);
-			} else if (!w->req) {
+			} else if (!w->req && w->len) {
 				unplug(s, w, w->buf);
+			} else if (!w->req) {
+				free(w);
+				lifecycle_reload(s->d);
 			} else {
 				run_write(s, w);
 			}

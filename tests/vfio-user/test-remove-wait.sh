@@ -199,3 +199,31 @@ expect "waiting remove at mdevd's stop" "$(done_with g)" "ENODEV"
 start_mdevd
 [ -d "$DEVS/$NV" ] || fail "the device was removed at stop"
 ok "mdevd stopping: the waiting remove gets ENODEV, the device is kept"
+
+# A SIGHUP reload that drops a parent whose device is held: the parent
+# stays until the client leaves; the rest of the reload happens at once.
+stop_mdevd
+HW=$T/hw.json
+printf '{"parents": [{"driver": "mtty"}]}\n' >"$HW"
+start_mdevd --hardware "$HW"
+R=6a5e0000-0000-4000-8000-0000000000f0
+create "$T1" "$R"
+hold r "$R"
+printf '{"parents": [{"driver": "vfio_ap"}]}\n' >"$HW.tmp"
+mv "$HW.tmp" "$HW"
+kill -HUP "$MDEVD_PID"
+wait_for "$T/r.out" "req 1" || fail "no REQ at the reload"
+wait_for "$LOG" "reload: parent mtty: waiting for 1 device(s) in use" || fail "no waiting log for the reload"
+for _ in $(seq 1 100); do
+	[ -d "$SYS/class/mdev_bus/matrix" ] && break
+	sleep 0.05
+done
+[ -d "$SYS/class/mdev_bus/matrix" ] || fail "the reload's new parent did not come"
+[ -d "$SYS/class/mdev_bus/mtty" ] && [ -d "$DEVS/$R" ] || fail "the held parent went at the reload"
+release r
+for _ in $(seq 1 100); do
+	[ -d "$SYS/class/mdev_bus/mtty" ] || break
+	sleep 0.05
+done
+[ ! -d "$SYS/class/mdev_bus/mtty" ] && [ ! -e "$DEVS/$R" ] || fail "the dropped parent stayed after its client left"
+ok "reload dropping a parent with a held device: the new parent at once, the dropped one once the client left"
