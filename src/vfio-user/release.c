@@ -86,10 +86,19 @@ static int release_request(struct vfu_device *dev)
 	return 1;
 }
 
+void vfu_release_client_came(struct vfu_device *dev)
+{
+	if (dev->release.hook)
+		__atomic_add_fetch(&dev->release.hook->clients, 1,
+				   __ATOMIC_RELEASE);
+}
+
 void vfu_release_client_gone(struct vfu_device *dev)
 {
 	struct vfu_release *r = &dev->release;
 
+	if (r->hook)
+		__atomic_sub_fetch(&r->hook->clients, 1, __ATOMIC_RELEASE);
 	if (!r->requested)
 		return;
 	r->requested = false;
@@ -121,7 +130,11 @@ int vfu_server_hold(struct vfu_server *s, const char *uuid)
 {
 	struct hold_call h = {s, uuid, 0};
 
-	if (!s)
+	/* No device has a client: nothing can be held (a client attaching
+	 * just now is closed by the removal, as one in the instant after a
+	 * release is). */
+	if (!s ||
+	    !__atomic_load_n(&vfu_server_hook(s)->clients, __ATOMIC_ACQUIRE))
 		return 0;
 	struct vfu_loop *l = vfu_server_loop(s);
 	uint64_t t = vfu_loop_post(l, hold_on_loop, &h);
@@ -139,14 +152,16 @@ struct hook_call {
 static void set_hook(void *arg)
 {
 	struct hook_call *c = arg;
+	struct vfu_release_hook *h = vfu_server_hook(c->srv);
 
-	*vfu_server_hook(c->srv) = c->hook;
+	h->fn = c->hook.fn;
+	h->arg = c->hook.arg;
 }
 
 void vfu_server_on_release(struct vfu_server *s,
 			   void (*fn)(void *arg, const char *uuid), void *arg)
 {
-	struct hook_call c = {s, {fn, arg}};
+	struct hook_call c = {s, {fn, arg, 0}};
 
 	if (!s)
 		return;

@@ -206,6 +206,7 @@ static void device_accept(void *arg, uint32_t events)
 			dev->uuid);
 	} else {
 		dev->client = c;
+		vfu_release_client_came(dev);
 	}
 }
 
@@ -233,8 +234,8 @@ static void device_free(struct vfu_server *srv, struct vfu_device *dev)
 		dev->client = NULL;
 		vfu_irqs_release(dev);
 		vfu_dma_clear(&dev->dma);
+		vfu_release_client_gone(dev);
 	}
-	vfu_release_client_gone(dev);
 	if (dev->state)
 		dev->model->close(dev->state);
 	free(dev);

@@ -73,10 +73,13 @@ struct vfu_intx {
 };
 
 /* Who hears that a device asked to be released lost its client (the
- * server's one hook, shared by its devices; fn NULL: nobody). */
+ * server's one hook, shared by its devices; fn NULL: nobody), and how many
+ * devices have a client (changed on the loop, read by any thread with
+ * atomics: a remove with no client anywhere skips the loop round trip). */
 struct vfu_release_hook {
 	void (*fn)(void *arg, const char *uuid);
 	void *arg;
+	unsigned clients;
 };
 
 /* A release asked of the device's client (vfio_unregister_group_dev):
@@ -87,7 +90,7 @@ struct vfu_release {
 	int timer_fd; /* -1 none */
 	struct vfu_watch *timer_w;
 	unsigned count; /* REQs signalled */
-	const struct vfu_release_hook *hook;
+	struct vfu_release_hook *hook; /* the server's */
 };
 
 struct vfu_device {
@@ -195,8 +198,10 @@ void vfu_intx_set_level(struct vfu_device *dev, bool level);
 void vfu_irqs_release(struct vfu_device *dev);
 /* Signals REQ the count-th time of one release (messages as vfio-pci's). */
 void vfu_req_signal(struct vfu_device *dev, unsigned count);
-/* release.c: the device's client left (or the device goes): a release
- * asked of it is over, and the hook hears so. */
+/* release.c: the device has a client now. */
+void vfu_release_client_came(struct vfu_device *dev);
+/* release.c: the device's client left (or went with the device): a
+ * release asked of it is over, and the hook hears so. */
 void vfu_release_client_gone(struct vfu_device *dev);
 /* server.c, for release.c: the device named uuid (loop thread), the
  * loop, the hook. */
