@@ -36,7 +36,7 @@ struct vfu_server {
 	/* The devices served, loop thread only. */
 	struct vfu_device **devs;
 	size_t n_devs, cap_devs;
-	struct vfu_release_hook release_hook; /* loop thread only */
+	struct vfu_release_hook release_hook; /* fn, arg: loop thread only */
 };
 
 /* What a mirror hands the loop: all copied, the core's objects may be
