@@ -4,8 +4,8 @@
  * chunks, each [nfds:u8][len:u16le][len bytes], fed to one connection as
  * a peer would send them (nfds % 4 eventfds travel with the chunk). The
  * device is a small model of the fuzzer's own: a config space and a
- * 16550 in BAR0, INTx. Replies go nowhere; one in 16 sends fails, as when
- * a client stops reading.
+ * 16550 in BAR0, INTx and MSI (REQ is the server's). Replies go nowhere; one in
+ * 16 sends fails, as when a client stops reading.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -91,7 +91,7 @@ static int fz_access(void *state, unsigned index, uint64_t off, void *buf,
 static unsigned fz_irq_count(void *state, unsigned index)
 {
 	(void)state;
-	return index == MDEV_MODEL_IRQ_INTX;
+	return index == MDEV_MODEL_IRQ_INTX || index == MDEV_MODEL_IRQ_MSI;
 }
 
 static const struct mdev_hw_model fz_model = {

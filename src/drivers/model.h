@@ -23,6 +23,8 @@
 #define MDEV_MODEL_CONFIG_REGION 7
 #define MDEV_MODEL_NUM_IRQS 5 /* INTx, MSI, MSI-X, ERR, REQ */
 #define MDEV_MODEL_IRQ_INTX 0
+#define MDEV_MODEL_IRQ_MSI 1
+#define MDEV_MODEL_IRQ_REQ 4 /* the server's own: every device has it */
 
 #define MDEV_MODEL_REGION_READ 1u
 #define MDEV_MODEL_REGION_WRITE 2u
@@ -53,8 +55,9 @@ struct mdev_model_params {
 struct mdev_model_host {
 	void *ctx;
 	const char *uuid; /* the device's name */
-	/* Sets the level of the INTx line (the server raises the client's
-	 * eventfd on a rising edge it is allowed to deliver). */
+	/* Sets the level of the device's interrupt line. The server
+	 * delivers a rising edge through what the client enabled: INTx
+	 * (level, automasked) or MSI (vector 0, one message per edge). */
 	void (*set_intx)(void *ctx, bool level);
 	/* Calls cb(arg, epoll events) when fd is ready; NULL on failure.
 	 * unwatch before closing fd. */
@@ -85,7 +88,8 @@ struct mdev_hw_model {
 	 * checked): 0 or -errno. */
 	int (*region_access)(void *state, unsigned index, uint64_t off,
 			     void *buf, uint32_t count, bool write);
-	/* How many interrupts of index (MDEV_MODEL_IRQ_*) the device has. */
+	/* How many interrupts of index (MDEV_MODEL_IRQ_*) the device has
+	 * (not asked for REQ: the server's). */
 	unsigned (*irq_count)(void *state, unsigned index);
 };
 

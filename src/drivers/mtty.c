@@ -339,10 +339,15 @@ static int mtty_region_access(void *state, unsigned index, uint64_t off,
 	return 0;
 }
 
+/* INTx and MSI, one each, as the sample's mtty_get_irq_info. The sample
+ * has no MSI capability in its config space (capabilities pointer 0), so
+ * a guest's PCI core never enables MSI: only a client that asks for it
+ * through SET_IRQS gets it. */
 static unsigned mtty_irq_count(void *state, unsigned index)
 {
 	(void)state;
-	return index == MDEV_MODEL_IRQ_INTX ? 1 : 0;
+	return index == MDEV_MODEL_IRQ_INTX || index == MDEV_MODEL_IRQ_MSI ? 1
+									   : 0;
 }
 
 static const struct mdev_hw_model mtty_model = {

@@ -8,6 +8,12 @@
  *    sleep in either would stall every other client); the request is
  *    parked and the fault thread runs it when it is due and replies, while
  *    the loop goes on serving;
+ *  - removes of a device a vfio-user client holds, and unplugs of a parent
+ *    with such devices, park the same way (not a fault: the kernel's
+ *    vfio_unregister_group_dev waits for the user): the server asks the
+ *    client to release the device (REQ) and the parked write or unplug
+ *    becomes due when a client leaves; it then checks again and runs, or
+ *    waits on;
  *  - a create that fails after its device appeared: the driver removes it
  *    before the write returns, and the writer gets the rule's errno;
  *  - available_instances over-reporting, and EUSERS for the create that
@@ -38,10 +44,15 @@
 #include "faults.h"
 #include "hardware.h"
 #include "mdevd.h"
+#include "vfio_user.h"
 
 #define MAX_CLIENTS 8
 #define LINE_MAX_BYTES 1024
 
+/* Parked until due_ms, or until a client leaves (WAIT_RELEASE). req NULL:
+ * not a write but a parent's unplug (buf holds its name), or with len 0 a
+ * hardware reload that waits for devices of parents it drops. */
+#define WAIT_RELEASE INT64_MAX
 struct held_write {
 	struct held_write *next;
 	int64_t due_ms;
@@ -171,6 +182,108 @@ int faults_show(struct mdevd *d, const struct fs_obj *o, char *buf, size_t size)
 
 /* ------------------------------------------------------ held writes */
 
+/* The device a write to o removes, in uuid ("" none): a non-zero value
+ * in a device's remove file, a uuid in a parent's mdev_destroy. Under
+ * the core lock. */
+static void removal_target(struct mdevd *d, const struct fs_obj *o,
+			   const char *buf, size_t len, char uuid[37])
+{
+	struct mdev_sysfs_obj so;
+	const char *attr;
+	unsigned long val;
+	uuid_t u;
+	size_t n;
+
+	uuid[0] = '\0';
+	if (write_op(d, o, &so, &attr) != FAULT_OP_REMOVE)
+		return;
+	if (tree_schema_file(d->tree, o, &so) ==
+	    mdev_sysfs_files(MDEV_SYSFS_DEVICE, &n) +
+		MDEV_SYSFS_DEVICE_REMOVE) {
+		if (mdev_parse_remove_value(buf, len, &val) == 0 && val)
+			snprintf(uuid, 37, "%s", mdev_device_name(so.device));
+	} else if (mdev_parse_create_uuid(buf, len, u) == 0) {
+		uuid_unparse_lower(u, uuid);
+	}
+}
+
+/* A signal to a writer parked for a release: as the kernel's waiter, it
+ * keeps waiting (FUSE answers an interrupted request only when we reply),
+ * and the first signal is logged. */
+static void release_wait_interrupted(fuse_req_t req, void *data)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	char path[64], comm[64] = "?";
+
+	(void)data;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)ctx->pid);
+	FILE *f = fopen(path, "re");
+	if (f) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	fprintf(stderr,
+		"mdevd: device is currently in use, task \"%s\" (%d) blocked "
+		"until device is released\n",
+		comm, (int)ctx->pid);
+}
+
+static void park(struct fault_server *s, struct held_write *w)
+{
+	pthread_mutex_lock(&s->mu);
+	struct held_write **p = &s->held;
+	while (*p && (*p)->due_ms <= w->due_ms)
+		p = &(*p)->next;
+	w->next = *p;
+	*p = w;
+	pthread_mutex_unlock(&s->mu);
+	wake(s);
+}
+
+static struct held_write *held_new(fuse_req_t req, uint64_t ino,
+				   const char *buf, size_t len)
+{
+	struct held_write *w = malloc(sizeof(*w) + len + 1);
+
+	if (!w)
+		return NULL;
+	w->req = req;
+	w->ino = ino;
+	w->len = len;
+	memcpy(w->buf, buf, len);
+	w->buf[len] = '\0';
+	return w;
+}
+
+/* true if the write removes a device a client holds (the client is asked
+ * to release it). Without the core lock. */
+static bool write_must_wait(struct mdevd *d, uint64_t ino, const char *buf,
+			    size_t len)
+{
+	struct fs_obj o;
+	char uuid[37] = "";
+
+	if (!d->vfio_user)
+		return false;
+	mdev_core_lock(d->core);
+	if (tree_resolve(d->tree, ino, &o) == 0)
+		removal_target(d, &o, buf, len, uuid);
+	mdev_core_unlock(d->core);
+	return uuid[0] && vfu_server_hold(d->vfio_user, uuid) == 1;
+}
+
+/* Parks w until a client leaves, if its write must wait: true if so. */
+static bool park_for_release(struct fault_server *s, struct held_write *w)
+{
+	if (!write_must_wait(s->d, w->ino, w->buf, w->len))
+		return false;
+	w->due_ms = WAIT_RELEASE;
+	fuse_req_interrupt_func(w->req, release_wait_interrupted, NULL);
+	park(s, w);
+	return true;
+}
+
 bool faults_hold_write(struct mdevd *d, fuse_req_t req, uint64_t ino,
 		       const char *buf, size_t len)
 {
@@ -180,42 +293,42 @@ bool faults_hold_write(struct mdevd *d, fuse_req_t req, uint64_t ino,
 	const char *attr;
 	unsigned long ms = 0;
 
-	if (!s || !fault_engine_active(d->faults))
+	if (!s)
 		return false;
-	mdev_core_lock(d->core);
-	if (tree_resolve(d->tree, ino, &o) == 0) {
-		enum fault_op op = write_op(d, &o, &so, &attr);
-		if (op != FAULT_OP_NONE)
-			ms = fault_engine_delay(d->faults, op, so.parent,
-						so.type, attr);
+	if (fault_engine_active(d->faults)) {
+		mdev_core_lock(d->core);
+		if (tree_resolve(d->tree, ino, &o) == 0) {
+			enum fault_op op = write_op(d, &o, &so, &attr);
+			if (op != FAULT_OP_NONE)
+				ms = fault_engine_delay(
+				    d->faults, op, so.parent, so.type, attr);
+		}
+		mdev_core_unlock(d->core);
 	}
-	mdev_core_unlock(d->core);
-	if (!ms)
+	/* A delayed write checks for a release when it falls due. */
+	if (!ms && !write_must_wait(d, ino, buf, len))
 		return false;
-	struct held_write *w = malloc(sizeof(*w) + len);
+	struct held_write *w = held_new(req, ino, buf, len);
 	if (!w)
 		return false; /* run it now rather than fail it */
-	w->due_ms = mono_ms() + (int64_t)ms;
-	w->req = req;
-	w->ino = ino;
-	w->len = len;
-	memcpy(w->buf, buf, len);
-	pthread_mutex_lock(&s->mu);
-	struct held_write **p = &s->held;
-	while (*p && (*p)->due_ms <= w->due_ms)
-		p = &(*p)->next;
-	w->next = *p;
-	*p = w;
-	pthread_mutex_unlock(&s->mu);
-	wake(s);
+	if (ms) {
+		w->due_ms = mono_ms() + (int64_t)ms;
+	} else {
+		w->due_ms = WAIT_RELEASE;
+		fuse_req_interrupt_func(req, release_wait_interrupted, NULL);
+	}
+	park(s, w);
 	return true;
 }
 
 /* Runs a held write as op_write would have, and replies. */
-static void run_write(struct mdevd *d, struct held_write *w)
+static void run_write(struct fault_server *s, struct held_write *w)
 {
+	struct mdevd *d = s->d;
 	struct fs_obj o;
 
+	if (park_for_release(s, w))
+		return;
 	mdev_core_lock(d->core);
 	int err = tree_resolve(d->tree, w->ino, &o) ? -ENODEV : 0;
 	if (!err)
@@ -226,6 +339,116 @@ static void run_write(struct mdevd *d, struct held_write *w)
 	else
 		fuse_reply_write(w->req, w->len);
 	free(w);
+}
+
+/* ---------------------------------------------------- parent unplugs */
+
+/* How many of the parent's devices a client holds; each is asked to
+ * release its device. */
+static unsigned hold_parent_devices(struct mdevd *d, const char *name)
+{
+	char(*uuids)[37] = NULL;
+	size_t n = 0;
+	unsigned held = 0;
+
+	if (!d->vfio_user)
+		return 0;
+	mdev_core_lock(d->core);
+	struct mdev_parent *p = mdev_parent_find(d->core, name);
+	for (struct mdev_device *m = p ? mdev_parent_device_first(p) : NULL; m;
+	     m = mdev_parent_device_next(m)) {
+		char(*more)[37] = realloc(uuids, (n + 1) * sizeof(*uuids));
+		if (!more)
+			break; /* those not listed are removed at once */
+		uuids = more;
+		snprintf(uuids[n++], 37, "%s", mdev_device_name(m));
+	}
+	mdev_core_unlock(d->core);
+	for (size_t i = 0; i < n; i++)
+		held += vfu_server_hold(d->vfio_user, uuids[i]) == 1;
+	free(uuids);
+	return held;
+}
+
+/* As the kernel's mdev_unregister_parent, an unplug removes each device
+ * only once its client let go: parked while any is held. */
+static void unplug(struct fault_server *s, struct held_write *w,
+		   const char *name)
+{
+	unsigned held = hold_parent_devices(s->d, name);
+
+	if (!held) {
+		lifecycle_unplug(s->d, name);
+		free(w);
+		return;
+	}
+	if (!w)
+		w = held_new(NULL, 0, name, strlen(name));
+	if (!w) {
+		fprintf(stderr, "mdevd: faults: unplug %s: out of memory\n",
+			name);
+		return;
+	}
+	fprintf(stderr,
+		"mdevd: faults: unplug %s: waiting for %u device(s) in use\n",
+		name, held);
+	w->due_ms = WAIT_RELEASE;
+	park(s, w);
+}
+
+unsigned faults_hold_parent(struct mdevd *d, const char *name)
+{
+	return hold_parent_devices(d, name);
+}
+
+void faults_defer_reload(struct mdevd *d)
+{
+	struct fault_server *s = d->fault_server;
+	bool parked = false;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	for (struct held_write *w = s->held; w && !parked; w = w->next)
+		parked = !w->req && !w->len;
+	pthread_mutex_unlock(&s->mu);
+	struct held_write *w = parked ? NULL : held_new(NULL, 0, "", 0);
+	if (!w)
+		return; /* one is parked already (or no memory: SIGHUP again) */
+	w->due_ms = WAIT_RELEASE;
+	park(s, w);
+}
+
+/* The release hook (the vfio-user server's thread): a client left, so
+ * whatever waits for a release is due and checks again. */
+static void on_released(void *arg, const char *uuid)
+{
+	struct fault_server *s = arg;
+	struct held_write *waiting = NULL, **p = &s->held;
+
+	(void)uuid;
+	pthread_mutex_lock(&s->mu);
+	while (*p) {
+		if ((*p)->due_ms == WAIT_RELEASE) {
+			struct held_write *w = *p;
+			*p = w->next;
+			w->next = waiting;
+			waiting = w;
+		} else {
+			p = &(*p)->next;
+		}
+	}
+	/* Due now: first in the list. */
+	int64_t now = mono_ms();
+	while (waiting) {
+		struct held_write *w = waiting;
+		waiting = w->next;
+		w->due_ms = now;
+		w->next = s->held;
+		s->held = w;
+	}
+	pthread_mutex_unlock(&s->mu);
+	wake(s);
 }
 
 /* Runs the writes that are due; returns ms until the next one (-1). */
@@ -240,11 +463,18 @@ static int64_t run_held(struct fault_server *s, bool all)
 			pthread_mutex_unlock(&s->mu);
 			if (all && w->due_ms > now) {
 				/* Shutting down: the writer hears the
-				 * daemon is going, nothing is done. */
-				fuse_reply_err(w->req, ENODEV);
+				 * daemon is going, nothing is done (a
+				 * remove waiting for a release too). */
+				if (w->req)
+					fuse_reply_err(w->req, ENODEV);
 				free(w);
+			} else if (!w->req && w->len) {
+				unplug(s, w, w->buf);
+			} else if (!w->req) {
+				free(w);
+				lifecycle_reload(s->d);
 			} else {
-				run_write(s->d, w);
+				run_write(s, w);
 			}
 			continue;
 		}
@@ -273,7 +503,7 @@ static int64_t run_due(struct fault_server *s)
 
 	while (fault_engine_due(s->d->faults, &due, &wait)) {
 		if (due.action == FAULT_UNPLUG)
-			lifecycle_unplug(s->d, due.name);
+			unplug(s, NULL, due.name);
 		else
 			do_reset(s->d, due.name);
 	}
@@ -554,6 +784,7 @@ int faults_start(struct mdevd *d)
 			close(s->listen_fd);
 		s->listen_fd = -1;
 	}
+	vfu_server_on_release(d->vfio_user, on_released, s);
 	if (pthread_create(&s->thread, NULL, fault_thread, s) != 0) {
 		fputs("mdevd: cannot start the fault thread\n", stderr);
 		return -EAGAIN;
@@ -582,6 +813,8 @@ void faults_stop(struct mdevd *d)
 		pthread_join(s->thread, NULL);
 		s->running = false;
 	}
+	/* No release may call into s once it is freed. */
+	vfu_server_on_release(d->vfio_user, NULL, NULL);
 	run_held(s, true);
 	while (s->n_clients)
 		drop_client(s, s->n_clients - 1);

@@ -27,6 +27,13 @@ void faults_reload(struct mdevd *d, const struct mdev_hardware *hw);
 /* Stops the thread (held writes get ENODEV), detaches, frees. */
 void faults_stop(struct mdevd *d);
 
+/* How many of the parent's devices a vfio-user client holds; each of
+ * those clients is asked to release its device (REQ). */
+unsigned faults_hold_parent(struct mdevd *d, const char *name);
+/* Runs lifecycle_reload again (on the fault thread) once a client has
+ * left: a reload waits for the devices of the parents it drops. */
+void faults_defer_reload(struct mdevd *d);
+
 /* content_store / content_show with the faults the server applies; call
  * under the core lock. */
 int faults_store(struct mdevd *d, const struct fs_obj *o, const char *buf,

@@ -173,10 +173,24 @@ void lifecycle_reload(struct mdevd *d)
 	pthread_mutex_lock(&d->lifecycle_mu);
 	faults_reload(d, hw);
 	/* Gone or changed parents go first (their devices with them), so a
-	 * changed parent can come back under the same name. */
+	 * changed parent can come back under the same name. One whose
+	 * devices a vfio-user client holds stays (and its new description
+	 * waits) until the clients let go, as the kernel's
+	 * mdev_unregister_parent waits; the reload then runs again. */
+	unsigned deferred = 0;
 	for (size_t i = 0; i < d->n_known;) {
 		if (known_unchanged(&d->known[i],
 				    hw_find(hw, d->known[i].name))) {
+			i++;
+			continue;
+		}
+		unsigned held = faults_hold_parent(d, d->known[i].name);
+		if (held) {
+			fprintf(stderr,
+				"mdevd: reload: parent %s: waiting for %u "
+				"device(s) in use\n",
+				d->known[i].name, held);
+			deferred++;
 			i++;
 			continue;
 		}
@@ -201,6 +215,8 @@ void lifecycle_reload(struct mdevd *d)
 		fprintf(stderr, "mdevd: reload: parent %s registered\n",
 			desc->name);
 	}
+	if (deferred)
+		faults_defer_reload(d);
 	pthread_mutex_unlock(&d->lifecycle_mu);
 	mdev_hardware_free(hw);
 }

@@ -36,6 +36,7 @@ struct vfu_server {
 	/* The devices served, loop thread only. */
 	struct vfu_device **devs;
 	size_t n_devs, cap_devs;
+	struct vfu_release_hook release_hook; /* fn, arg: loop thread only */
 };
 
 /* What a mirror hands the loop: all copied, the core's objects may be
@@ -148,11 +149,15 @@ void vfu_device_init(struct vfu_device *dev)
 	dev->listen_fd = -1;
 	dev->intx.trigger_fd = -1;
 	dev->intx.unmask_fd = -1;
+	dev->msi_fd = -1;
+	dev->req_fd = -1;
+	dev->release.timer_fd = -1;
 }
 
 void vfu_device_release(struct vfu_device *dev)
 {
-	vfu_intx_release(dev);
+	vfu_release_client_gone(dev);
+	vfu_irqs_release(dev);
 	vfu_dma_clear(&dev->dma);
 	/* The next client finds the device as after power-on. */
 	dev->model->reset(dev->state);
@@ -201,6 +206,7 @@ static void device_accept(void *arg, uint32_t events)
 			dev->uuid);
 	} else {
 		dev->client = c;
+		vfu_release_client_came(dev);
 	}
 }
 
@@ -226,8 +232,9 @@ static void device_free(struct vfu_server *srv, struct vfu_device *dev)
 		vfu_loop_unwatch(srv->loop, dev->client->w);
 		vfu_conn_free(dev->client);
 		dev->client = NULL;
-		vfu_intx_release(dev);
+		vfu_irqs_release(dev);
 		vfu_dma_clear(&dev->dma);
+		vfu_release_client_gone(dev);
 	}
 	if (dev->state)
 		dev->model->close(dev->state);
@@ -249,6 +256,7 @@ static void device_start(struct vfu_job *job)
 	dev->loop = srv->loop;
 	dev->dirfd = srv->dirfd;
 	dev->dir = srv->dir;
+	dev->release.hook = &srv->release_hook;
 	if (srv->n_devs == srv->cap_devs) {
 		size_t cap = srv->cap_devs ? 2 * srv->cap_devs : 16;
 		struct vfu_device **v = realloc(srv->devs, cap * sizeof(*v));
@@ -291,6 +299,24 @@ fail:
 	srv->n_failed++;
 	if (dev)
 		device_free(srv, dev);
+}
+
+struct vfu_device *vfu_server_find(struct vfu_server *srv, const char *uuid)
+{
+	for (size_t i = 0; i < srv->n_devs; i++)
+		if (strcmp(srv->devs[i]->uuid, uuid) == 0)
+			return srv->devs[i];
+	return NULL;
+}
+
+struct vfu_loop *vfu_server_loop(struct vfu_server *srv)
+{
+	return srv->loop;
+}
+
+struct vfu_release_hook *vfu_server_hook(struct vfu_server *srv)
+{
+	return &srv->release_hook;
 }
 
 static void device_stop(struct vfu_job *job)

@@ -7,7 +7,8 @@
  *   conn.c     one connection: receiving, framing, fds, sending
  *   decode.c   header checks, the command table, error replies
  *   regions.c  DEVICE_GET_INFO, GET_REGION_INFO, REGION_READ/WRITE, RESET
- *   irqs.c     GET_IRQ_INFO, SET_IRQS, the INTx line
+ *   irqs.c     GET_IRQ_INFO, SET_IRQS, the line as INTx or MSI, REQ
+ *   release.c  asking a client to release its device (REQ every 10 s)
  *   dma.c      DMA_MAP/UNMAP and the map table
  * Everything but the consumer's entry points runs on the loop thread.
  */
@@ -71,6 +72,27 @@ struct vfu_intx {
 	uint64_t raised; /* how many times the eventfd was written */
 };
 
+/* Who hears that a device asked to be released lost its client (the
+ * server's one hook, shared by its devices; fn NULL: nobody), and how many
+ * devices have a client (changed on the loop, read by any thread with
+ * atomics: a remove with no client anywhere skips the loop round trip). */
+struct vfu_release_hook {
+	void (*fn)(void *arg, const char *uuid);
+	void *arg;
+	unsigned clients;
+};
+
+/* A release asked of the device's client (vfio_unregister_group_dev):
+ * REQ now and every VFU_REQ_PERIOD_MS until the client leaves. */
+#define VFU_REQ_PERIOD_MS 10000
+struct vfu_release {
+	bool requested;
+	int timer_fd; /* -1 none */
+	struct vfu_watch *timer_w;
+	unsigned count; /* REQs signalled */
+	struct vfu_release_hook *hook; /* the server's */
+};
+
 struct vfu_device {
 	char uuid[40];
 	const struct mdev_hw_model *model;
@@ -86,6 +108,10 @@ struct vfu_device {
 	struct vfu_conn *refusing[VFU_MAX_REFUSING];
 	struct vfu_dma_table dma;
 	struct vfu_intx intx;
+	int msi_fd; /* MSI vector 0's eventfd, -1: MSI off */
+	int req_fd; /* REQ's eventfd, -1: none */
+	uint64_t msi_raised;
+	struct vfu_release release;
 };
 
 /* The model's host calls, set up by vfu_device_init. */
@@ -168,7 +194,21 @@ int vfu_handle_dma_unmap(struct vfu_conn *c, const struct vfu_msg *m);
 
 /* irqs.c: the model's line changed. */
 void vfu_intx_set_level(struct vfu_device *dev, bool level);
-void vfu_intx_release(struct vfu_device *dev);
+/* The client's eventfds (INTx, MSI, REQ) closed: the client left. */
+void vfu_irqs_release(struct vfu_device *dev);
+/* Signals REQ the count-th time of one release (messages as vfio-pci's). */
+void vfu_req_signal(struct vfu_device *dev, unsigned count);
+/* release.c: the device has a client now. */
+void vfu_release_client_came(struct vfu_device *dev);
+/* release.c: the device's client left (or went with the device): a
+ * release asked of it is over, and the hook hears so. */
+void vfu_release_client_gone(struct vfu_device *dev);
+/* server.c, for release.c: the device named uuid (loop thread), the
+ * loop, the hook. */
+struct vfu_server;
+struct vfu_device *vfu_server_find(struct vfu_server *s, const char *uuid);
+struct vfu_loop *vfu_server_loop(struct vfu_server *s);
+struct vfu_release_hook *vfu_server_hook(struct vfu_server *s);
 /* dma.c */
 void vfu_dma_clear(struct vfu_dma_table *t);
 

@@ -7,11 +7,14 @@
 #   kit.sh root                        prints the root (builds it once)
 #   kit.sh initramfs SCRIPT OUT        builds OUT (gzip'd cpio) for SCRIPT
 #   kit.sh run INITRAMFS SOCKET...     boots it with one vfio-user-pci device
-#                                      per SOCKET; the guest's console is
-#                                      stdout; exits when the guest powers off
+#                                      per SOCKET (QEMU ids dev0, dev1, ...);
+#                                      the guest's console is stdout; exits
+#                                      when the guest powers off
 #   kit.sh hotplug QMP SOCKET ID       hot-plugs SOCKET (a file in the run's
 #                                      KIT_HOTPLUG_DIR) into the running
 #                                      QEMU whose QMP socket is QMP
+#   kit.sh unplug QMP ID               asks that QEMU to unplug device ID
+#                                      (QMP device_del; the guest ejects it)
 #
 # The guest's test script runs as root with /proc, /sys and /dev mounted,
 # busybox's applets and pciutils' lspci on PATH; its console is ttyS0, so
@@ -104,7 +107,7 @@ kit_run() {
 		[ -S "$s" ] || die "'$s' is not a socket"
 		d=$(cd "$(dirname "$s")" && pwd)
 		binds="$binds $d"
-		devs="$devs -device {\"driver\":\"vfio-user-pci\",\"socket\":{\"path\":\"/mnt/kit$i/$(basename "$s")\",\"type\":\"unix\"}}"
+		devs="$devs -device {\"driver\":\"vfio-user-pci\",\"id\":\"dev$i\",\"socket\":{\"path\":\"/mnt/kit$i/$(basename "$s")\",\"type\":\"unix\"}}"
 		i=$((i + 1))
 	done
 	qmp_dir="" hp_dir=""
@@ -147,8 +150,17 @@ kit_hotplug() {
 	python3 "$here/qmp.py" "$1" "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"vfio-user-pci\",\"id\":\"$3\",\"socket\":{\"path\":\"/mnt/hotplug/$(basename "$2")\",\"type\":\"unix\"}}}" >/dev/null
 }
 
+kit_unplug() {
+	[ -S "$1" ] || die "QMP socket '$1' not found"
+	python3 "$here/qmp.py" "$1" "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$2\"}}" >/dev/null
+}
+
 case ${1:-} in
 root) kit_root ;;
+unplug)
+	[ $# -eq 3 ] || die "usage: kit.sh unplug QMP ID"
+	kit_unplug "$2" "$3"
+	;;
 hotplug)
 	[ $# -eq 4 ] || die "usage: kit.sh hotplug QMP SOCKET ID"
 	kit_hotplug "$2" "$3" "$4"
@@ -162,5 +174,5 @@ run)
 	shift
 	kit_run "$@"
 	;;
-*) die "usage: kit.sh root | initramfs SCRIPT OUT | run INITRAMFS SOCKET... | hotplug QMP SOCKET ID" ;;
+*) die "usage: kit.sh root | initramfs SCRIPT OUT | run INITRAMFS SOCKET... | hotplug QMP SOCKET ID | unplug QMP ID" ;;
 esac

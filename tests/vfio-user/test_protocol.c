@@ -251,10 +251,17 @@ static void test_shape(int fd)
 			CHECK(n == -EINVAL, "irq 5");
 			continue;
 		}
-		CHECK(n == sizeof(ii) && ii.count == (i == 0 ? 1u : 0u),
-		      "irq %u count %u", i, ii.count);
+		/* mtty: INTx and MSI as the sample, REQ as vfio-pci. */
+		unsigned want = i == 0 || i == 1 || i == 4 ? 1u : 0u;
+		uint32_t flags =
+		    i == 0 ? VFU_IRQ_INFO_EVENTFD | VFU_IRQ_INFO_MASKABLE |
+				 VFU_IRQ_INFO_AUTOMASKED
+			   : VFU_IRQ_INFO_EVENTFD | VFU_IRQ_INFO_NORESIZE;
+		CHECK(n == sizeof(ii) && ii.count == want && ii.flags == flags,
+		      "irq %u count %u flags %x", i, ii.count, ii.flags);
 	}
-	ok("GET_IRQ_INFO: INTx 1, MSI/MSI-X/ERR/REQ 0, index 5 refused");
+	ok("GET_IRQ_INFO: INTx 1, MSI 1, MSI-X/ERR 0, REQ 1, index 5 "
+	   "refused");
 }
 
 static void test_intx_and_host_end(int fd)
@@ -282,7 +289,13 @@ static void test_intx_and_host_end(int fd)
 	s.flags = VFU_IRQ_DATA_NONE | VFU_IRQ_ACTION_TRIGGER;
 	CHECK(call(fd, VFU_CMD_DEVICE_SET_IRQS, &s, sizeof(s), rep, sizeof(rep),
 		   NULL, 0) == -EINVAL,
-	      "MSI has none");
+	      "MSI is off: nothing to trigger");
+	int mfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	s.flags = VFU_IRQ_DATA_EVENTFD | VFU_IRQ_ACTION_TRIGGER;
+	CHECK(call(fd, VFU_CMD_DEVICE_SET_IRQS, &s, sizeof(s), rep, sizeof(rep),
+		   &mfd, 1) == -EINVAL,
+	      "MSI while INTx is on");
+	close(mfd);
 
 	int host = vfu_client_connect(path_of(U1, "tty0"));
 	CHECK(host >= 0, "host end: %s", strerror(-host));
@@ -327,6 +340,167 @@ static void test_intx_and_host_end(int fd)
 	close(host);
 	close(efd);
 	ok("DEVICE_RESET");
+}
+
+static int set_irq(int fd, uint32_t index, uint32_t flags, uint32_t count,
+		   const int *efd)
+{
+	uint8_t rep[64];
+	struct vfu_irq_set s = {sizeof(s), flags, index, 0, count};
+
+	return call(fd, VFU_CMD_DEVICE_SET_IRQS, &s, sizeof(s), rep,
+		    sizeof(rep), efd, efd ? 1 : 0);
+}
+
+static uint64_t eventfd_take(int efd, int ms)
+{
+	uint64_t v = 0;
+
+	if (!readable(efd, ms) || read(efd, &v, sizeof(v)) != sizeof(v))
+		return 0;
+	return v;
+}
+
+/* MSI as the sample's: vector 0 through its eventfd, one per edge; INTx
+ * and MSI exclude each other; MASK/UNMASK are ENOTTY. */
+static void test_msi(int fd)
+{
+	const uint32_t trig = VFU_IRQ_ACTION_TRIGGER;
+	int msi = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	int intx = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	CHECK(set_irq(fd, 0, VFU_IRQ_DATA_NONE | trig, 0, NULL) == 0,
+	      "INTx off (the test before left it on)");
+	CHECK(set_irq(fd, 1, VFU_IRQ_DATA_EVENTFD | trig, 1, &msi) == 0,
+	      "MSI eventfd");
+	CHECK(set_irq(fd, 0, VFU_IRQ_DATA_EVENTFD | trig, 1, &intx) == -EINVAL,
+	      "INTx while MSI is on");
+	CHECK(set_irq(fd, 1, VFU_IRQ_DATA_NONE | VFU_IRQ_ACTION_MASK, 1,
+		      NULL) == -ENOTTY,
+	      "MSI MASK");
+	CHECK(set_irq(fd, 1, VFU_IRQ_DATA_NONE | VFU_IRQ_ACTION_UNMASK, 1,
+		      NULL) == -ENOTTY,
+	      "MSI UNMASK");
+	CHECK(set_irq(fd, 1, VFU_IRQ_DATA_NONE | trig, 1, NULL) == 0 &&
+		  eventfd_take(msi, 2000) == 1,
+	      "MSI loopback (DATA_NONE)");
+	int host = vfu_client_connect(path_of(U1, "tty1"));
+	CHECK(host >= 0, "host end: %s", strerror(-host));
+	usleep(100000);
+	outb(fd, 1, 1, 0x01); /* port 1 IER: RX data */
+	CHECK(write(host, "m", 1) == 1, "host write");
+	CHECK(eventfd_take(msi, 2000) == 1, "MSI on received data");
+	CHECK(eventfd_take(intx, 200) == 0, "nothing on INTx");
+	CHECK(inb(fd, 1, 0) == 'm', "the byte");
+	/* An edge per interrupt, no unmask needed: the line fell (FIFO
+	 * empty), the next byte raises it again. */
+	CHECK(write(host, "n", 1) == 1, "host write");
+	CHECK(eventfd_take(msi, 2000) == 1, "second MSI, no unmask");
+	CHECK(inb(fd, 1, 0) == 'n', "the byte");
+	outb(fd, 1, 1, 0x00);
+	CHECK(set_irq(fd, 1, VFU_IRQ_DATA_NONE | trig, 0, NULL) == 0,
+	      "MSI off");
+	CHECK(set_irq(fd, 1, VFU_IRQ_DATA_NONE | trig, 0, NULL) == -EINVAL,
+	      "MSI off twice");
+	CHECK(set_irq(fd, 0, VFU_IRQ_DATA_EVENTFD | trig, 1, &intx) == 0,
+	      "INTx after MSI");
+	CHECK(set_irq(fd, 0, VFU_IRQ_DATA_NONE | trig, 0, NULL) == 0,
+	      "INTx off");
+	close(host);
+	close(msi);
+	close(intx);
+	ok("MSI: eventfd per edge on received data, not with INTx, "
+	   "MASK/UNMASK ENOTTY, off with count 0");
+}
+
+/* REQ as vfio-pci's: TRIGGER with an eventfd, signalled by hand with
+ * NONE or a true BOOL, off with count 0; MASK/UNMASK ENOTTY. */
+static void test_req(int fd)
+{
+	const uint32_t trig = VFU_IRQ_ACTION_TRIGGER;
+	int req = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	uint8_t rep[64];
+
+	CHECK(set_irq(fd, 4, VFU_IRQ_DATA_EVENTFD | trig, 1, &req) == 0,
+	      "REQ eventfd");
+	CHECK(set_irq(fd, 4, VFU_IRQ_DATA_NONE | VFU_IRQ_ACTION_MASK, 1,
+		      NULL) == -ENOTTY,
+	      "REQ MASK");
+	CHECK(set_irq(fd, 4, VFU_IRQ_DATA_NONE | trig, 1, NULL) == 0 &&
+		  eventfd_take(req, 2000) == 1,
+	      "REQ loopback");
+	struct {
+		struct vfu_irq_set s;
+		uint8_t b;
+	} __attribute__((packed))
+	bset = {{sizeof(bset), VFU_IRQ_DATA_BOOL | trig, 4, 0, 1}, 0};
+	CHECK(call(fd, VFU_CMD_DEVICE_SET_IRQS, &bset, sizeof(bset), rep,
+		   sizeof(rep), NULL, 0) == 0 &&
+		  eventfd_take(req, 200) == 0,
+	      "REQ BOOL false: nothing");
+	CHECK(set_irq(fd, 4, VFU_IRQ_DATA_NONE | trig, 2, NULL) == -EINVAL,
+	      "REQ count 2");
+	CHECK(set_irq(fd, 4, VFU_IRQ_DATA_NONE | trig, 0, NULL) == 0 &&
+		  set_irq(fd, 4, VFU_IRQ_DATA_NONE | trig, 1, NULL) == 0 &&
+		  eventfd_take(req, 200) == 0,
+	      "REQ off");
+	close(req);
+	ok("REQ: eventfd, loopback, BOOL, off with count 0, MASK ENOTTY");
+}
+
+static unsigned releases;
+static char released_uuid[40];
+
+static void on_release(void *arg, const char *uuid)
+{
+	(void)arg;
+	snprintf(released_uuid, sizeof(released_uuid), "%s", uuid);
+	__atomic_add_fetch(&releases, 1, __ATOMIC_SEQ_CST);
+}
+
+/* vfu_server_hold: REQ to the client, the hook when it left. */
+static void test_hold(struct vfu_server *srv)
+{
+	const char *u = "44444444-0000-4000-8000-000000000001";
+	int req = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	create("mtty-1", u);
+	vfu_server_on_release(srv, on_release, NULL);
+	CHECK(vfu_server_hold(srv, u) == 0, "no client: nothing to wait for");
+	CHECK(vfu_server_hold(srv, "44444444-0000-4000-8000-00000000ffff") == 0,
+	      "no such device");
+	int fd = connect_versioned(u);
+	CHECK(set_irq(fd, 4, VFU_IRQ_DATA_EVENTFD | VFU_IRQ_ACTION_TRIGGER, 1,
+		      &req) == 0,
+	      "REQ eventfd");
+	CHECK(vfu_server_hold(srv, u) == 1, "held while a client has it");
+	CHECK(eventfd_take(req, 2000) == 1, "REQ signalled");
+	CHECK(vfu_server_hold(srv, u) == 1 && eventfd_take(req, 300) == 0,
+	      "asking twice is asking once");
+	CHECK(__atomic_load_n(&releases, __ATOMIC_SEQ_CST) == 0,
+	      "not released yet");
+	/* The device still works meanwhile. */
+	uint16_t vid;
+	CHECK(region_rw(fd, 7, 0, &vid, 2, false) == 0 && vid == 0x4348,
+	      "device usable while asked");
+	close(fd);
+	for (int i = 0;
+	     i < 200 && !__atomic_load_n(&releases, __ATOMIC_SEQ_CST); i++)
+		usleep(10000);
+	CHECK(releases == 1 && strcmp(released_uuid, u) == 0,
+	      "hook heard the release: %u %s", releases, released_uuid);
+	CHECK(vfu_server_hold(srv, u) == 0, "released: nothing to wait for");
+	/* A client with no REQ channel is asked all the same (the log says
+	 * nobody listens); the device going releases it too. */
+	fd = connect_versioned(u);
+	CHECK(vfu_server_hold(srv, u) == 1, "held without a REQ channel");
+	remove_dev(u);
+	CHECK(releases == 2, "the device's removal ends the hold");
+	close(fd);
+	vfu_server_on_release(srv, NULL, NULL);
+	close(req);
+	ok("hold: REQ now, once per hold; the hook hears the client leave or "
+	   "the device go; nothing held without a client");
 }
 
 static void test_dma(int fd)
@@ -586,6 +760,8 @@ int main(void)
 	ok("VERSION: 0.0, JSON ends in NUL");
 	test_shape(fd);
 	test_intx_and_host_end(fd);
+	test_msi(fd);
+	test_req(fd);
 	test_dma(fd);
 	close(fd);
 	test_hostile();
@@ -623,6 +799,7 @@ int main(void)
 	      "vfio_ap: not a PCI device, no socket");
 	ok("vfio_ap devices are not served (not PCI)");
 	test_mbochs();
+	test_hold(srv);
 
 	/* Removal while attached: the client sees the socket close. */
 	create("mtty-1", U2);
