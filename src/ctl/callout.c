@@ -880,9 +880,13 @@ int callout_live(struct mdev *d, struct ctl_err *e)
 	if (callout_none_installed(d->env))
 		return err_set(e, "No matching script for device found");
 	struct output o;
+	char *conf = device_stdin(d);
 	int rc;
 
-	c.script = first_matching(d, "live", "modify", "none", NULL, &o);
+	/* as mdevctl 1.3, whose --live this is: the new definition on stdin
+	 * (the script cannot know what to change to without it) */
+	c.script = first_matching(d, "live", "modify", "none", conf, &o);
+	free(conf);
 	if (!c.script)
 		return err_set(e, "No matching script for device found");
 	print_err(&o, c.script);
