@@ -4,10 +4,14 @@
 # test naming a root builds and caches the same one. Sourced; needs $top
 # (the checkout). Prints the root's path (scripts/debian-root.sh).
 #
+#   trixie-mdevctl      Debian 13: mdevctl 1.4.0 only (small)
 #   trixie-stack        Debian 13: libvirt 11.3, mdevctl 1.4.0, Nova 31
 #   trixie-bpo-libvirt  Debian 13 + trixie-backports: libvirt 12.9, mdevctl
 stack_root() {
 	case $1 in
+	trixie-mdevctl)
+		set -- trixie-mdevctl trixie mdevctl
+		;;
 	trixie-stack)
 		set -- trixie-stack trixie mdevctl libvirt-daemon \
 			libvirt-daemon-driver-nodedev libvirt-clients \
