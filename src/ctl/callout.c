@@ -153,6 +153,7 @@ static int run_script(const char *path, const struct mdev *d, const char *event,
 		      const char *action, const char *state,
 		      const char *stdin_text, struct output *o)
 {
+	struct sigaction ignore = {.sa_handler = SIG_IGN}, saved;
 	int in[2], out[2], err[2], st;
 	size_t off = 0, inlen = stdin_text ? strlen(stdin_text) : 0;
 	bool in_open = true;
@@ -218,6 +219,10 @@ static int run_script(const char *path, const struct mdev *d, const char *event,
 		close(in[1]);
 		in_open = false;
 	}
+	/* A script may exit without reading its stdin (exit 2 for another
+	 * device's type): the write then fails with EPIPE, which must not
+	 * kill mdevctl (1.4.0, in Rust, ignores SIGPIPE too). */
+	sigaction(SIGPIPE, &ignore, &saved);
 	{
 		struct pollfd p[3];
 		bool out_open = true, err_open = true;
@@ -276,6 +281,7 @@ static int run_script(const char *path, const struct mdev *d, const char *event,
 		if (in_open)
 			close(in[1]);
 	}
+	sigaction(SIGPIPE, &saved, NULL);
 	close(out[0]);
 	close(err[0]);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
