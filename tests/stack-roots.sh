@@ -7,6 +7,8 @@
 #   trixie-mdevctl      Debian 13: mdevctl 1.4.0 only (small)
 #   trixie-stack        Debian 13: libvirt 11.3, mdevctl 1.4.0, Nova 31
 #   trixie-bpo-libvirt  Debian 13 + trixie-backports: libvirt 12.9, mdevctl
+#   trixie-vm           Debian 13: libvirt 11.3 with its QEMU driver, QEMU 11
+#                       (trixie-backports: vfio-user-pci)
 stack_root() {
 	case $1 in
 	trixie-mdevctl)
@@ -21,6 +23,11 @@ stack_root() {
 		set -- trixie-bpo-libvirt trixie mdevctl --backports \
 			libvirt-daemon libvirt-daemon-driver-nodedev \
 			libvirt-clients
+		;;
+	trixie-vm)
+		set -- trixie-vm trixie libvirt-daemon libvirt-daemon-driver-qemu \
+			libvirt-daemon-driver-nodedev libvirt-clients \
+			--backports qemu-system-x86
 		;;
 	*)
 		echo "stack_root: unknown root '$1'" >&2
