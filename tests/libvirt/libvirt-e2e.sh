@@ -30,10 +30,19 @@ check()
 
 T=10 # seconds any libvirt reaction may take
 
+# E2E_MDEVCTL=real (test-libvirt.sh ROOT real): the root's own mdevctl for
+# libvirtd and for these checks, ours off PATH - the expectations below
+# must be the real mdevctl's, not tuned to ours.
+if [ "${E2E_MDEVCTL:-}" = real ]; then
+	ours_dir=$(dirname "$(command -v mdevctl)")
+	PATH=$(printf '%s\n' "${PATH//:/$'\n'}" | grep -vxF "$ours_dir" | paste -sd:)
+	export PATH
+fi
+
 # A Debian 13 root (--userland) has no uuid-runtime; the kernel makes
 # random UUIDs too.
 command -v uuidgen >/dev/null 2>&1 || uuidgen() { cat /proc/sys/kernel/random/uuid; }
-echo "# libvirt $(virsh --version), mdevctl $(mdevctl --version 2>&1 | head -n1) (MDEVCTL_COMPAT=${MDEVCTL_COMPAT:-default})"
+echo "# libvirt $(virsh --version), $(command -v mdevctl): $(mdevctl --version 2>&1 | head -n1) (MDEVCTL_COMPAT=${MDEVCTL_COMPAT:-default})"
 # What this libvirt and mdevctl can do: Debian 12's libvirt 9.0 has neither
 # `nodedev-dumpxml --inactive` nor `nodedev-update` (10.1+); mdevctl 1.4
 # lists an active device's attributes only from a callout. A Debian 13

@@ -10,6 +10,8 @@
 #                            through mdev-sandbox --userland, our mdevctl
 #                            in 1.4 mode, and the nodedev-update steps
 #                            again with ROOT's own mdevctl 1.4.0 to compare
+#   test-libvirt.sh ROOT real   the same with ROOT's mdevctl 1.4.0 alone
+#                            (ours off PATH): the checks hold for it too
 # Skips (77) when libvirtd is not installed, the root cannot be built (a
 # failure under CI=1: CI must run it) or the machine cannot give
 # mdev-sandbox a private mount namespace.
@@ -32,6 +34,7 @@ if [ $# -ge 1 ]; then
 		exit 77
 	fi
 	userland=(--userland "$root")
+	[ "${2:-}" != real ] || export E2E_MDEVCTL=real
 	export MDEVCTL_COMPAT=1.4
 	lv_available "$root" || { echo "FAIL: $root has no libvirtd / virsh / nodedev driver"; exit 1; }
 else
