@@ -11,6 +11,7 @@ dir=$1
 shift
 U=$(cat /proc/sys/kernel/random/uuid)
 U2=$(cat /proc/sys/kernel/random/uuid)
+U3=$(cat /proc/sys/kernel/random/uuid)
 P=matrix
 dev=/sys/bus/mdev/devices/$U
 
@@ -23,16 +24,19 @@ def c.json '{"assign_adapter":"0x10"},{"assign_adapter":"2"},{"unassign_adapter"
 def big.json '{"assign_adapter":"300"}'
 def name.json '{"assign_adapter":"1"},{"frame_rate":"2"}'
 def word.json '{"assign_adapter":"five"}'
+def taken.json '{"assign_adapter":"2"},{"assign_domain":"8"}'
+def free.json '{"assign_adapter":"2"},{"assign_domain":"9"}'
+def grab.json '{"assign_adapter":"2"},{"assign_domain":"8"},{"assign_domain":"9"}'
 
 run() { # MDEVCTL ARGS...: one command; <EOF> ends its output (a missing
 	# last newline shows)
 	_ctl=$1
 	shift
-	echo "\$ mdevctl $*" | sed "s/$U2/U2/g; s/$U/U/g"
+	echo "\$ mdevctl $*" | sed "s/$U3/U3/g; s/$U2/U2/g; s/$U/U/g"
 	"$_ctl" "$@" >"$dir/out" 2>"$dir/err"
 	echo "rc=$?"
 	{ cat "$dir/out"; echo "<EOF>"; cat "$dir/err"; echo "<EOF>"; } |
-		sed "s/$U2/U2/g; s/$U/U/g"
+		sed "s/$U3/U3/g; s/$U2/U2/g; s/$U/U/g"
 }
 matrix() { # STEP
 	if [ -e "$dev/matrix" ]; then
@@ -58,6 +62,14 @@ run "$@" modify -u "$U" --live --jsonfile "$dir/name.json"
 matrix live-name
 run "$@" modify -u "$U" --live --jsonfile "$dir/word.json"
 matrix live-word
+# APQNs another running device holds: refused at start and live
+run "$@" start -u "$U3" -p $P --jsonfile "$dir/taken.json"
+echo "started-taken=$(test -e "/sys/bus/mdev/devices/$U3" && echo yes || echo no)"
+run "$@" start -u "$U3" -p $P --jsonfile "$dir/free.json"
+echo "started-free=$(test -e "/sys/bus/mdev/devices/$U3" && echo yes || echo no)"
+run "$@" modify -u "$U" --live --jsonfile "$dir/grab.json"
+matrix live-grab
+run "$@" stop -u "$U3"
 run "$@" define -u "$U2" -p $P --jsonfile "$dir/big.json"
 echo "defined-300=$(test -e "/etc/mdevctl.d/$P/$U2" && echo yes || echo no)"
 run "$@" stop -u "$U"

@@ -69,6 +69,12 @@ expect_matrices() { # LABEL TRANSCRIPT
 		'[ "$(grep -c "^live-[nw3].* matrix=02.0008 control=00ff $" "$_t")" = 3 ] &&
 		 grep -q "is not an id from 0 to 255" "$_t" &&
 		 grep -q "is not a vfio_ap matrix attribute" "$_t"'
+	ck "$1: start on an APQN another device holds: refused; on a free one: started" \
+		'grep -qx "started-taken=no" "$_t" && grep -qx "started-free=yes" "$_t" &&
+		 grep -q "APQN 02.0008 is in use by U" "$_t"'
+	ck "$1: live change onto a held APQN: refused, matrix unchanged" \
+		'grep -qx "live-grab matrix=02.0008 control=00ff " "$_t" &&
+		 grep -q "APQN 02.0009 is in use by U3" "$_t"'
 	ck "$1: define with id 300 refused by the pre callout" \
 		'grep -qx "defined-300=no" "$_t"'
 	ck "$1: stopped" 'grep -qx "stopped matrix=none" "$_t"'
