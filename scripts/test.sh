@@ -118,6 +118,30 @@ PY
 
 # Why tests skipped, one line per skipped test, counted in the summary.
 skip_reasons=$(mktemp)
+
+# The Debian roots of the current-stack tests (tests/stack-roots.sh) take
+# minutes each on a fresh machine, mostly downloads: they are built in the
+# background, one after another, while the configurations compile (a test
+# needing one waits on its lock). Cached, the next run only checks them.
+roots_log=$(mktemp)
+roots_pid=
+if [ "$(id -u)" = 0 ] && command -v debootstrap >/dev/null 2>&1; then
+	(
+		# shellcheck disable=SC2034 # read by stack_root
+		top=$PWD
+		. tests/stack-roots.sh
+		# every root the file defines (its case labels), in its order
+		for r in $(sed -n 's/^\t\([a-z0-9][a-z0-9-]*\))$/\1/p' tests/stack-roots.sh); do
+			_t=$(date +%s)
+			if stack_root "$r" >/dev/null 2>&1; then
+				echo "  root     $r: ready after $(($(date +%s) - _t)) s"
+			else
+				echo "  root     $r: FAILED to build (its tests skip or fail)"
+			fi
+		done
+	) >"$roots_log" 2>&1 &
+	roots_pid=$!
+fi
 asan_built=0
 build_step build-asan "ASan + UBSan, tests" -Db_sanitize=address,undefined \
 	-Db_lundef=false -Dtests=enabled && asan_built=1
@@ -193,6 +217,11 @@ if [ "${FUZZ_SECONDS:-30}" != 0 ]; then
 		step_failed fuzzers "$fuzz_bad" "$fuzz_bad of $((fuzz_ok + fuzz_bad)) targets failed (fuzz.sh exit $fuzz_rc, its reason above)"
 	fi
 fi
+
+[ -z "$roots_pid" ] || wait "$roots_pid" || true
+[ ! -s "$roots_log" ] || summary="$summary$(cat "$roots_log")
+"
+rm -f "$roots_log"
 
 echo
 say "summary"

@@ -153,6 +153,7 @@ static int run_script(const char *path, const struct mdev *d, const char *event,
 		      const char *action, const char *state,
 		      const char *stdin_text, struct output *o)
 {
+	struct sigaction ignore = {.sa_handler = SIG_IGN}, saved;
 	int in[2], out[2], err[2], st;
 	size_t off = 0, inlen = stdin_text ? strlen(stdin_text) : 0;
 	bool in_open = true;
@@ -218,6 +219,10 @@ static int run_script(const char *path, const struct mdev *d, const char *event,
 		close(in[1]);
 		in_open = false;
 	}
+	/* A script may exit without reading its stdin (exit 2 for another
+	 * device's type): the write then fails with EPIPE, which must not
+	 * kill mdevctl (1.4.0, in Rust, ignores SIGPIPE too). */
+	sigaction(SIGPIPE, &ignore, &saved);
 	{
 		struct pollfd p[3];
 		bool out_open = true, err_open = true;
@@ -276,6 +281,7 @@ static int run_script(const char *path, const struct mdev *d, const char *event,
 		if (in_open)
 			close(in[1]);
 	}
+	sigaction(SIGPIPE, &saved, NULL);
 	close(out[0]);
 	close(err[0]);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -880,9 +886,13 @@ int callout_live(struct mdev *d, struct ctl_err *e)
 	if (callout_none_installed(d->env))
 		return err_set(e, "No matching script for device found");
 	struct output o;
+	char *conf = device_stdin(d);
 	int rc;
 
-	c.script = first_matching(d, "live", "modify", "none", NULL, &o);
+	/* as mdevctl 1.3, whose --live this is: the new definition on stdin
+	 * (the script cannot know what to change to without it) */
+	c.script = first_matching(d, "live", "modify", "none", conf, &o);
+	free(conf);
 	if (!c.script)
 		return err_set(e, "No matching script for device found");
 	print_err(&o, c.script);

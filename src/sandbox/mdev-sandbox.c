@@ -547,6 +547,75 @@ static void prepare_libvirt(const struct sandbox *sb)
 	free(conf);
 }
 
+/* The callout shipped for drivers whose devices can change while running
+ * (data/callouts/mdevkit-vfio-ap): beside mdevctl in the build tree, in
+ * lib/mdevctl/scripts.d/callouts of an install (mdevctl is in
+ * lib/mdevkit/bin). Copied (not bound) into the store's scripts.d, where
+ * our mdevctl in either mode, Debian's 1.2.0 and 1.4.0 (in --userland's
+ * root too) and mdevd's --on-register all look; a reused --root gets the
+ * current one. None found (MDEV_SANDBOX_MDEVCTL elsewhere): no callout. */
+#define VFIO_AP_CALLOUT "mdevkit-vfio-ap"
+
+static char *find_callout(const struct sandbox *sb)
+{
+	static const char *const rel[] = {"",
+					  "../../mdevctl/scripts.d/callouts/"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
+		char *path;
+
+		if (asprintf(&path, "%s/%s%s", sb->mdevctl_dir, rel[i],
+			     VFIO_AP_CALLOUT) < 0)
+			die("out of memory");
+		if (is_executable(path))
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+/* SRC to DST, mode 0755, atomically (a temporary file renamed). */
+static void copy_executable(const char *src, const char *dst)
+{
+	char buf[8192], *tmp;
+	ssize_t n;
+	int in, out, ret;
+
+	if (asprintf(&tmp, "%s.tmp", dst) < 0)
+		die("out of memory");
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		die("%s: %s", src, strerror(errno));
+	/* mdevctl runs only root-owned scripts nobody else may write */
+	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (out < 0 || fchmod(out, 0755) < 0)
+		die("%s: %s", tmp, strerror(errno));
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		ret = write_all(out, buf, (size_t)n);
+		if (ret < 0)
+			die("%s: %s", tmp, strerror(-ret));
+	}
+	if (n < 0)
+		die("%s: %s", src, strerror(errno));
+	if (fsync(out) < 0 || close(out) < 0 || rename(tmp, dst) < 0)
+		die("%s: %s", dst, strerror(errno));
+	close(in);
+	free(tmp);
+}
+
+static void install_callout(const struct sandbox *sb)
+{
+	char *src = find_callout(sb), *dst;
+
+	if (!src)
+		return;
+	dst = xpath_join(sb->root,
+			 "etc/mdevctl.d/scripts.d/callouts/" VFIO_AP_CALLOUT);
+	copy_executable(src, dst);
+	free(src);
+	free(dst);
+}
+
 static void prepare_root(const struct sandbox *sb)
 {
 	/* mdevctl 1.4.0 refuses to run under MDEVCTL_ENV_ROOT (as mdevd's
@@ -565,6 +634,7 @@ static void prepare_root(const struct sandbox *sb)
 		xmkdir_p(p, 0755);
 		free(p);
 	}
+	install_callout(sb);
 	xmkdir_p(sb->state, 0700);
 	if (sb->libvirtd)
 		prepare_libvirt(sb);

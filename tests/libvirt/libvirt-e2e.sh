@@ -30,6 +30,32 @@ check()
 
 T=10 # seconds any libvirt reaction may take
 
+# E2E_MDEVCTL=real (test-libvirt.sh ROOT real): the root's own mdevctl for
+# libvirtd and for these checks, ours off PATH - the expectations below
+# must be the real mdevctl's, not tuned to ours.
+if [ "${E2E_MDEVCTL:-}" = real ]; then
+	ours_dir=$(dirname "$(command -v mdevctl)")
+	PATH=$(printf '%s\n' "${PATH//:/$'\n'}" | grep -vxF "$ours_dir" | paste -sd:)
+	export PATH
+fi
+
+# A Debian 13 root (--userland) has no uuid-runtime; the kernel makes
+# random UUIDs too.
+command -v uuidgen >/dev/null 2>&1 || uuidgen() { cat /proc/sys/kernel/random/uuid; }
+echo "# libvirt $(virsh --version), $(command -v mdevctl): $(mdevctl --version 2>&1 | head -n1) (MDEVCTL_COMPAT=${MDEVCTL_COMPAT:-default})"
+# What this libvirt and mdevctl can do: Debian 12's libvirt 9.0 has neither
+# `nodedev-dumpxml --inactive` nor `nodedev-update` (10.1+); mdevctl 1.4
+# lists an active device's attributes only from a callout. A Debian 13
+# root (--userland) also has Debian's own mdevctl 1.4.0 in /usr/bin.
+has_inactive=0 has_update=0 v14=0 real14=
+virsh help nodedev-dumpxml 2>/dev/null | grep -q -- --inactive && has_inactive=1
+virsh help nodedev-update >/dev/null 2>&1 && has_update=1
+mdevctl --version 2>/dev/null | grep -q '^mdevctl 1\.4' && v14=1
+if [ "$(command -v mdevctl)" != /usr/bin/mdevctl ] &&
+	/usr/bin/mdevctl --version 2>/dev/null | grep -q '^mdevctl 1\.4\.0'; then
+	real14=/usr/bin/mdevctl
+fi
+
 # Devices that exist before libvirtd starts reach it through libudev's
 # enumeration of /sys, not through events: one per parent.
 declare -A pre_existing
@@ -186,6 +212,11 @@ check "store file written" test -f "/etc/mdevctl.d/$gpu/$u"
 check "nodedev-list --cap mdev --inactive shows it" wait_until $T lv_inactive "$u"
 check "not in the tree before start" eval '! tree_has '"$u"
 name=$(lv_mdev_name "$u")
+if [ $has_inactive = 1 ]; then
+	check "dumpxml --inactive of the defined device names its type and uuid" eval \
+		'vsh nodedev-dumpxml --inactive '"$name"' | grep -q "<type id=.'"$gtype"'./>" &&
+		 vsh nodedev-dumpxml --inactive '"$name"' | grep -q "<uuid>'"$u"'</uuid>"'
+fi
 check "nodedev-start $name" vsh nodedev-start "$name"
 check "started device is in the tree" tree_has "$u"
 check "mdevctl list shows it active" ctl_active "$u"
@@ -262,11 +293,181 @@ if [ -n "${parent_name[$nv]:-}" ]; then
 	check "nodedev-start applies it to sysfs" eval \
 		'vsh nodedev-start '"$name"' >/dev/null &&
 		 test "$(cat /sys/bus/mdev/devices/'"$u"'/nvidia/vgpu_params)" = frame_rate_limiter=0'
-	check "dumpxml of the running device shows the attr" wait_until $T eval \
-		'vsh nodedev-dumpxml '"$name"' | grep -q "<attr name=.nvidia/vgpu_params. value=.frame_rate_limiter=0./>"'
+	attr_xml="<attr name=.nvidia/vgpu_params. value=.frame_rate_limiter=0./>"
+	if [ $v14 = 0 ]; then
+		check "dumpxml of the running device shows the attr" wait_until $T eval \
+			'vsh nodedev-dumpxml '"$name"' | grep -q "'"$attr_xml"'"'
+	else
+		# 1.4.0 takes a running device's attributes from its callout
+		# only, and NVIDIA's has none: libvirt shows none either
+		check "dumpxml of the running device has no attr (1.4: no callout for the type)" \
+			wait_until $T eval '! vsh nodedev-dumpxml '"$name"' | grep -q "<attr "'
+		if [ -n "$real14" ]; then
+			check "mdevctl list --dumpjson of it: ours = Debian's 1.4.0" eval \
+				'[ "$(mdevctl list --dumpjson -u '"$u"')" = "$($real14 list --dumpjson -u '"$u"')" ]'
+		fi
+	fi
+	if [ $has_inactive = 1 ]; then
+		check "dumpxml --inactive shows the definition's attr" eval \
+			'vsh nodedev-dumpxml --inactive '"$name"' | grep -q "'"$attr_xml"'"'
+	fi
 	vsh nodedev-destroy "$name" >/dev/null || true
 	vsh nodedev-undefine "$name" >/dev/null || true
 	check "attr device destroyed and undefined" wait_until $T lv_absent "$u"
+fi
+
+# --- nodedev-update (libvirt 10.1+) on a device whose callout supports live
+# changes: vfio_ap's matrix through mdevkit-vfio-ap (installed by
+# mdev-sandbox). Every flag combination; the matrix is read back from the
+# tree, the definition from the store, and both from libvirt's live and
+# inactive XML. update_steps also prints a transcript of libvirt's answers,
+# compared below with the same steps run with Debian's mdevctl 1.4.0.
+
+ap=
+for p in "${parents[@]}"; do
+	[ -d "/sys/class/mdev_bus/$p/mdev_supported_types/vfio_ap-passthrough" ] && ap=$p
+done
+callout=/etc/mdevctl.d/scripts.d/callouts/mdevkit-vfio-ap
+
+# <device> XML for vfio_ap device $2 (libvirt name $1, or - before it has
+# one) with attributes NAME=VALUE... (nodedev-update's schema wants <name>)
+ap_xml()
+{
+	local a
+	echo "<device>"
+	[ "$1" = - ] || echo "<name>$1</name>"
+	echo "<parent>${parent_name[$ap]}</parent><capability type='mdev'>"
+	echo "<type id='vfio_ap-passthrough'/><uuid>$2</uuid>"
+	shift 2
+	for a; do echo "<attr name='${a%%=*}' value='${a#*=}'/>"; done
+	echo "</capability></device>"
+}
+
+# The matrix that "NAME VALUE" lines on stdin (assign_*/unassign_*, values
+# as kstrtoul base 0 reads them) build from nothing: "a=.. d=.. c=..".
+canon()
+{
+	local n v i
+	local -A A=() D=() C=()
+	while read -r n v; do
+		[ -n "$n" ] || continue
+		i=$((v))
+		case $n in
+		assign_adapter) A[$i]=1 ;;
+		unassign_adapter) unset "A[$i]" ;;
+		assign_domain) D[$i]=1 ;;
+		unassign_domain) unset "D[$i]" ;;
+		assign_control_domain) C[$i]=1 ;;
+		unassign_control_domain) unset "C[$i]" ;;
+		esac
+	done
+	echo "a=$(printf '%s\n' "${!A[@]}" | sort -n | paste -sd,)" \
+		"d=$(printf '%s\n' "${!D[@]}" | sort -n | paste -sd,)" \
+		"c=$(printf '%s\n' "${!C[@]}" | sort -n | paste -sd,)"
+}
+args_canon() { printf '%s\n' "$@" | tr '=' ' ' | canon; }
+# the running device's matrix ("aa.dddd", "aa." or ".dddd" lines; control
+# domains "dddd"), or "none"
+tree_canon()
+{
+	local d=/sys/bus/mdev/devices/$1
+	[ -e "$d/matrix" ] || { echo none; return; }
+	{
+		sed -n 's/^\([0-9a-f]\+\)\..*/assign_adapter 0x\1/p' "$d/matrix"
+		sed -n 's/^[0-9a-f]*\.\([0-9a-f]\+\)$/assign_domain 0x\1/p' "$d/matrix"
+		sed -n 's/^\([0-9a-f]\+\)$/assign_control_domain 0x\1/p' "$d/control_domains"
+	} | canon
+}
+store_attrs()
+{
+	grep -o '"[a-z_]*": *"[^"]*"' "/etc/mdevctl.d/$ap/$1" |
+		grep -v -e '^"mdev_type"' -e '^"start"' | sed 's/"\([^"]*\)": *"\([^"]*\)"/\1 \2/'
+}
+xml_attrs() { vsh nodedev-dumpxml "$@" | sed -n "s/.*<attr name='\([^']*\)' value='\([^']*\)'\/>.*/\1 \2/p"; }
+live_canon() { xml_attrs "$1" | canon; }
+inactive_canon() { xml_attrs --inactive "$1" | canon; }
+
+# One nodedev-update: STEP U NAME TREE STORE RC FLAGS... -- ATTRS...; TREE
+# and STORE say whether the running matrix and the definition take the new
+# attributes ("new") or keep what they had ("old"), RC is ok or refused.
+upd()
+{
+	local step=$1 u=$2 name=$3 want_tree=$4 want_store=$5 want_rc=$6 rc=0
+	local flags=() tree0 store0 new
+	shift 6
+	while [ "$1" != -- ]; do flags+=("$1"); shift; done
+	shift
+	tree0=$(tree_canon "$u")
+	store0=$(store_attrs "$u" | canon)
+	new=$(args_canon "$@")
+	ap_xml "$name" "$u" "$@" >"$WORK/upd.xml"
+	vsh nodedev-update "$name" "$WORK/upd.xml" ${flags[@]+"${flags[@]}"} \
+		>/dev/null 2>"$WORK/upd.err" || rc=$?
+	echo "$step: rc=$([ $rc = 0 ] && echo ok || echo refused) $(sed "s/$u/U/g; s/${u//-/_}/U/g" "$WORK/upd.err" | head -n 1)" >>"$WORK/update-$label.txt"
+	check "nodedev-update ${flags[*]:-(no flag)} $step: ${want_rc}" \
+		test "$([ $rc = 0 ] && echo ok || echo refused)" = "$want_rc"
+	[ "$want_tree" = new ] && want_tree=$new || want_tree=$tree0
+	[ "$want_store" = new ] && want_store=$new || want_store=$store0
+	check "... the tree's matrix: $want_tree" test "$(tree_canon "$u")" = "$want_tree"
+	check "... the definition: $want_store" test "$(store_attrs "$u" | canon)" = "$want_store"
+	if [ "$want_tree" != none ]; then
+		check "... libvirt's live XML: the running matrix" \
+			wait_until $T eval '[ "$(live_canon '"$name"')" = "$(tree_canon '"$u"')" ]'
+	fi
+	check "... libvirt's inactive XML: the definition" \
+		wait_until $T eval '[ "$(inactive_canon '"$name"')" = "$(store_attrs '"$u"' | canon)" ]'
+	# what libvirt shows once it agrees with the tree (it re-reads mdevctl
+	# on the device's change events)
+	[ "$want_tree" = none ] ||
+		wait_until $T eval '[ "$(live_canon '"$name"')" = "$(tree_canon '"$u"')" ]' || true
+	{
+		echo "  tree $(tree_canon "$u")"
+		[ "$want_tree" = none ] || xml_attrs "$name" | sed 's/^/  live /'
+		xml_attrs --inactive "$name" | sed 's/^/  inactive /'
+	} >>"$WORK/update-$label.txt"
+}
+
+# The whole sequence on a new persistent device; transcript in
+# $WORK/update-LABEL.txt.
+update_steps()
+{
+	local u name
+	label=$1
+	: >"$WORK/update-$label.txt"
+	u=$(uuidgen)
+	ap_xml - "$u" assign_adapter=5 assign_domain=4 assign_control_domain=7 >"$WORK/ap.xml"
+	check "[$label] nodedev-define vfio_ap with a matrix" vsh nodedev-define "$WORK/ap.xml"
+	wait_until $T lv_inactive "$u" || true
+	name=$(lv_mdev_name "$u")
+	check "[$label] nodedev-start $name" vsh nodedev-start "$name"
+	check "[$label] started with the defined matrix" \
+		test "$(tree_canon "$u")" = "$(args_canon assign_adapter=5 assign_domain=4 assign_control_domain=7)"
+	check "[$label] libvirt's live XML shows it (the callout's get attributes)" \
+		wait_until $T eval '[ "$(live_canon '"$name"')" = "$(tree_canon '"$u"')" ]'
+	upd live "$u" "$name" new old ok --live -- \
+		assign_adapter=6 assign_adapter=0x10 assign_domain=4 assign_domain=9
+	upd config "$u" "$name" old new ok --config -- assign_adapter=1 assign_domain=1
+	upd live+config "$u" "$name" new new ok --live --config -- \
+		assign_adapter=2 assign_adapter=3 assign_domain=0x20 assign_control_domain=0x21
+	# neither flag is --current: the running device, as it runs
+	upd current-running "$u" "$name" new old ok -- assign_adapter=0x0a assign_domain=0x0b
+	check "[$label] nodedev-destroy" vsh nodedev-destroy "$name"
+	wait_until $T lv_inactive "$u" || true
+	upd current-stopped "$u" "$name" old new ok -- assign_adapter=0xff assign_domain=0
+	upd live-stopped "$u" "$name" old old refused --live -- assign_adapter=7
+	upd config-stopped "$u" "$name" old new ok --config -- assign_adapter=8
+	check "[$label] started again: the last definition's matrix" eval \
+		'vsh nodedev-start '"$name"' >/dev/null && [ "$(tree_canon '"$u"')" = "$(args_canon assign_adapter=8)" ]'
+	vsh nodedev-destroy "$name" >/dev/null || true
+	wait_until $T lv_inactive "$u" || true
+	check "[$label] nodedev-undefine" vsh nodedev-undefine "$name"
+	check "[$label] gone" wait_until $T lv_absent "$u"
+}
+
+if [ $has_update = 1 ] && [ -n "$ap" ] && [ -x "$callout" ]; then
+	update_steps ours
+else
+	echo "# nodedev-update not run: libvirt without it (10.1+), no vfio_ap parent or no $callout"
 fi
 
 # every other parent: a transient device on its first type
@@ -331,6 +532,28 @@ check "libvirt dropped $new_node" wait_until $T eval '! vsh nodedev-list | grep 
 check "its device is inactive (defined) in libvirt" wait_until $T lv_inactive "$ua"
 mdevctl undefine --uuid "$ua" >/dev/null || true
 check "libvirtd still running" kill -0 "$(cat /run/libvirtd.pid)"
+
+# --- the nodedev-update steps again, with Debian's mdevctl 1.4.0 ---------
+# libvirtd restarted with a PATH without ours: libvirt's answers (status,
+# message, XML attributes) must be the same as with ours.
+if [ $has_update = 1 ] && [ -n "$ap" ] && [ -x "$callout" ] && [ -n "$real14" ]; then
+	pid=$(cat /run/libvirtd.pid)
+	kill "$pid"
+	wait_until 30 eval '! kill -0 '"$pid" || true
+	ours_dir=$(dirname "$(command -v mdevctl)")
+	real_path=$(printf '%s\n' "${PATH//:/$'\n'}" | grep -vxF "$ours_dir" | paste -sd:)
+	PATH=$real_path lv_start "$WORK/libvirt-real"
+	check "libvirtd restarted with Debian's mdevctl 1.4.0 first on PATH" \
+		test "$(PATH=$real_path command -v mdevctl)" = /usr/bin/mdevctl
+	update_steps real
+	if diff "$WORK/update-real.txt" "$WORK/update-ours.txt" >"$WORK/update.diff"; then
+		ok "nodedev-update: libvirt answers the same with ours and with mdevctl 1.4.0 ($(wc -l <"$WORK/update-ours.txt") lines)"
+	else
+		not_ok "nodedev-update: libvirt's answers differ (< 1.4.0, > ours):"
+		sed 's/^/#   /' "$WORK/update.diff"
+	fi
+	check "libvirtd (with 1.4.0) still running" kill -0 "$(cat /run/libvirtd.pid)"
+fi
 
 echo "1..$n"
 if [ $failures -ne 0 ]; then

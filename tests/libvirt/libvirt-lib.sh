@@ -7,23 +7,31 @@
 
 LV_DRIVER=${LV_DRIVER:-}
 
+# The node-device driver module under root $1 (default /), printed
+# without the root's prefix.
 lv_find_driver()
 {
-	local f
-	for f in /usr/lib/*/libvirt/connection-driver/libvirt_driver_nodedev.so \
-		/usr/lib64/libvirt/connection-driver/libvirt_driver_nodedev.so \
-		/usr/lib/libvirt/connection-driver/libvirt_driver_nodedev.so; do
-		[ -f "$f" ] && { echo "$f"; return 0; }
+	local r=${1:-} f
+	for f in "$r"/usr/lib/*/libvirt/connection-driver/libvirt_driver_nodedev.so \
+		"$r"/usr/lib64/libvirt/connection-driver/libvirt_driver_nodedev.so \
+		"$r"/usr/lib/libvirt/connection-driver/libvirt_driver_nodedev.so; do
+		[ -f "$f" ] && { echo "${f#"$r"}"; return 0; }
 	done
-	dpkg -L libvirt-daemon 2>/dev/null | grep '/libvirt_driver_nodedev\.so$' | head -n1
+	[ -n "$r" ] || dpkg -L libvirt-daemon 2>/dev/null | grep '/libvirt_driver_nodedev\.so$' | head -n1
 }
 
-# 0 when libvirtd and its node-device driver are installed.
+# 0 when libvirtd and its node-device driver are installed (in root $1,
+# default /).
 lv_available()
 {
-	command -v libvirtd >/dev/null 2>&1 || [ -x /usr/sbin/libvirtd ] || return 1
-	command -v virsh >/dev/null 2>&1 || return 1
-	[ -n "$(lv_find_driver)" ]
+	local r=${1:-}
+	if [ -n "$r" ]; then
+		[ -x "$r/usr/sbin/libvirtd" ] && [ -x "$r/usr/bin/virsh" ] || return 1
+	else
+		command -v libvirtd >/dev/null 2>&1 || [ -x /usr/sbin/libvirtd ] || return 1
+		command -v virsh >/dev/null 2>&1 || return 1
+	fi
+	[ -n "$(lv_find_driver "$r")" ]
 }
 
 wait_until()

@@ -1,18 +1,46 @@
 #!/bin/bash
 # End to end: Debian's own libvirtd (node-device driver only) on mdevkit,
-# inside mdev-sandbox. Skips (77) only when libvirtd is not installed or
-# the machine cannot give mdev-sandbox a private mount namespace.
-# Env: MDEV_SANDBOX = path of the mdev-sandbox executable (it finds mdevd
-#      and mdevctl beside itself in the build tree).
+# inside mdev-sandbox (libvirt-e2e.sh).
+#
+#   test-libvirt.sh          the host's libvirt (Debian 12: 9.0), our
+#                            mdevctl in its default mode (1.2)
+#   test-libvirt.sh ROOT     libvirt from ROOT of tests/stack-roots.sh
+#                            (trixie-stack: Debian 13's 11.3;
+#                            trixie-bpo-libvirt: trixie-backports' 12.9)
+#                            through mdev-sandbox --userland, our mdevctl
+#                            in 1.4 mode, and the nodedev-update steps
+#                            again with ROOT's own mdevctl 1.4.0 to compare
+#   test-libvirt.sh ROOT real   the same with ROOT's mdevctl 1.4.0 alone
+#                            (ours off PATH): the checks hold for it too
+# Skips (77) when libvirtd is not installed, the root cannot be built (a
+# failure under CI=1: CI must run it) or the machine cannot give
+# mdev-sandbox a private mount namespace.
+# Env: MDEV_SANDBOX = path of the mdev-sandbox executable (it finds mdevd,
+#      mdevctl and the vfio_ap callout beside itself in the build tree).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
 . "$here/libvirt-lib.sh"
 : "${MDEV_SANDBOX:?}"
-lv_available || { echo "libvirtd / virsh / nodedev driver not installed: skip"; exit 77; }
 [ "$(id -u)" = 0 ] || { echo "needs root: skip"; exit 77; }
 . "$here/../lib-env.sh"
 require_private_mounts
-command -v uuidgen >/dev/null || { echo "FAIL: uuidgen (uuid-runtime) missing"; exit 1; }
+userland=()
+if [ $# -ge 1 ]; then
+	. "$top/tests/stack-roots.sh"
+	if ! root=$(stack_root "$1"); then
+		[ -z "${CI:-}" ] || { echo "FAIL: cannot build the root $1"; exit 1; }
+		echo "SKIP: cannot build the root $1 (scripts/debian-root.sh failed)"
+		exit 77
+	fi
+	userland=(--userland "$root")
+	[ "${2:-}" != real ] || export E2E_MDEVCTL=real
+	export MDEVCTL_COMPAT=1.4
+	lv_available "$root" || { echo "FAIL: $root has no libvirtd / virsh / nodedev driver"; exit 1; }
+else
+	lv_available || { echo "libvirtd / virsh / nodedev driver not installed: skip"; exit 77; }
+	command -v uuidgen >/dev/null || { echo "FAIL: uuidgen (uuid-runtime) missing"; exit 1; }
+fi
 
 work=$(mktemp -d /tmp/mdev-libvirt.XXXXXX)
 # The sandbox's mounts live in its own namespace and die with it; only the
@@ -38,6 +66,9 @@ sed 's|{ "driver": "vfio_ccw" }|{ "driver": "vfio_ccw" },\n    { "driver": "nvid
 	"$work/hw-base.json" >"$work/hw-plus.json"
 cp "$work/hw-base.json" "$work/hw.json"
 
+# The scripts run from $work: under --userland the checkout is not inside
+# the root, /tmp is (at the same path, as the hardware file mdevd reads).
+cp "$here/libvirt-e2e.sh" "$here/libvirt-lib.sh" "$work/"
 HW="$work/hw.json" WORK="$work" timeout 540 \
-	"$MDEV_SANDBOX" --hardware "$work/hw.json" --root "$work/root" -- \
-	bash "$here/libvirt-e2e.sh"
+	"$MDEV_SANDBOX" --hardware "$work/hw.json" --root "$work/root" \
+	${userland[@]+"${userland[@]}"} -- bash "$work/libvirt-e2e.sh"

@@ -32,6 +32,15 @@ serve() {
 ! systemctl is-enabled 'mdevd@-.service' >/dev/null 2>&1 || fail "an mdevd instance is enabled"
 ok "mdevctl and lsmdev in /usr/lib/mdevkit/bin, off PATH; no mdevd instance enabled"
 
+# --- the vfio_ap callout where mdevctl 1.3+ and 1.2.0 look
+callout=/usr/lib/mdevctl/scripts.d/callouts/mdevkit-vfio-ap
+[ -x "$callout" ] && [ "$(stat -c %u "$callout")" = 0 ] || fail "$callout missing, or not root's"
+[ "$(readlink /etc/mdevctl.d/scripts.d/callouts/mdevkit-vfio-ap)" = "$callout" ] ||
+	fail "/etc/mdevctl.d/scripts.d/callouts/mdevkit-vfio-ap does not link to $callout"
+"$callout" -t vfio_ap-passthrough -e get -a capabilities -s none -u 00000000-0000-0000-0000-000000000000 -p matrix |
+	grep -q '"live"' || fail "$callout does not answer capabilities with live"
+ok "vfio_ap callout in /usr/lib/mdevctl/scripts.d/callouts, linked from /etc/mdevctl.d/scripts.d/callouts"
+
 # --- the demo, and mdevctl types on it
 serve "$T/demo"
 types=$(MDEVCTL_ENV_ROOT=$T/demo "$MDEVCTL" types)
