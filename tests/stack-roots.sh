@@ -6,6 +6,8 @@
 #
 #   trixie-stack        Debian 13: libvirt 11.3, mdevctl 1.4.0, Nova 31
 #   trixie-bpo-libvirt  Debian 13 + trixie-backports: libvirt 12.9, mdevctl
+#   bookworm-nova       Debian 12: Nova 26 and libvirt 9.0 (python3-nova
+#                       pulls ~200 packages; a root keeps them off the host)
 stack_root() {
 	case $1 in
 	trixie-stack)
@@ -17,6 +19,10 @@ stack_root() {
 		set -- trixie-bpo-libvirt trixie mdevctl --backports \
 			libvirt-daemon libvirt-daemon-driver-nodedev \
 			libvirt-clients
+		;;
+	bookworm-nova)
+		set -- bookworm-nova bookworm python3-nova python3-libvirt \
+			libvirt-daemon libvirt-clients
 		;;
 	*)
 		echo "stack_root: unknown root '$1'" >&2
