@@ -4,12 +4,16 @@
 # test naming a root builds and caches the same one. Sourced; needs $top
 # (the checkout). Prints the root's path (scripts/debian-root.sh).
 #
+#   trixie-mdevctl      Debian 13: mdevctl 1.4.0 only (small)
 #   trixie-stack        Debian 13: libvirt 11.3, mdevctl 1.4.0, Nova 31
 #   trixie-bpo-libvirt  Debian 13 + trixie-backports: libvirt 12.9, mdevctl
 #   bookworm-nova       Debian 12: Nova 26 and libvirt 9.0 (python3-nova
 #                       pulls ~200 packages; a root keeps them off the host)
 stack_root() {
 	case $1 in
+	trixie-mdevctl)
+		set -- trixie-mdevctl trixie mdevctl
+		;;
 	trixie-stack)
 		set -- trixie-stack trixie mdevctl libvirt-daemon \
 			libvirt-daemon-driver-nodedev libvirt-clients \

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * mdev-sandbox [--hardware FILE] [--state DIR] [--root DIR] [--libvirt]
- *              -- COMMAND...
+ *              [--userland DIR] -- COMMAND...
  *
  * Runs COMMAND where mdevd's tree is /sys: a private mount, network and PID
  * namespace in which mdevd serves the hardware with udev events on, its
  * tree is bound over /sys, a store is bound over /etc/mdevctl.d, /run is a
  * fresh tmpfs and mdevkit's mdevctl comes first on PATH; with --libvirt,
- * libvirtd (node-device driver only) runs too. See docs/sandbox.md.
+ * libvirtd (node-device driver only) runs too; with --userland, COMMAND
+ * and libvirtd run from another distribution's root (userland.c). See
+ * docs/sandbox.md.
  *
  * Processes:
  *   mdev-sandbox (host namespaces; removes a temporary root at the end)
@@ -53,6 +55,7 @@
 #include "common/common.h"
 #include "common/fsutil.h"
 #include "rootless.h"
+#include "userland.h"
 
 /* Exit status for a failure of the sandbox itself (as env(1) and
  * chroot(1) use 125), so it is not mistaken for COMMAND's. */
@@ -72,6 +75,7 @@ struct sandbox {
 	char *mdevd; /* absolute paths of the executables */
 	char *mdevctl;
 	char *mdevctl_dir;
+	char *userland;	      /* --userland: absolute, or NULL */
 	char *libvirtd;	      /* --libvirt: the daemon, or NULL */
 	char *nodedev_driver; /* and its node-device driver module */
 	char **command;
@@ -144,7 +148,8 @@ static char *xpath_join(const char *dir, const char *name)
 static void usage(FILE *out)
 {
 	fputs("Usage: mdev-sandbox [--hardware FILE] [--state DIR] "
-	      "[--root DIR] [--libvirt] -- COMMAND [ARGS...]\n"
+	      "[--root DIR] [--libvirt]\n"
+	      "                    [--userland DIR] -- COMMAND [ARGS...]\n"
 	      "Runs COMMAND in private mount, network and PID namespaces "
 	      "where mdevd's\n"
 	      "tree is /sys, ROOT/etc/mdevctl.d is /etc/mdevctl.d, /run is "
@@ -162,7 +167,12 @@ static void usage(FILE *out)
 	      "at exit)\n"
 	      "  --libvirt        also start libvirtd (node-device driver "
 	      "only) and set\n"
-	      "                   LIBVIRT_DEFAULT_URI=nodedev:///system\n",
+	      "                   LIBVIRT_DEFAULT_URI=nodedev:///system\n"
+	      "  --userland DIR   run COMMAND (and libvirtd) from the root "
+	      "DIR, e.g. a\n"
+	      "                   Debian 13 made by scripts/debian-root.sh; "
+	      "DIR is not\n"
+	      "                   changed\n",
 	      out);
 }
 
@@ -250,22 +260,30 @@ static char *absolute_dir(const char *path, const char *what)
 
 /* --- --libvirt: libvirtd with only the node-device driver -------------- */
 
-/* The first existing match of a glob pattern, or NULL. */
-static char *first_match(const char *pattern)
+/* The first existing match of PREFIX + PATTERN, without PREFIX, or NULL.
+ */
+static char *first_match(const char *prefix, const char *pattern)
 {
+	char *full;
 	glob_t g;
 	char *found = NULL;
 
-	if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0)
-		found = xstrdup(g.gl_pathv[0]);
+	if (asprintf(&full, "%s%s", prefix, pattern) < 0)
+		die("out of memory");
+	if (glob(full, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+		found = xstrdup(g.gl_pathv[0] + strlen(prefix));
 	globfree(&g);
+	free(full);
 	return found;
 }
 
 /* Debian puts libvirtd in /usr/sbin and its driver modules under the
- * multiarch libdir; other layouts are tried too. */
+ * multiarch libdir; other layouts are tried too. With --userland, in that
+ * root (the paths kept are the ones inside). */
 static void find_libvirt(struct sandbox *sb)
 {
+	const char *prefix = sb->userland ? sb->userland : "";
+
 	static const char *const daemons[] = {"/usr/sbin/libvirtd",
 					      "/usr/local/sbin/libvirtd",
 					      "/usr/bin/libvirtd"};
@@ -277,14 +295,21 @@ static void find_libvirt(struct sandbox *sb)
 	     "libvirt_driver_nodedev.so")};
 
 	for (size_t i = 0; !sb->libvirtd && i < ARRAY_SIZE(daemons); i++)
-		if (is_executable(daemons[i]))
-			sb->libvirtd = xstrdup(daemons[i]);
+		sb->libvirtd = first_match(prefix, daemons[i]);
+	if (sb->libvirtd) {
+		char *full = xpath_join(prefix, sb->libvirtd);
+
+		if (!is_executable(full))
+			die("--libvirt: %s is not executable", full);
+		free(full);
+	}
 	for (size_t i = 0; !sb->nodedev_driver && i < ARRAY_SIZE(drivers); i++)
-		sb->nodedev_driver = first_match(drivers[i]);
+		sb->nodedev_driver = first_match(prefix, drivers[i]);
 	if (!sb->libvirtd || !sb->nodedev_driver)
-		die("--libvirt: %s not found (Debian: apt-get install "
+		die("--libvirt: %s not found%s%s (Debian: apt-get install "
 		    "libvirt-daemon libvirt-clients)",
-		    sb->libvirtd ? "libvirt_driver_nodedev.so" : "libvirtd");
+		    sb->libvirtd ? "libvirt_driver_nodedev.so" : "libvirtd",
+		    *prefix ? " in " : "", prefix);
 }
 
 static void parse_args(int argc, char **argv, struct sandbox *sb)
@@ -294,10 +319,12 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 	    {"state", required_argument, NULL, 's'},
 	    {"root", required_argument, NULL, 'r'},
 	    {"libvirt", no_argument, NULL, 'l'},
+	    {"userland", required_argument, NULL, 'u'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *state = NULL, *root = NULL, *hardware = NULL;
+	const char *userland = NULL;
 	bool libvirt = false;
 	int c;
 
@@ -316,6 +343,9 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 		case 'l':
 			libvirt = true;
 			break;
+		case 'u':
+			userland = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -331,6 +361,15 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 	}
 	sb->command = argv + optind;
 
+	if (userland) {
+		char why[PATH_MAX + 128];
+
+		if (userland_check(userland, why, sizeof(why)) < 0)
+			die("%s", why);
+		sb->userland = realpath(userland, NULL);
+		if (!sb->userland)
+			die("--userland %s: %s", userland, strerror(errno));
+	}
 	if (libvirt)
 		find_libvirt(sb);
 	if (hardware) {
@@ -418,9 +457,15 @@ static void prepare_libvirt(const struct sandbox *sb)
 
 static void prepare_root(const struct sandbox *sb)
 {
-	static const char *const dirs[] = {"sys",
-					   "etc/mdevctl.d/scripts.d/callouts",
-					   "etc/mdevctl.d/scripts.d/notifiers"};
+	/* mdevctl 1.4.0 refuses to run under MDEVCTL_ENV_ROOT (as mdevd's
+	 * --on-register runs it) without the usr/lib scripts.d. */
+	static const char *const dirs[] = {
+	    "sys",
+	    "etc/mdevctl.d/scripts.d/callouts",
+	    "etc/mdevctl.d/scripts.d/notifiers",
+	    "usr/lib/mdevctl/scripts.d/callouts",
+	    "usr/lib/mdevctl/scripts.d/notifiers",
+	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		char *p = xpath_join(sb->root, dirs[i]);
@@ -716,6 +761,15 @@ static int run_command(const struct sandbox *sb)
 	return wait_child(pid);
 }
 
+static void enter_userland(const struct sandbox *sb)
+{
+	const struct userland u = {sb->userland, sb->root, sb->mdevctl};
+	char why[PATH_MAX + 128];
+
+	if (userland_enter(&u, why, sizeof(why)) < 0)
+		die("--userland %s: %s", sb->userland, why);
+}
+
 static int session(const struct sandbox *sb)
 {
 	if (unshare(CLONE_NEWNET) < 0)
@@ -724,6 +778,8 @@ static int session(const struct sandbox *sb)
 	setup_environment(sb);
 	start_mdevd(sb);
 	mount_private_dirs(sb);
+	if (sb->userland)
+		enter_userland(sb);
 	if (sb->libvirtd)
 		start_libvirtd(sb);
 	return run_command(sb);
@@ -906,6 +962,7 @@ int main(int argc, char **argv)
 	free(sb.mdevctl);
 	free(sb.mdevctl_dir);
 	free(sb.libvirtd);
+	free(sb.userland);
 	free(sb.nodedev_driver);
 	free((char *)sb.hardware);
 	return code;

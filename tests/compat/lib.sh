@@ -101,11 +101,11 @@ mk_tree() { # ROOT
 }
 
 # The Debian 13 root holding mdevctl 1.4.0 (built once, cached outside the
-# checkout; see scripts/debian-root.sh). TRIXIE_ROOT overrides it.
+# checkout; defined in tests/stack-roots.sh). TRIXIE_ROOT overrides it.
 compat_require_trixie() {
 	if [ -z "${TRIXIE_ROOT:-}" ]; then
-		if ! TRIXIE_ROOT=$("$HERE/../../scripts/debian-root.sh" \
-			trixie-mdevctl trixie mdevctl); then
+		if ! TRIXIE_ROOT=$(top="$HERE/../.." && . "$top/tests/stack-roots.sh" &&
+			stack_root trixie-mdevctl); then
 			echo "SKIP: no Debian 13 root (scripts/debian-root.sh failed)"
 			exit 77
 		fi
