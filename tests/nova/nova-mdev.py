@@ -29,11 +29,16 @@ import sys
 import time
 import uuid as uuidlib
 
-# The configuration Nova reads is set here, before the driver is built:
-# LibvirtDriver.__init__ reads [devices] enabled_mdev_types once.
-import nova.conf  # noqa: E402
-import nova.conf.devices  # noqa: E402
-import nova.privsep  # noqa: E402,F401  (registers [nova_sys_admin])
+import libvirt
+import os_resource_classes as orc
+
+import nova.conf
+import nova.conf.devices
+import nova.privsep
+from nova import version
+from nova.compute import provider_tree
+from nova.virt import fake
+from nova.virt.libvirt import driver
 
 CONF = nova.conf.CONF
 
@@ -125,7 +130,6 @@ def store_definition(address, u):
 
 def libvirt_mdev(conn, u):
     """The libvirt node device of mdev U (active or only defined), or None."""
-    import libvirt
     flags = (libvirt.VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV |
              libvirt.VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE |
              libvirt.VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE)
@@ -138,9 +142,9 @@ def libvirt_mdev(conn, u):
 # --- Nova ---------------------------------------------------------------
 
 def make_driver(types):
+    # Before the driver is built: LibvirtDriver.__init__ reads
+    # [devices] enabled_mdev_types once.
     configure(types)
-    from nova.virt import fake
-    from nova.virt.libvirt import driver
     drv = driver.LibvirtDriver(fake.FakeVirtAPI(), False)
     # This sandbox's libvirtd has only the node-device driver, so listing
     # guests (QEMU driver) fails; a compute host without guests has none.
@@ -151,8 +155,6 @@ def make_driver(types):
 
 
 def version_line(drv, persistent):
-    import libvirt
-    from nova import version
     def dotted(v):
         return "%d.%d.%d" % (v // 1000000, v // 1000 % 1000, v % 1000)
 
@@ -210,8 +212,6 @@ def check_inventory(drv, types, existing):
 def provider_tree_for(drv, types, nodename="compute0"):
     """The placement tree Nova reports: one child provider per parent,
     holding the type's resource class."""
-    from nova.compute import provider_tree
-    import os_resource_classes as orc
     pt = provider_tree.ProviderTree()
     pt.new_root(nodename, str(uuidlib.uuid4()))
     drv._update_provider_tree_for_vgpu(pt, nodename)
@@ -345,7 +345,6 @@ def phase_create(a):
 
 
 def phase_reboot(a):
-    import libvirt
     with open(a.state) as f:
         st = json.load(f)
     created = {u: tuple(v) for u, v in st["created"].items()}
