@@ -298,6 +298,12 @@ def phase_create(a):
     conn = drv._host.get_connection()
     version_line(drv, persistent)
     check(tree_devices() == {}, "no mdevs on the fresh host")
+    # PCI-only hardware: every parent libvirt lists is a PCI device, and
+    # Nova walks them all, the ones without an enabled type too.
+    parents = sorted(libvirt_name(p) for p in os.listdir("/sys/class/mdev_bus"))
+    listed = sorted(drv._host.list_mdev_capable_devices())
+    check(listed == parents and all(n.startswith("pci_") for n in listed),
+          "libvirt lists the tree's parents, all PCI: %s" % listed)
     inv = check_inventory(drv, a.types, {})
     rps = provider_tree_for(drv, a.types)
 
@@ -331,6 +337,23 @@ def phase_create(a):
           (libvirt_name(address), u, ms))
     check_created(conn, persistent, address, mdev_type, u, before)
     created[u] = (address, mdev_type)
+
+    # Exhaustion, on the parent with the fewest left: Nova creates while
+    # the tree says there is room and refuses (None) once it says 0.
+    mdev_type, address, _ = min(a.types,
+                                key=lambda t: tree_available(t[1], t[0]))
+    while tree_available(address, mdev_type) > 0:
+        before = tree_available(address, mdev_type)
+        u, ms = timed(drv._create_new_mediated_device, libvirt_name(address))
+        times.append(ms)
+        check(u is not None, "_create_new_mediated_device(%s) = %s with "
+              "%d left (%.0f ms)" % (libvirt_name(address), u, before, ms))
+        check_created(conn, persistent, address, mdev_type, u, before)
+        created[u] = (address, mdev_type)
+    n = len(tree_devices())
+    u = drv._create_new_mediated_device(libvirt_name(address))
+    check(u is None and len(tree_devices()) == n,
+          "with 0 left on %s Nova creates nothing" % address)
 
     after = check_inventory(drv, a.types, created)
     check(all(after[n]["total"] == inv[n]["total"] for n in inv),
@@ -409,6 +432,10 @@ def phase_reboot(a):
 def phase_crash(a):
     drv, persistent = make_driver(a.types)
     version_line(drv, persistent)
+    # Without a non-PCI parent in libvirt's list there is nothing to show.
+    nonpci = [n for n in drv._host.list_mdev_capable_devices()
+              if not n.startswith("pci_")]
+    check(nonpci != [], "libvirt lists non-PCI mdev parents: %s" % nonpci)
     try:
         drv._get_gpu_inventories()
     except AttributeError as e:
