@@ -7,6 +7,8 @@
 #   trixie-mdevctl      Debian 13: mdevctl 1.4.0 only (small)
 #   trixie-stack        Debian 13: libvirt 11.3, mdevctl 1.4.0, Nova 31
 #   trixie-bpo-libvirt  Debian 13 + trixie-backports: libvirt 12.9, mdevctl
+#   trixie-vm           Debian 13: libvirt 11.3 with its QEMU driver, QEMU 11
+#                       (trixie-backports: vfio-user-pci)
 #   bookworm-nova       Debian 12: Nova 26 and libvirt 9.0 (python3-nova
 #                       pulls ~200 packages; a root keeps them off the host)
 stack_root() {
@@ -23,6 +25,11 @@ stack_root() {
 		set -- trixie-bpo-libvirt trixie mdevctl --backports \
 			libvirt-daemon libvirt-daemon-driver-nodedev \
 			libvirt-clients
+		;;
+	trixie-vm)
+		set -- trixie-vm trixie libvirt-daemon libvirt-daemon-driver-qemu \
+			libvirt-daemon-driver-nodedev libvirt-clients \
+			--backports qemu-system-x86
 		;;
 	bookworm-nova)
 		set -- bookworm-nova bookworm python3-nova python3-libvirt \

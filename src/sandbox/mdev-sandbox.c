@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * mdev-sandbox [--hardware FILE] [--state DIR] [--root DIR] [--libvirt]
- *              [--userland DIR] -- COMMAND...
+ *              [--libvirt-qemu] [--userland DIR] -- COMMAND...
  *
  * Runs COMMAND where mdevd's tree is /sys: a private mount, network and PID
  * namespace in which mdevd serves the hardware with udev events on, its
  * tree is bound over /sys, a store is bound over /etc/mdevctl.d, /run is a
  * fresh tmpfs and mdevkit's mdevctl comes first on PATH; with --libvirt,
- * libvirtd (node-device driver only) runs too; with --userland, COMMAND
+ * libvirtd (node-device driver only) runs too, with --libvirt-qemu also
+ * its QEMU driver and mdev-qemu (VMs with our mdevs); with --userland, COMMAND
  * and libvirtd run from another distribution's root (userland.c). See
  * docs/sandbox.md.
  *
@@ -54,6 +55,7 @@
 
 #include "common/common.h"
 #include "common/fsutil.h"
+#include "devdir.h"
 #include "rootless.h"
 #include "userland.h"
 
@@ -62,6 +64,10 @@
 #define EXIT_SANDBOX 125
 /* How long leftover processes get between SIGTERM and SIGKILL. */
 #define STOP_GRACE_MS 3000
+/* libvirtd's QEMU driver reads only this file (--libvirt-qemu). */
+#define LIBVIRT_QEMU_CONF "/etc/libvirt/qemu.conf"
+/* Where the emulator wrapper is inside the sandbox (--libvirt-qemu). */
+#define MDEV_QEMU_PATH "/run/mdev-sandbox/bin/mdev-qemu"
 /* How long libvirtd may take to open its socket (--libvirt). */
 #define LIBVIRTD_START_MS 30000
 
@@ -78,6 +84,8 @@ struct sandbox {
 	char *userland;	      /* --userland: absolute, or NULL */
 	char *libvirtd;	      /* --libvirt: the daemon, or NULL */
 	char *nodedev_driver; /* and its node-device driver module */
+	char *qemu_driver;    /* --libvirt-qemu: its QEMU driver module */
+	char *mdev_qemu;      /* --libvirt-qemu: the emulator wrapper */
 	char **command;
 };
 
@@ -168,6 +176,12 @@ static void usage(FILE *out)
 	      "  --libvirt        also start libvirtd (node-device driver "
 	      "only) and set\n"
 	      "                   LIBVIRT_DEFAULT_URI=nodedev:///system\n"
+	      "  --libvirt-qemu   --libvirt with its QEMU driver too (VMs "
+	      "whose <emulator>\n"
+	      "                   is /run/mdev-sandbox/bin/mdev-qemu get our "
+	      "mdevs over\n"
+	      "                   vfio-user); LIBVIRT_DEFAULT_URI="
+	      "qemu:///system\n"
 	      "  --userland DIR   run COMMAND (and libvirtd) from the root "
 	      "DIR, e.g. a\n"
 	      "                   Debian 13 made by scripts/debian-root.sh; "
@@ -277,6 +291,29 @@ static char *first_match(const char *prefix, const char *pattern)
 	return found;
 }
 
+/* --libvirt-qemu: the QEMU driver beside the node-device driver, and the
+ * configuration file the sandbox's replaces (its path is fixed in libvirtd).
+ */
+static void find_libvirt_qemu(struct sandbox *sb, const char *prefix)
+{
+	char *dir = xstrdup(sb->nodedev_driver), *full;
+	struct stat st;
+
+	*strrchr(dir, '/') = '\0';
+	sb->qemu_driver = xpath_join(dir, "libvirt_driver_qemu.so");
+	full = xpath_join(prefix, sb->qemu_driver);
+	if (stat(full, &st) < 0)
+		die("--libvirt-qemu: %s: %s (Debian: apt-get install "
+		    "libvirt-daemon-driver-qemu)",
+		    full, strerror(errno));
+	free(full);
+	full = xpath_join(prefix, LIBVIRT_QEMU_CONF);
+	if (stat(full, &st) < 0)
+		die("--libvirt-qemu: %s: %s", full, strerror(errno));
+	free(full);
+	free(dir);
+}
+
 /* Debian puts libvirtd in /usr/sbin and its driver modules under the
  * multiarch libdir; other layouts are tried too. With --userland, in that
  * root (the paths kept are the ones inside). */
@@ -310,7 +347,13 @@ static void find_libvirt(struct sandbox *sb)
 		    "libvirt-daemon libvirt-clients)",
 		    sb->libvirtd ? "libvirt_driver_nodedev.so" : "libvirtd",
 		    *prefix ? " in " : "", prefix);
+	if (sb->mdev_qemu)
+		find_libvirt_qemu(sb, prefix);
 }
+
+/* mdev-qemu: beside mdev-sandbox (the build tree) or with our mdevctl in
+ * lib/mdevkit/bin (an install). */
+static const char *const wrapper_dirs[] = {"", "../lib/mdevkit/bin/", NULL};
 
 static void parse_args(int argc, char **argv, struct sandbox *sb)
 {
@@ -319,13 +362,14 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 	    {"state", required_argument, NULL, 's'},
 	    {"root", required_argument, NULL, 'r'},
 	    {"libvirt", no_argument, NULL, 'l'},
+	    {"libvirt-qemu", no_argument, NULL, 'q'},
 	    {"userland", required_argument, NULL, 'u'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *state = NULL, *root = NULL, *hardware = NULL;
 	const char *userland = NULL;
-	bool libvirt = false;
+	bool libvirt = false, qemu = false;
 	int c;
 
 	/* '+': stop at COMMAND, whose own options are not ours. */
@@ -342,6 +386,9 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 			break;
 		case 'l':
 			libvirt = true;
+			break;
+		case 'q':
+			libvirt = qemu = true;
 			break;
 		case 'u':
 			userland = optarg;
@@ -369,6 +416,13 @@ static void parse_args(int argc, char **argv, struct sandbox *sb)
 		sb->userland = realpath(userland, NULL);
 		if (!sb->userland)
 			die("--userland %s: %s", userland, strerror(errno));
+	}
+	if (qemu) {
+		char *dir = self_dir();
+
+		sb->mdev_qemu = find_tool("MDEV_SANDBOX_QEMU_WRAPPER",
+					  "mdev-qemu", dir, wrapper_dirs);
+		free(dir);
 	}
 	if (libvirt)
 		find_libvirt(sb);
@@ -424,34 +478,72 @@ static void make_root(struct sandbox *sb)
 		sb->state = xpath_join(sb->root, "state");
 }
 
+/* DIR/<module's name> -> MODULE: the driver directory libvirtd loads. */
+static void link_driver(const char *dir, const char *module)
+{
+	char *link = xpath_join(dir, strrchr(module, '/') + 1);
+
+	if (unlink(link) < 0 && errno != ENOENT)
+		die("%s: %s", link, strerror(errno));
+	if (symlink(module, link) < 0)
+		die("symlink %s: %s", link, strerror(errno));
+	free(link);
+}
+
+/* Writes TEXT to PATH (a file of the sandbox's root, read by libvirtd). */
+static void write_conf(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	fputs(text, f);
+	if (fclose(f) != 0)
+		die("%s: %s", path, strerror(errno));
+}
+
+/* The QEMU driver as root in a sandbox: no user switch, no relabelling of
+ * device nodes (an mdev's /dev/vfio/N does not exist: mdev-qemu hands QEMU
+ * a vfio-user socket instead), no cgroups or private /dev for QEMU, and
+ * QEMU's output in a file rather than through virtlogd. */
+static const char qemu_conf[] = "user = \"root\"\n"
+				"group = \"root\"\n"
+				"dynamic_ownership = 0\n"
+				"remember_owner = 0\n"
+				"security_driver = \"none\"\n"
+				"namespaces = [ ]\n"
+				"cgroup_controllers = [ ]\n"
+				"stdio_handler = \"file\"\n";
+
 /* ROOT/libvirt: a driver directory holding only the node-device driver
- * (libvirtd loads every module of LIBVIRT_DRIVER_DIR) and a configuration
- * whose sockets live in the sandbox's private /run. */
+ * (libvirtd loads every module of LIBVIRT_DRIVER_DIR), and the QEMU driver
+ * with --libvirt-qemu, and a configuration whose sockets live in the
+ * sandbox's private /run. */
 static void prepare_libvirt(const struct sandbox *sb)
 {
 	char *dir = xpath_join(sb->root, "libvirt/drivers");
-	char *link = xpath_join(dir, "libvirt_driver_nodedev.so");
 	char *conf = xpath_join(sb->root, "libvirt/libvirtd.conf");
-	FILE *f;
+	char *text;
 
 	xmkdir_p(dir, 0755);
-	if (unlink(link) < 0 && errno != ENOENT)
-		die("%s: %s", link, strerror(errno));
-	if (symlink(sb->nodedev_driver, link) < 0)
-		die("symlink %s: %s", link, strerror(errno));
-	f = fopen(conf, "we");
-	if (!f)
-		die("%s: %s", conf, strerror(errno));
-	fprintf(f,
-		"unix_sock_dir = \"/run/libvirt\"\n"
-		"auth_unix_rw = \"none\"\n"
-		"auth_unix_ro = \"none\"\n"
-		"log_outputs = \"2:file:%s/libvirt/libvirtd.log\"\n",
-		sb->root);
-	if (fclose(f) != 0)
-		die("%s: %s", conf, strerror(errno));
+	link_driver(dir, sb->nodedev_driver);
+	if (sb->qemu_driver) {
+		char *qconf = xpath_join(sb->root, "libvirt/qemu.conf");
+
+		link_driver(dir, sb->qemu_driver);
+		write_conf(qconf, qemu_conf);
+		free(qconf);
+	}
+	if (asprintf(&text,
+		     "unix_sock_dir = \"/run/libvirt\"\n"
+		     "auth_unix_rw = \"none\"\n"
+		     "auth_unix_ro = \"none\"\n"
+		     "log_outputs = \"2:file:%s/libvirt/libvirtd.log\"\n",
+		     sb->root) < 0)
+		die("out of memory");
+	write_conf(conf, text);
+	free(text);
 	free(dir);
-	free(link);
 	free(conf);
 }
 
@@ -680,6 +772,12 @@ static void mount_private_dirs(const struct sandbox *sb)
 		die("/run/udev/control: %s", strerror(errno));
 	close(fd);
 	bind_mount(sys, "/sys");
+	/* mdevd's sockets (vfio-user, --control) where a system mdevd, whose
+	 * ROOT is /, has them. */
+	char *run_mdevd = xpath_join(sb->root, "run/mdevd");
+	if (symlink(run_mdevd, "/run/mdevd") < 0)
+		die("symlink /run/mdevd: %s", strerror(errno));
+	free(run_mdevd);
 	/* An empty mount point if the host has no mdevctl installed. */
 	xmkdir_p("/etc/mdevctl.d", 0755);
 	bind_mount(store, "/etc/mdevctl.d");
@@ -706,6 +804,13 @@ static bool socket_answers(const char *path)
  * does (bounded), so COMMAND's first virsh finds it. */
 static void start_libvirtd(const struct sandbox *sb)
 {
+	if (sb->qemu_driver) {
+		char *qconf = xpath_join(sb->root, "libvirt/qemu.conf");
+
+		bind_mount(qconf, LIBVIRT_QEMU_CONF);
+		free(qconf);
+	}
+
 	char *drivers = xpath_join(sb->root, "libvirt/drivers");
 	char *conf = xpath_join(sb->root, "libvirt/libvirtd.conf");
 	long long deadline = now_ms() + LIBVIRTD_START_MS;
@@ -738,7 +843,9 @@ static void start_libvirtd(const struct sandbox *sb)
 			    LIBVIRTD_START_MS / 1000, sb->root);
 		nanosleep(&tick, NULL);
 	}
-	if (setenv("LIBVIRT_DEFAULT_URI", "nodedev:///system", 1) < 0)
+	if (setenv("LIBVIRT_DEFAULT_URI",
+		   sb->qemu_driver ? "qemu:///system" : "nodedev:///system",
+		   1) < 0)
 		die("setenv: %s", strerror(errno));
 	free(drivers);
 	free(conf);
@@ -761,6 +868,28 @@ static int run_command(const struct sandbox *sb)
 	return wait_child(pid);
 }
 
+static void mount_devdir(const struct sandbox *sb)
+{
+	char why[PATH_MAX + 128];
+
+	if (devdir_mount(sb->root, why, sizeof(why)) < 0)
+		die("/dev: %s", why);
+}
+
+/* MDEV_QEMU_PATH in the sandbox's /run, which --userland binds in too, so
+ * a domain's <emulator> is the same path either way. */
+static void install_mdev_qemu(const struct sandbox *sb)
+{
+	int fd;
+
+	xmkdir_p("/run/mdev-sandbox/bin", 0755);
+	fd = open(MDEV_QEMU_PATH, O_CREAT | O_WRONLY | O_CLOEXEC, 0755);
+	if (fd < 0)
+		die("%s: %s", MDEV_QEMU_PATH, strerror(errno));
+	close(fd);
+	bind_mount(sb->mdev_qemu, MDEV_QEMU_PATH);
+}
+
 static void enter_userland(const struct sandbox *sb)
 {
 	const struct userland u = {sb->userland, sb->root, sb->mdevctl};
@@ -778,6 +907,10 @@ static int session(const struct sandbox *sb)
 	setup_environment(sb);
 	start_mdevd(sb);
 	mount_private_dirs(sb);
+	if (sb->mdev_qemu)
+		install_mdev_qemu(sb);
+	if (sb->qemu_driver)
+		mount_devdir(sb);
 	if (sb->userland)
 		enter_userland(sb);
 	if (sb->libvirtd)
@@ -962,6 +1095,8 @@ int main(int argc, char **argv)
 	free(sb.mdevctl);
 	free(sb.mdevctl_dir);
 	free(sb.libvirtd);
+	free(sb.qemu_driver);
+	free(sb.mdev_qemu);
 	free(sb.userland);
 	free(sb.nodedev_driver);
 	free((char *)sb.hardware);
