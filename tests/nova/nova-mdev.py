@@ -64,6 +64,9 @@ def parse_args():
     p.add_argument("--type", action="append", default=[], required=True,
                    help="TYPE=PCI-ADDRESS[=RESOURCE-CLASS]")
     p.add_argument("--state", required=True)
+    p.add_argument("--uri", default="nodedev:///system",
+                   help="qemu:///system when libvirtd has its QEMU driver "
+                   "(mdev-sandbox --libvirt-qemu): guests are real then")
     a = p.parse_args()
     types = []
     for t in a.type:
@@ -76,9 +79,9 @@ def parse_args():
     return a
 
 
-def configure(types):
+def configure(types, uri):
     CONF([], project="nova", default_config_files=[])
-    CONF.set_override("connection_uri", "nodedev:///system", group="libvirt")
+    CONF.set_override("connection_uri", uri, group="libvirt")
     CONF.set_override("enabled_mdev_types", [t for t, _, _ in types],
                       group="devices")
     nova.conf.devices.register_dynamic_opts(CONF)
@@ -141,14 +144,15 @@ def libvirt_mdev(conn, u):
 
 # --- Nova ---------------------------------------------------------------
 
-def make_driver(types):
+def make_driver(a):
     # Before the driver is built: LibvirtDriver.__init__ reads
     # [devices] enabled_mdev_types once.
-    configure(types)
+    configure(a.types, a.uri)
     drv = driver.LibvirtDriver(fake.FakeVirtAPI(), False)
-    # This sandbox's libvirtd has only the node-device driver, so listing
-    # guests (QEMU driver) fails; a compute host without guests has none.
-    drv._host.list_guests = lambda only_running=True: []
+    if not a.uri.startswith("qemu:"):
+        # Only the node-device driver runs, so listing guests fails; a
+        # compute host without guests has none.
+        drv._host.list_guests = lambda only_running=True: []
     persistent = hasattr(driver, "MIN_LIBVIRT_PERSISTENT_MDEV") and \
         drv._host.has_min_version(driver.MIN_LIBVIRT_PERSISTENT_MDEV)
     return drv, persistent
@@ -233,6 +237,24 @@ def provider_tree_for(drv, types, nodename="compute0"):
     return rps
 
 
+def define_instance(conn, name, u):
+    """Defines (does not start) a guest using mdev U, as Nova's spawn
+    writes it; Nova learns which mdevs are assigned from guests' XML."""
+    xml = """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <hostdev mode='subsystem' type='mdev' model='vfio-pci'>
+      <source><address uuid='%s'/></source>
+    </hostdev>
+  </devices>
+</domain>""" % (name, u)
+    return conn.defineXML(xml).UUIDString()
+
+
 def wait_active(conn, u, seconds):
     """Seconds until libvirt lists U active, None if not within SECONDS."""
     t0 = time.monotonic()
@@ -294,7 +316,7 @@ def timed(fn, *args):
 
 
 def phase_create(a):
-    drv, persistent = make_driver(a.types)
+    drv, persistent = make_driver(a)
     conn = drv._host.get_connection()
     version_line(drv, persistent)
     check(tree_devices() == {}, "no mdevs on the fresh host")
@@ -309,6 +331,8 @@ def phase_create(a):
 
     created = {}
     times = []
+    guests = a.uri.startswith("qemu:")
+    instances = {}  # mdev uuid: guest uuid
     # Allocation: what the compute manager does when placement gave an
     # instance one unit on a parent's provider.
     for mdev_type, address, _ in a.types:
@@ -321,10 +345,28 @@ def phase_create(a):
               "allocation on %s gave %s (%.0f ms)" % (address, got, ms))
         check_created(conn, persistent, address, mdev_type, got[0], before)
         created[got[0]] = (address, mdev_type)
+        if guests and not instances:
+            # A guest now uses it: the next allocation must not hand it
+            # out again, so Nova creates another.
+            dom = define_instance(conn, "instance-1", got[0])
+            instances[got[0]] = dom
+            check(drv._get_all_assigned_mediated_devices() == {got[0]: dom},
+                  "Nova reads from libvirt that guest %s has %s" %
+                  (dom, got[0]))
+            before = tree_available(address, mdev_type)
+            got, ms = timed(drv._allocate_mdevs, alloc)
+            times.append(ms)
+            check(got is not None and got[0] not in instances,
+                  "an allocation on %s gave a new mdev %s (%.0f ms)" %
+                  (address, got, ms))
+            check_created(conn, persistent, address, mdev_type, got[0],
+                          before)
+            created[got[0]] = (address, mdev_type)
         # An mdev that exists but is assigned to no guest is reused.
+        before = tree_available(address, mdev_type)
         again = drv._allocate_mdevs(alloc)
         check(again == got and tree_available(address, mdev_type) ==
-              before - 1, "a second allocation on %s reuses %s" %
+              before, "a second allocation on %s reuses %s" %
               (address, got[0]))
 
     # Creation on a named parent, as the allocation does when nothing
@@ -360,10 +402,12 @@ def phase_create(a):
           "inventory totals unchanged by creation: %s" %
           {n: after[n]["total"] for n in after})
     free = drv._get_existing_mdevs_not_assigned(None, drv.supported_vgpu_types)
-    check(free == set(created), "all %d created mdevs unassigned" %
-          len(created))
+    check(free == set(created) - set(instances),
+          "%d created mdevs unassigned, %d assigned" %
+          (len(free), len(instances)))
     with open(a.state, "w") as f:
-        json.dump({"persistent": persistent, "created": created}, f)
+        json.dump({"persistent": persistent, "created": created,
+                   "instances": instances}, f)
     print("creation times (ms): %s" % " ".join("%.0f" % t for t in times))
 
 
@@ -371,7 +415,7 @@ def phase_reboot(a):
     with open(a.state) as f:
         st = json.load(f)
     created = {u: tuple(v) for u, v in st["created"].items()}
-    drv, persistent = make_driver(a.types)
+    drv, persistent = make_driver(a)
     conn = drv._host.get_connection()
     version_line(drv, persistent)
     check(persistent == st["persistent"], "same creation path as before")
@@ -379,6 +423,16 @@ def phase_reboot(a):
         # Devices written to sysfs are gone after a reboot, as on a kernel.
         check(tree_devices() == {}, "no mdevs after the reboot")
         check_inventory(drv, a.types, {})
+        instances = st.get("instances", {})
+        if not instances:
+            return
+        # Nova's init_host before persistent mdevs: recreate, with the same
+        # UUID, every mdev a guest's XML names.
+        _, ms = timed(drv._recreate_assigned_mediated_devices)
+        want = {u: created[u] for u in instances}
+        check(tree_devices() == want,
+              "_recreate_assigned_mediated_devices() recreated %s (%.0f ms)"
+              % (sorted(want), ms))
         return
 
     # mdevd ran mdevctl start-parent-mdevs for each parent at boot (the
@@ -387,6 +441,9 @@ def phase_reboot(a):
           "after the reboot the %d definitions are active again" %
           len(created))
     check_inventory(drv, a.types, created)
+    instances = st.get("instances", {})
+    check(drv._get_all_assigned_mediated_devices() == instances,
+          "the guests' mdevs are still theirs: %s" % instances)
 
     # The parent came back but its devices did not start (the rule did not
     # run, or the device was stopped): Nova's init_host starts them.
@@ -430,7 +487,7 @@ def phase_reboot(a):
 
 
 def phase_crash(a):
-    drv, persistent = make_driver(a.types)
+    drv, persistent = make_driver(a)
     version_line(drv, persistent)
     # Without a non-PCI parent in libvirt's list there is nothing to show.
     nonpci = [n for n in drv._host.list_mdev_capable_devices()

@@ -2,7 +2,9 @@
 # OpenStack Nova's libvirt driver, unmodified, on mdevkit: Debian 13's
 # Nova 31 (libvirt 11.3, our mdevctl in 1.4 mode) or Debian 12's Nova 26
 # (libvirt 9.0, our mdevctl in 1.2 mode), each from its own cached Debian
-# root (tests/stack-roots.sh) run with mdev-sandbox --userland --libvirt.
+# root (tests/stack-roots.sh) run with mdev-sandbox --userland
+# --libvirt-qemu: libvirt's QEMU driver holds the guests that Nova reads
+# its mdev assignments from (defined, never started).
 #
 #   test-nova.sh 31|26           PCI-only hardware (hw-pci.json): inventory,
 #                                placement tree, allocation, creation; a
@@ -34,7 +36,7 @@ if why=$(private_mounts_unavailable); then skip "$why"; fi
 . "$top/tests/stack-roots.sh"
 
 case $version in
-31) root_name=trixie-stack compat=1.4 ;;
+31) root_name=trixie-nova compat=1.4 ;;
 26) root_name=bookworm-nova compat=1.2 ;;
 *)
 	echo "test-nova.sh: version must be 31 or 26, not '$version'" >&2
@@ -55,7 +57,8 @@ cd "$work"
 
 # One type per parent, as Nova wants: two NVIDIA GPUs (totals 16 and 8)
 # and a PCI FPGA modelled by the json driver, reported under its own
-# resource class.
+# resource class. The store and libvirt's guest definitions (in ROOT's
+# overlay) survive between boots.
 types=(--type nvidia-230=0000:65:00.0 --type nvidia-231=0000:66:00.0
 	--type acme_fpga-slot=0000:3b:00.0=CUSTOM_ACME_FPGA)
 
@@ -68,10 +71,10 @@ boot() {
 	shift 3
 	t=$(date +%s%N)
 	MDEVCTL_COMPAT=$compat timeout 300 "$MDEV_SANDBOX" --userland "$root" \
-		--libvirt --hardware "$hw" --root "$work/root" \
+		--libvirt-qemu --hardware "$hw" --root "$work/root" \
 		--state "$work/$state" -- \
 		python3 "$work/nova-mdev.py" "$phase" --state "$work/state.json" \
-		"$@" || rc=$?
+		--uri qemu:///system "$@" || rc=$?
 	echo "# $phase on $(basename "$hw"): $((($(date +%s%N) - t) / 1000000)) ms, exit $rc"
 	if [ $rc != 0 ] && [ -f "$work/root/libvirt/libvirtd.log" ]; then
 		echo "# libvirtd.log (last lines):"
