@@ -427,13 +427,33 @@ def phase_reboot(a):
         if not instances:
             return
         # Nova's init_host before persistent mdevs: recreate, with the same
-        # UUID, every mdev a guest's XML names.
-        _, ms = timed(drv._recreate_assigned_mediated_devices)
+        # UUID, every mdev a guest's XML names. Nova 26 first asks libvirt
+        # about the device it is to recreate, which after a reboot libvirt
+        # cannot know: a Nova bug (docs/nova.md, "Client bugs").
+        try:
+            drv._recreate_assigned_mediated_devices()
+        except libvirt.libvirtError as e:
+            frames = []
+            tb = e.__traceback__
+            while tb is not None:
+                frames.append(tb.tb_frame.f_code.co_name)
+                tb = tb.tb_next
+            u = next(iter(instances))
+            check("_get_mediated_device_information" in frames and
+                  e.get_error_code() == libvirt.VIR_ERR_NO_NODE_DEVICE and
+                  "mdev_" + u.replace("-", "_") in str(e),
+                  "Nova 26 still fails to recreate guest mdev %s: %s" %
+                  (u, e))
+            check(tree_devices() == {}, "nothing was recreated")
+            return
         want = {u: created[u] for u in instances}
         check(tree_devices() == want,
-              "_recreate_assigned_mediated_devices() recreated %s (%.0f ms)"
-              % (sorted(want), ms))
-        return
+              "_recreate_assigned_mediated_devices() recreated %s" %
+              sorted(want))
+        print("Nova no longer fails to recreate a guest's mdev after a "
+              "reboot: update the 'Client bugs' section of docs/nova.md and "
+              "tests/nova/", flush=True)
+        sys.exit(NOVA_FIXED)
 
     # mdevd ran mdevctl start-parent-mdevs for each parent at boot (the
     # udev rule's job): every autostart definition is active again.
