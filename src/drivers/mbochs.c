@@ -22,13 +22,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include "driver.h"
+#include "fb.h"
 #include "model.h"
 #include "pci_cfg.h"
 #include "png.h"
@@ -100,11 +96,7 @@ struct mbochs_dev {
 	struct pci_cfg cfg;
 	uint16_t dispi[DISPI_REGS];
 	uint32_t endian;
-	int fb_fd;
-	uint8_t *fb;
-	uint64_t fb_size;
-	int screen_fd;
-	struct mdev_model_watch *screen_w;
+	struct model_fb fb;
 };
 
 static uint64_t mbochs_type_bytes(const char *type_id)
@@ -125,7 +117,7 @@ static uint8_t mmio_byte(const struct mbochs_dev *m, uint32_t off)
 		if (reg == DISPI_ID)
 			v = DISPI_ID5;
 		else if (reg == DISPI_VIDEO_MEMORY_64K)
-			v = (uint16_t)(m->fb_size >> 16);
+			v = (uint16_t)(m->fb.size >> 16);
 		return (uint8_t)(v >> (8 * ((off - DISPI_BASE) & 1)));
 	}
 	if (off >= QEXT_BASE && off < QEXT_BASE + 4)
@@ -164,42 +156,21 @@ static int mbochs_screenshot(const struct mbochs_dev *m, int fd)
 			  m->dispi[DISPI_X_OFFSET]) *
 			 4;
 	uint64_t need = start + ((uint64_t)(h - 1) * stride + w) * 4;
-	if (need > m->fb_size)
+	if (need > m->fb.size)
 		return -ERANGE;
-	return png_write_xrgb(fd, m->fb + start, w, h, (size_t)stride * 4);
+	return png_write_xrgb(fd, m->fb.mem + start, w, h, (size_t)stride * 4);
 }
 
-static void mbochs_screen_accept(void *arg, uint32_t events)
+static int mbochs_screen(void *owner, int fd)
 {
-	struct mbochs_dev *m = arg;
-	int fd = accept4(m->screen_fd, NULL, NULL, SOCK_CLOEXEC);
-	/* A blocking send with a deadline: the loop waits at most 2 s for
-	 * a reader that stalls (the directory is root's). */
-	struct timeval tv = {2, 0};
-
-	(void)events;
-	if (fd < 0)
-		return;
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	mbochs_screenshot(m, fd);
-	close(fd);
+	return mbochs_screenshot(owner, fd);
 }
 
 static void mbochs_close(void *state)
 {
 	struct mbochs_dev *m = state;
-	const struct mdev_model_host *h = m->host;
 
-	if (m->screen_w)
-		h->unwatch(h->ctx, m->screen_w);
-	if (m->screen_fd >= 0) {
-		close(m->screen_fd);
-		h->unlisten(h->ctx, "screen");
-	}
-	if (m->fb)
-		munmap(m->fb, m->fb_size);
-	if (m->fb_fd >= 0)
-		close(m->fb_fd);
+	model_fb_close(&m->fb);
 	free(m);
 }
 
@@ -220,34 +191,17 @@ static int mbochs_open(const struct mdev_model_params *params,
 	if (!m)
 		return -ENOMEM;
 	m->host = host;
-	m->screen_fd = -1;
-	m->fb_size = mbochs_type_bytes(params->type_id);
-	m->fb_fd = memfd_create("mbochs-vram", MFD_CLOEXEC);
-	if (m->fb_fd < 0 || ftruncate(m->fb_fd, (off_t)m->fb_size) < 0) {
-		ret = -errno;
+	m->fb.screenshot = mbochs_screen;
+	m->fb.owner = m;
+	ret = model_fb_open(&m->fb, host, "mbochs-vram",
+			    mbochs_type_bytes(params->type_id));
+	if (ret)
 		goto fail;
-	}
-	m->fb = mmap(NULL, m->fb_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		     m->fb_fd, 0);
-	if (m->fb == MAP_FAILED) {
-		m->fb = NULL;
-		ret = -errno;
-		goto fail;
-	}
 	pci_cfg_init(&m->cfg, &id);
-	pci_cfg_bar(&m->cfg, 0, (uint32_t)m->fb_size, false);
+	pci_cfg_bar(&m->cfg, 0, (uint32_t)m->fb.size, false);
 	m->cfg.data[0x10] |= 0x08; /* prefetchable */
 	pci_cfg_bar(&m->cfg, 2, MBOCHS_MMIO_SIZE, false);
 	pci_cfg_seal(&m->cfg);
-	m->screen_fd = host->listen(host->ctx, "screen");
-	if (m->screen_fd < 0) {
-		ret = m->screen_fd;
-		goto fail;
-	}
-	m->screen_w = host->watch(host->ctx, m->screen_fd, EPOLLIN,
-				  mbochs_screen_accept, m);
-	if (!m->screen_w)
-		goto fail;
 	*state = m;
 	return 0;
 fail:
@@ -276,10 +230,7 @@ static void mbochs_region_info(void *state, unsigned index,
 		out->size = PCI_CFG_SIZE;
 		out->flags = rw;
 	} else if (index == 0) {
-		out->size = m->fb_size;
-		out->flags = rw | MDEV_MODEL_REGION_MMAP;
-		out->fd = m->fb_fd;
-		out->fd_offset = 0;
+		model_fb_region(&m->fb, out);
 	} else if (index == 2) {
 		out->size = MBOCHS_MMIO_SIZE;
 		out->flags = rw;
@@ -295,11 +246,7 @@ static int mbochs_region_access(void *state, unsigned index, uint64_t off,
 	if (index == MDEV_MODEL_CONFIG_REGION) {
 		pci_cfg_access(&m->cfg, (uint32_t)off, buf, count, write);
 	} else if (index == 0) {
-		/* A client that did not map the framebuffer. */
-		if (write)
-			memcpy(m->fb + off, buf, count);
-		else
-			memcpy(buf, m->fb + off, count);
+		model_fb_access(&m->fb, off, buf, count, write);
 	} else {
 		for (uint32_t i = 0; i < count; i++) {
 			if (write)
