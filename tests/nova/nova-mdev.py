@@ -1,17 +1,23 @@
 #!/usr/bin/python3
 """Drives OpenStack Nova's libvirt driver, unmodified, against mdevkit.
 
-Run inside mdev-sandbox --libvirt (libvirtd with the node-device driver,
-mdevd's tree at /sys, the mdevctl store at /etc/mdevctl.d), with the Python
-of the Debian release whose Nova is tested (tests/nova/test-nova.sh):
+Run inside mdev-sandbox --libvirt-qemu (libvirtd with its node-device and
+QEMU drivers, mdevd's tree at /sys, the mdevctl store at /etc/mdevctl.d),
+with the Python of the Debian release whose Nova is tested
+(tests/nova/test-nova.sh):
 
   nova-mdev.py PHASE --type TYPE=PCI-ADDRESS[=RESOURCE-CLASS]... --state FILE
+               [--uri qemu:///system]
+
+With the default URI, nodedev:///system (mdev-sandbox --libvirt), there are
+no guests: Host.list_guests is made to return none, and no guest is defined.
 
   create   inventory, allocation and creation on a host without mdevs;
            writes what Nova created to FILE
   reboot   after a reboot (fresh mdevd state): persistent devices come back
            (autostart), and Nova restarts persistent devices that are
-           stopped; transient ones (Nova creating through sysfs) are gone
+           stopped; transient ones (Nova creating through sysfs) are gone,
+           and Nova 26 fails to recreate a guest's (exits 3 once it does)
   crash    a non-PCI parent (mtty, vfio_ap) is present: expects Nova's
            AttributeError ('NoneType' object has no attribute 'vendor_id');
            exits 3 when Nova no longer crashes
