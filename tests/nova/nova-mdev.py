@@ -305,8 +305,9 @@ def check_created(conn, persistent, address, mdev_type, u, before):
               CONF.nova_sys_admin.helper_command)
     d = store_definition(address, u)
     if persistent:
-        check(dev.isPersistent() == 1 and dev.autostart() == 1,
-              "libvirt: %s persistent, autostart" % u)
+        state = (dev.isPersistent(), dev.autostart())
+        check(state == (1, 1),
+              "libvirt: %s persistent, autostart %s" % (u, state))
         check(d is not None and d.get("mdev_type") == mdev_type and
               d.get("start") == "auto",
               "/etc/mdevctl.d/%s/%s: %s" % (address, u, d))
