@@ -9,6 +9,13 @@
 #   trixie-bpo-libvirt  Debian 13 + trixie-backports: libvirt 12.9, mdevctl
 #   trixie-vm           Debian 13: libvirt 11.3 with its QEMU driver, QEMU 11
 #                       (trixie-backports: vfio-user-pci)
+#   trixie-nova         Debian 13: Nova 31, libvirt 11.3 with its QEMU
+#                       driver and QEMU (a compute host)
+#   bookworm-nova       Debian 12: the same with Nova 26, libvirt 9.0
+#                       (python3-nova pulls ~200 packages; a root keeps
+#                       them off the host; libvirt-daemon-system for
+#                       /etc/libvirt/qemu.conf, not in the QEMU driver's
+#                       package in Debian 12)
 stack_root() {
 	case $1 in
 	trixie-mdevctl)
@@ -28,6 +35,16 @@ stack_root() {
 		set -- trixie-vm trixie libvirt-daemon libvirt-daemon-driver-qemu \
 			libvirt-daemon-driver-nodedev libvirt-clients \
 			--backports qemu-system-x86
+		;;
+	trixie-nova)
+		set -- trixie-nova trixie python3-nova python3-libvirt \
+			libvirt-daemon libvirt-daemon-driver-nodedev \
+			libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
+		;;
+	bookworm-nova)
+		set -- bookworm-nova bookworm python3-nova python3-libvirt \
+			libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients \
+			qemu-system-x86 libvirt-daemon-system
 		;;
 	*)
 		echo "stack_root: unknown root '$1'" >&2
