@@ -5,12 +5,11 @@
 # (the checkout). Prints the root's path (scripts/debian-root.sh).
 #
 #   trixie-mdevctl      Debian 13: mdevctl 1.4.0 only (small)
-#   trixie-stack        Debian 13: libvirt 11.3, mdevctl 1.4.0, Nova 31
+#   trixie-stack        Debian 13: libvirt 11.3 with its node-device and
+#                       QEMU drivers, mdevctl 1.4.0, Nova 31, QEMU 11
+#                       (trixie-backports: vfio-user-pci) - one root for
+#                       the libvirt, Nova and libvirt-VM tests
 #   trixie-bpo-libvirt  Debian 13 + trixie-backports: libvirt 12.9, mdevctl
-#   trixie-vm           Debian 13: libvirt 11.3 with its QEMU driver, QEMU 11
-#                       (trixie-backports: vfio-user-pci)
-#   trixie-nova         Debian 13: Nova 31, libvirt 11.3 with its QEMU
-#                       driver and QEMU (a compute host)
 #   bookworm-nova       Debian 12: the same with Nova 26, libvirt 9.0
 #                       (python3-nova pulls ~200 packages; a root keeps
 #                       them off the host; libvirt-daemon-system for
@@ -23,23 +22,14 @@ stack_root() {
 		;;
 	trixie-stack)
 		set -- trixie-stack trixie mdevctl libvirt-daemon \
-			libvirt-daemon-driver-nodedev libvirt-clients \
-			python3-libvirt python3-nova
+			libvirt-daemon-driver-nodedev libvirt-daemon-driver-qemu \
+			libvirt-clients python3-libvirt python3-nova \
+			--backports qemu-system-x86
 		;;
 	trixie-bpo-libvirt)
 		set -- trixie-bpo-libvirt trixie mdevctl --backports \
 			libvirt-daemon libvirt-daemon-driver-nodedev \
 			libvirt-clients
-		;;
-	trixie-vm)
-		set -- trixie-vm trixie libvirt-daemon libvirt-daemon-driver-qemu \
-			libvirt-daemon-driver-nodedev libvirt-clients \
-			--backports qemu-system-x86
-		;;
-	trixie-nova)
-		set -- trixie-nova trixie python3-nova python3-libvirt \
-			libvirt-daemon libvirt-daemon-driver-nodedev \
-			libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
 		;;
 	bookworm-nova)
 		set -- bookworm-nova bookworm python3-nova python3-libvirt \

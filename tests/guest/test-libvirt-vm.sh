@@ -28,7 +28,7 @@ skip_or_fail() {
 T=$(mktemp -d /tmp/mdev-libvirt-vm.XXXXXX)
 SBX=
 trap 'rc=$?; [ -z "$SBX" ] || kill "$SBX" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; exit $rc' EXIT
-VMROOT=$(stack_root trixie-vm 2>"$T/root.log") || { cat "$T/root.log"; skip_or_fail "no Debian 13 root with libvirt's QEMU driver"; }
+VMROOT=$(stack_root trixie-stack 2>"$T/root.log") || { cat "$T/root.log"; skip_or_fail "no Debian 13 root with libvirt's QEMU driver"; }
 KROOT=$("$KIT" root 2>"$T/kit.log") || { cat "$T/kit.log"; skip_or_fail "no guest root"; }
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -63,7 +63,7 @@ cat >"$T/vm.xml" <<XML
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>$T/vmlinuz</kernel>
     <initrd>$T/guest.img</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1</cmdline>
+    <cmdline>console=ttyS0 quiet panic=-1 no_timer_check</cmdline>
   </os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>

@@ -36,7 +36,7 @@ if why=$(private_mounts_unavailable); then skip "$why"; fi
 . "$top/tests/stack-roots.sh"
 
 case $version in
-31) root_name=trixie-nova compat=1.4 ;;
+31) root_name=trixie-stack compat=1.4 ;;
 26) root_name=bookworm-nova compat=1.2 ;;
 *)
 	echo "test-nova.sh: version must be 31 or 26, not '$version'" >&2
