@@ -47,7 +47,7 @@ static void ok(const char *what)
 
 static char *path_of(const char *uuid, const char *suffix)
 {
-	static char p[512];
+	static _Thread_local char p[512]; /* the churn test has threads */
 	snprintf(p, sizeof(p), "%s/%s.%s", dir, uuid, suffix);
 	return p;
 }
