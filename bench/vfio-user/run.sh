@@ -12,6 +12,7 @@
 # side of each access costs more (measured: outb 47 against 12 µs), which
 # is not the servers' difference. Before the guest, bench/vfio-user/rtt.c
 # measures the two servers' round trips from a host client, without QEMU.
+# Both servers run on the same CPU (taskset; PIN=0 lets them float).
 #
 #   bench/vfio-user/run.sh [BUILD] [N] [ROUNDS] [BLOCK]  build-rel 10000 3 500
 set -eu
@@ -36,6 +37,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Both servers on the same CPU (the last one): otherwise where the
+# scheduler happens to place each decides a run (one run's floor took 60
+# µs an access, mdevd's 13, all through; another the other way round).
+pin="taskset -c $(($(nproc) - 1))"
+[ "${PIN:-1}" = 1 ] || pin=
 cc -static -O2 -o "$t/guest-io" "$top/bench/vfio-user/guest-io.c"
 cat >"$t/bench.sh" <<GUEST
 port_of() {
@@ -55,7 +61,7 @@ done
 GUEST
 KIT_FILES=$t/guest-io "$kit" initramfs "$t/bench.sh" "$t/bench.img"
 
-"$build/src/fs/mdevd" -f --state "$t/state" "$t/root" >"$t/mdevd.log" 2>&1 &
+$pin "$build/src/fs/mdevd" -f --state "$t/state" "$t/root" >"$t/mdevd.log" 2>&1 &
 mdevd_pid=$!
 u=7e57be9c-0000-4000-8000-000000000001
 for _ in $(seq 1 100); do
@@ -63,7 +69,7 @@ for _ in $(seq 1 100); do
 	sleep 0.05
 done
 echo $u >"$t/root/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-1/create"
-"$build/bench/vfu-floor" "$t/floor.sock" &
+$pin "$build/bench/vfu-floor" "$t/floor.sock" &
 floor_pid=$!
 sleep 0.2
 # The servers alone first (a host client; it leaves before QEMU comes).
