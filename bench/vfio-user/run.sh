@@ -14,13 +14,13 @@
 # measures the two servers' round trips from a host client, without QEMU.
 # Both servers run on the same CPU (taskset; PIN=0 lets them float).
 #
-#   bench/vfio-user/run.sh [BUILD] [N] [ROUNDS] [BLOCK]  build-rel 10000 3 500
+#   bench/vfio-user/run.sh [BUILD] [N] [ROUNDS] [BLOCK]  build-rel 10000 3 100
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/build-rel}" && pwd)
 n=${2:-10000}
 rounds=${3:-3}
-block=${4:-500}
+block=${4:-100}
 kit=$top/tests/guest/kit.sh
 if [ -z "${VFU_BENCH_NS:-}" ]; then
 	export VFU_BENCH_NS=1
