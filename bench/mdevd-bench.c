@@ -9,9 +9,11 @@
  *    `create`, then of the device's `remove`) against 2*CYCLES
  *    open+write+close of nullfs's file, alternating in blocks of 50
  *    cycles; prints us/op and the median block ratio (goal <= 1.5).
- * 2. DEVICES creates through the tree, then mdevd's VmRSS, the time to
- *    read the whole sys/bus/mdev/devices directory, and the cycle cost at
- *    DEVICES devices against the cost at 0 (must not grow).
+ * 2. DEVICES creates through the tree, then mdevd's VmRSS, how many got a
+ *    vfio-user socket (each holds an fd: the rest are past mdevd's fd
+ *    limit), the time to read the whole sys/bus/mdev/devices directory,
+ *    and the cycle cost at DEVICES devices against the cost at 0 (must not
+ *    grow).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -141,6 +143,25 @@ static long rss_kb(const char *pid)
 	return kb;
 }
 
+/* Entries of dir whose name ends in suffix; -1 if it cannot be read. */
+static long count_suffix(const char *dir, const char *suffix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t sl = strlen(suffix);
+	long n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l > sl && strcmp(e->d_name + l - sl, suffix) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 /* Seconds to read the whole directory; count in *n. */
 static double list_dir(const char *dir, long *n)
 {
@@ -221,6 +242,9 @@ int main(int argc, char **argv)
 	printf("mdevd VmRSS: %ld kB = %.1f MB (goal <= 200 MB)\n", rss,
 	       rss / 1024.0);
 	char dir[PATH_MAX + 32];
+	snprintf(dir, sizeof(dir), "%s/../run/mdevd/vfio-user", p.sys);
+	printf("vfio-user sockets: %ld of %ld devices\n",
+	       count_suffix(dir, ".sock"), devices);
 	snprintf(dir, sizeof(dir), "%s/bus/mdev/devices", p.sys);
 	for (int i = 0; i < 3; i++) {
 		long count;

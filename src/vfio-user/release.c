@@ -112,65 +112,35 @@ void vfu_release_client_gone(struct vfu_device *dev)
 
 /* ------------------------------------------------ other threads' side */
 
-struct hold_call {
-	struct vfu_server *srv;
-	const char *uuid;
-	int result;
-};
-
-static void hold_on_loop(void *arg)
-{
-	struct hold_call *h = arg;
-	struct vfu_device *dev = vfu_server_find(h->srv, h->uuid);
-
-	h->result = dev ? release_request(dev) : 0;
-}
-
 int vfu_server_hold(struct vfu_server *s, const char *uuid)
 {
-	struct hold_call h = {s, uuid, 0};
-
 	/* No device has a client: nothing can be held (a client attaching
 	 * just now is closed by the removal, as one in the instant after a
 	 * release is). */
 	if (!s ||
 	    !__atomic_load_n(&vfu_server_hook(s)->clients, __ATOMIC_ACQUIRE))
 		return 0;
+	/* Under the loop lock the device and its client are ours as on the
+	 * loop thread, without a round trip to it. */
 	struct vfu_loop *l = vfu_server_loop(s);
-	uint64_t t = vfu_loop_post(l, hold_on_loop, &h);
-	if (!t)
-		return 0; /* out of memory: removed at once, as before */
-	vfu_loop_wait(l, t);
-	return h.result;
-}
-
-struct hook_call {
-	struct vfu_server *srv;
-	struct vfu_release_hook hook;
-};
-
-static void set_hook(void *arg)
-{
-	struct hook_call *c = arg;
-	struct vfu_release_hook *h = vfu_server_hook(c->srv);
-
-	h->fn = c->hook.fn;
-	h->arg = c->hook.arg;
+	vfu_loop_lock(l);
+	struct vfu_device *dev = vfu_server_find(s, uuid);
+	int held = dev ? release_request(dev) : 0;
+	vfu_loop_unlock(l);
+	return held;
 }
 
 void vfu_server_on_release(struct vfu_server *s,
 			   void (*fn)(void *arg, const char *uuid), void *arg)
 {
-	struct hook_call c = {s, {fn, arg, 0}};
-
 	if (!s)
 		return;
+	/* The hook is read under the loop lock: changing it under the lock
+	 * is what makes "no call of the old hook runs" true. */
 	struct vfu_loop *l = vfu_server_loop(s);
-	uint64_t t;
-	/* The hook is read on the loop: changing it there, and waiting, is
-	 * what makes "no call of the old hook runs" true. A post fails only
-	 * without memory; it is retried rather than skipped. */
-	while (!(t = vfu_loop_post(l, set_hook, &c)))
-		usleep(1000);
-	vfu_loop_wait(l, t);
+	vfu_loop_lock(l);
+	struct vfu_release_hook *h = vfu_server_hook(s);
+	h->fn = fn;
+	h->arg = arg;
+	vfu_loop_unlock(l);
 }

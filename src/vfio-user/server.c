@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * The vfio-user server as a lifecycle consumer. The core's mirrors (under
- * its lock, no I/O) queue a closure per device added or removed on the
- * loop thread; the notification that follows (no lock) waits for the
- * queue, so a create returns once the socket listens and a remove once it
- * is gone. The loop thread never calls the core, so this cannot deadlock.
+ * its lock, no I/O) queue a job per device added or removed; the
+ * notification that follows (no core lock) runs the queued jobs on its own
+ * thread holding the loop lock, so a create returns once the socket
+ * listens and a remove once it is gone, with no hand-off to the loop
+ * thread (loop.c says what one costs). Jobs run in the order the mirrors
+ * queued them, one notifying thread at a time (run_mu), and the thread
+ * that queued a job returns only after it ran. The loop thread never
+ * calls the core, and the loop lock is never held with the core lock.
  *
  * Sockets are bound under a temporary name, listen, and are renamed into
  * place: a client never finds a path that refuses it. Paths longer than a
@@ -12,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +26,40 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/common.h"
 #include "common/fsutil.h"
+#include "common/hash.h"
+#include "common/htable.h"
 #include "driver.h"
 #include "vfio_user.h"
 #include "vfu.h"
+
+struct vfu_job;
 
 struct vfu_server {
 	struct mdev_core *core;
 	struct vfu_loop *loop;
 	char *dir;
 	int dirfd;
-	uint64_t last_ticket; /* under the core lock (mirrors) */
-	unsigned n_failed;    /* devices not served, loop thread only */
-	/* The devices served, loop thread only. */
-	struct vfu_device **devs;
-	size_t n_devs, cap_devs;
-	struct vfu_release_hook release_hook; /* fn, arg: loop thread only */
+	/* Queued by the mirrors, under the core lock. */
+	struct vfu_job *jobs, **jobs_tail;
+	pthread_mutex_t run_mu; /* one thread runs jobs at a time */
+	unsigned n_failed;	/* devices not served, under run_mu */
+	/* The devices served, by uuid, under the loop lock. */
+	struct htable devs;
+	struct vfu_release_hook release_hook; /* fn, arg: loop lock */
 };
 
-/* What a mirror hands the loop: all copied, the core's objects may be
- * gone by the time it runs. */
+/* A served device and its place in the server's table. */
+struct vfu_served {
+	struct htable_node link;
+	struct vfu_device dev;
+};
+
+/* What a mirror hands the notification: all copied, the core's objects
+ * may be gone by the time it runs. */
 struct vfu_job {
+	struct vfu_job *next;
 	struct vfu_server *srv;
 	char uuid[40];
 	char *type_id;
@@ -76,12 +94,17 @@ static int listen_at(int dirfd, const char *dir, const char *name)
 	ret = bind_name(dirfd, dir, tmp, &sa);
 	if (ret)
 		return ret;
-	unlinkat(dirfd, tmp, 0);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(fd, 8) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
+	/* The directory is emptied at start and a failed start unlinks its
+	 * temporary name, so one is seldom there: unlinked when bind finds
+	 * it, not beforehand each time (that costs half a bind). */
+	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (ret < 0 && errno == EADDRINUSE && unlinkat(dirfd, tmp, 0) == 0)
+		ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (ret < 0 || listen(fd, 8) < 0 ||
+	    renameat(dirfd, tmp, dirfd, name) < 0) {
 		ret = -errno;
 		unlinkat(dirfd, tmp, 0);
 		close(fd);
@@ -210,8 +233,28 @@ static void device_accept(void *arg, uint32_t events)
 	}
 }
 
-static void device_free(struct vfu_server *srv, struct vfu_device *dev)
+static uint64_t uuid_hash(const char *uuid)
 {
+	return fnv1a64(uuid, strlen(uuid));
+}
+
+static struct vfu_served *device_find(struct vfu_server *srv, const char *uuid)
+{
+	uint64_t h = uuid_hash(uuid);
+
+	for (struct htable_node *n = htable_first(&srv->devs, h); n;
+	     n = htable_next(n)) {
+		struct vfu_served *s = container_of(n, struct vfu_served, link);
+		if (strcmp(s->dev.uuid, uuid) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* Under the loop lock. */
+static void device_free(struct vfu_server *srv, struct vfu_served *s)
+{
+	struct vfu_device *dev = &s->dev;
 	char name[64];
 
 	/* Connections close with their watches: find them by device. */
@@ -238,17 +281,20 @@ static void device_free(struct vfu_server *srv, struct vfu_device *dev)
 	}
 	if (dev->state)
 		dev->model->close(dev->state);
-	free(dev);
+	free(s);
 }
 
+/* Under the loop lock: the loop's callbacks cannot run meanwhile, so the
+ * model opens as if on the loop thread. */
 static void device_start(struct vfu_job *job)
 {
 	struct vfu_server *srv = job->srv;
-	struct vfu_device *dev = calloc(1, sizeof(*dev));
+	struct vfu_served *s = calloc(1, sizeof(*s));
+	struct vfu_device *dev = s ? &s->dev : NULL;
 	char name[64];
 	int ret = -ENOMEM;
 
-	if (!dev)
+	if (!s)
 		goto fail;
 	snprintf(dev->uuid, sizeof(dev->uuid), "%s", job->uuid);
 	vfu_device_init(dev);
@@ -257,19 +303,11 @@ static void device_start(struct vfu_job *job)
 	dev->dirfd = srv->dirfd;
 	dev->dir = srv->dir;
 	dev->release.hook = &srv->release_hook;
-	if (srv->n_devs == srv->cap_devs) {
-		size_t cap = srv->cap_devs ? 2 * srv->cap_devs : 16;
-		struct vfu_device **v = realloc(srv->devs, cap * sizeof(*v));
-		if (!v)
-			goto fail;
-		srv->devs = v;
-		srv->cap_devs = cap;
-	}
 	struct mdev_model_params params = {job->type_id, job->bus_attrs,
 					   job->n_bus_attrs};
 	ret = dev->model->open(&params, &dev->host, &dev->state);
 	if (ret == -EOPNOTSUPP) {
-		free(dev);
+		free(s);
 		return;
 	}
 	if (ret)
@@ -283,7 +321,7 @@ static void device_start(struct vfu_job *job)
 	ret = -ENOMEM;
 	if (!dev->listen_w)
 		goto fail;
-	srv->devs[srv->n_devs++] = dev;
+	htable_insert(&srv->devs, &s->link, uuid_hash(dev->uuid));
 	return;
 fail:
 	/* Each device costs a few fds; thousands of devices can run out.
@@ -297,16 +335,15 @@ fail:
 		      "not reported one by one\n",
 		      stderr);
 	srv->n_failed++;
-	if (dev)
-		device_free(srv, dev);
+	if (s)
+		device_free(srv, s);
 }
 
 struct vfu_device *vfu_server_find(struct vfu_server *srv, const char *uuid)
 {
-	for (size_t i = 0; i < srv->n_devs; i++)
-		if (strcmp(srv->devs[i]->uuid, uuid) == 0)
-			return srv->devs[i];
-	return NULL;
+	struct vfu_served *s = device_find(srv, uuid);
+
+	return s ? &s->dev : NULL;
 }
 
 struct vfu_loop *vfu_server_loop(struct vfu_server *srv)
@@ -319,16 +356,14 @@ struct vfu_release_hook *vfu_server_hook(struct vfu_server *srv)
 	return &srv->release_hook;
 }
 
+/* Under the loop lock. */
 static void device_stop(struct vfu_job *job)
 {
-	struct vfu_server *srv = job->srv;
+	struct vfu_served *s = device_find(job->srv, job->uuid);
 
-	for (size_t i = 0; i < srv->n_devs; i++) {
-		if (strcmp(srv->devs[i]->uuid, job->uuid) == 0) {
-			device_free(srv, srv->devs[i]);
-			srv->devs[i] = srv->devs[--srv->n_devs];
-			return;
-		}
+	if (s) {
+		htable_remove(&job->srv->devs, &s->link);
+		device_free(job->srv, s);
 	}
 }
 
@@ -345,15 +380,34 @@ static void job_free(struct vfu_job *job)
 	free(job);
 }
 
-static void run_job(void *arg)
+/* Runs every queued job, in order; returns once the jobs queued before
+ * the call ran (perhaps on another thread that was running them). */
+static void run_jobs(struct vfu_server *srv)
 {
-	struct vfu_job *job = arg;
-
-	if (job->model)
-		device_start(job);
-	else
-		device_stop(job);
-	job_free(job);
+	pthread_mutex_lock(&srv->run_mu);
+	for (;;) {
+		mdev_core_lock(srv->core);
+		struct vfu_job *job = srv->jobs;
+		srv->jobs = NULL;
+		srv->jobs_tail = &srv->jobs;
+		mdev_core_unlock(srv->core);
+		if (!job)
+			break;
+		vfu_loop_lock(srv->loop);
+		for (struct vfu_job *j = job; j; j = j->next) {
+			if (j->model)
+				device_start(j);
+			else
+				device_stop(j);
+		}
+		vfu_loop_unlock(srv->loop);
+		while (job) {
+			struct vfu_job *next = job->next;
+			job_free(job);
+			job = next;
+		}
+	}
+	pthread_mutex_unlock(&srv->run_mu);
 }
 
 /* The parent's bus files, copied: the loop may run after the parent is
@@ -406,10 +460,8 @@ static void queue_job(struct vfu_server *srv, struct mdev_device *mdev,
 		    copy_bus_attrs(job, mdev_device_parent(mdev)))
 			goto oom;
 	}
-	uint64_t t = vfu_loop_post(srv->loop, run_job, job);
-	if (!t)
-		goto oom;
-	srv->last_ticket = t;
+	*srv->jobs_tail = job;
+	srv->jobs_tail = &job->next;
 	return;
 oom:
 	job_free(job);
@@ -431,20 +483,12 @@ static void on_device_removed(void *opaque, struct mdev_device *mdev)
 		queue_job(opaque, mdev, NULL);
 }
 
-static void server_sync(struct vfu_server *srv)
-{
-	mdev_core_lock(srv->core);
-	uint64_t t = srv->last_ticket;
-	mdev_core_unlock(srv->core);
-	vfu_loop_wait(srv->loop, t);
-}
-
 static void on_notify(void *opaque, const struct mdev_event *ev)
 {
 	if (ev->kind == MDEV_EVENT_DEVICE_CREATED ||
 	    ev->kind == MDEV_EVENT_DEVICE_REMOVED ||
 	    ev->kind == MDEV_EVENT_PARENT_UNREGISTERED)
-		server_sync(opaque);
+		run_jobs(opaque);
 }
 
 static const struct mdev_consumer_ops vfu_consumer_ops = {
@@ -454,12 +498,18 @@ static const struct mdev_consumer_ops vfu_consumer_ops = {
     .notify = on_notify,
 };
 
-static void stop_all(void *arg)
+static void stop_all(struct vfu_server *srv)
 {
-	struct vfu_server *srv = arg;
+	struct htable_iter it;
+	struct htable_node *n;
 
-	while (srv->n_devs)
-		device_free(srv, srv->devs[--srv->n_devs]);
+	vfu_loop_lock(srv->loop);
+	htable_iter_init(&it, &srv->devs);
+	while ((n = htable_iter_next(&it))) {
+		htable_remove(&srv->devs, n);
+		device_free(srv, container_of(n, struct vfu_served, link));
+	}
+	vfu_loop_unlock(srv->loop);
 }
 
 int vfu_server_attach(struct mdev_core *core, const char *dir,
@@ -472,6 +522,10 @@ int vfu_server_attach(struct mdev_core *core, const char *dir,
 		goto fail;
 	srv->core = core;
 	srv->dirfd = -1;
+	srv->jobs_tail = &srv->jobs;
+	pthread_mutex_init(&srv->run_mu, NULL);
+	if (htable_init(&srv->devs, 64))
+		goto fail;
 	/* A served device holds 1-3 fds (socket, host ends, framebuffer):
 	 * take every fd the hard limit allows. */
 	struct rlimit rl;
@@ -497,7 +551,7 @@ int vfu_server_attach(struct mdev_core *core, const char *dir,
 	ret = mdev_core_attach(core, &vfu_consumer_ops, srv);
 	if (ret)
 		goto fail;
-	server_sync(srv);
+	run_jobs(srv); /* the devices the core had */
 	*out = srv;
 	return 0;
 fail:
@@ -507,6 +561,8 @@ fail:
 		if (srv->dirfd >= 0)
 			close(srv->dirfd);
 		free(srv->dir);
+		htable_fini(&srv->devs);
+		pthread_mutex_destroy(&srv->run_mu);
 	}
 	free(srv);
 	return ret;
@@ -517,9 +573,12 @@ void vfu_server_detach(struct vfu_server *srv)
 	if (!srv)
 		return;
 	mdev_core_detach(srv->core, &vfu_consumer_ops, srv);
-	vfu_loop_wait(srv->loop, vfu_loop_post(srv->loop, stop_all, srv));
+	/* Jobs queued by mirrors whose notification never came. */
+	run_jobs(srv);
+	stop_all(srv);
 	vfu_loop_free(srv->loop);
-	free(srv->devs);
+	htable_fini(&srv->devs);
+	pthread_mutex_destroy(&srv->run_mu);
 	close(srv->dirfd);
 	free(srv->dir);
 	free(srv);

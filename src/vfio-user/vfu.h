@@ -10,7 +10,8 @@
  *   irqs.c     GET_IRQ_INFO, SET_IRQS, the line as INTx or MSI, REQ
  *   release.c  asking a client to release its device (REQ every 10 s)
  *   dma.c      DMA_MAP/UNMAP and the map table
- * Everything but the consumer's entry points runs on the loop thread.
+ * Everything but the consumer's entry points runs on the loop thread or
+ * under the loop lock (vfu_loop_lock).
  */
 #ifndef VFU_H
 #define VFU_H
@@ -31,6 +32,11 @@ typedef void (*vfu_watch_fn)(void *arg, uint32_t events);
 int vfu_loop_new(struct vfu_loop **out);
 /* Stops the thread (after the closures posted so far) and frees. */
 void vfu_loop_free(struct vfu_loop *l);
+/* The loop lock: the loop thread holds it while it runs callbacks and
+ * closures. "Loop thread only" below means: on the loop thread, or on a
+ * thread holding the loop lock. Never wait for a closure holding it. */
+void vfu_loop_lock(struct vfu_loop *l);
+void vfu_loop_unlock(struct vfu_loop *l);
 /* Loop thread only. */
 struct vfu_watch *vfu_loop_watch(struct vfu_loop *l, int fd, uint32_t events,
 				 vfu_watch_fn fn, void *arg);
@@ -89,7 +95,7 @@ struct vfu_release {
 	bool requested;
 	int timer_fd; /* -1 none */
 	struct vfu_watch *timer_w;
-	unsigned count; /* REQs signalled */
+	unsigned count;		       /* REQs signalled */
 	struct vfu_release_hook *hook; /* the server's */
 };
 

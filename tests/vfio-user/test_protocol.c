@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@ static void ok(const char *what)
 
 static char *path_of(const char *uuid, const char *suffix)
 {
-	static char p[512];
+	static _Thread_local char p[512]; /* the churn test has threads */
 	snprintf(p, sizeof(p), "%s/%s.%s", dir, uuid, suffix);
 	return p;
 }
@@ -688,6 +689,76 @@ static void test_identity(const char *parent, const char *type_id,
 	remove_dev(uuid);
 }
 
+/* The sockets are made and unlinked on the creating thread: a uuid
+ * removed and created again at once keeps its new sockets (nothing of the
+ * old device's is left to unlink them later). */
+struct churn {
+	const char *uuid;
+	bool connect; /* call() is not thread-safe: one thread only */
+};
+
+static void *churn(void *arg)
+{
+	const struct churn *c = arg;
+	const char *uuid = c->uuid;
+	struct stat st;
+
+	for (int i = 0; i < 40; i++) {
+		create("mtty-1", uuid);
+		CHECK(stat(path_of(uuid, "sock"), &st) == 0 &&
+			  stat(path_of(uuid, "tty0"), &st) == 0,
+		      "%s: sockets after create %d", uuid, i);
+		if (c->connect && i % 8 == 0)
+			close(connect_versioned(uuid));
+		remove_dev(uuid);
+		CHECK(stat(path_of(uuid, "sock"), &st) < 0 && errno == ENOENT &&
+			  stat(path_of(uuid, "tty0"), &st) < 0,
+		      "%s: sockets after remove %d", uuid, i);
+	}
+	return NULL;
+}
+
+static void test_churn(void)
+{
+	struct churn c[3] = {{"44444444-0000-4000-8000-000000000001", true},
+			     {"44444444-0000-4000-8000-000000000002", false},
+			     {"44444444-0000-4000-8000-000000000003", false}};
+	pthread_t t[2];
+
+	churn(&c[0]);
+	for (int i = 0; i < 2; i++)
+		CHECK(pthread_create(&t[i], NULL, churn, &c[1 + i]) == 0,
+		      "thread");
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	ok("create/remove/create of one uuid, on two threads at once: the "
+	   "sockets are there after each create and gone after each remove");
+}
+
+/* A PCI identity's config space exists only while it is used: what a
+ * client wrote is there until it leaves, and the next finds power-on. */
+static void test_identity_reset(void)
+{
+	const char *uuid = "33333333-0000-4000-8000-000000000004";
+	uint32_t bar, probe = 0xffffffff, again;
+
+	create_in("0000:65:00.0", "nvidia-222", uuid);
+	int fd = connect_versioned(uuid);
+	CHECK(region_rw(fd, 7, 0x10, &bar, 4, false) == 0 &&
+		  region_rw(fd, 7, 0x10, &probe, 4, true) == 0 &&
+		  region_rw(fd, 7, 0x10, &probe, 4, false) == 0,
+	      "BAR0 sizing");
+	CHECK(probe == (uint32_t) ~((16u << 20) - 1), "BAR0 size mask %#x",
+	      probe);
+	close(fd);
+	fd = connect_versioned(uuid);
+	CHECK(region_rw(fd, 7, 0x10, &again, 4, false) == 0 && again == bar,
+	      "BAR0 after the client left: %#x, power-on %#x", again, bar);
+	close(fd);
+	remove_dev(uuid);
+	ok("PCI identity: config writes last until the client leaves");
+}
+
 /* mbochs: the framebuffer region comes with its fd, the registers answer
  * as bochs-display's, the screen socket gives nothing before a mode. */
 static void test_mbochs(void)
@@ -765,6 +836,7 @@ int main(void)
 	test_dma(fd);
 	close(fd);
 	test_hostile();
+	test_churn();
 
 	/* Many devices at once, each its own socket. */
 	char uuids[8][40];
@@ -798,6 +870,7 @@ int main(void)
 		   &st) < 0,
 	      "vfio_ap: not a PCI device, no socket");
 	ok("vfio_ap devices are not served (not PCI)");
+	test_identity_reset();
 	test_mbochs();
 	test_hold(srv);
 
