@@ -316,6 +316,10 @@ int cmd_start_parent(const struct ctl_env *env, const char *parent,
 int cmd_monitor(const struct ctl_env *env, int argc, char **argv,
 		struct ctl_err *e);
 
+/* Waits up to timeout_ms until no uevent listener of this network
+ * namespace has unread events (uevent_wait.c: why `start` does). */
+void uevent_listeners_wait(long timeout_ms);
+
 /* Reads a --jsonfile (Rust's read_to_string semantics). */
 int read_jsonfile(const char *path, struct json_t **out, struct ctl_err *e);
 
