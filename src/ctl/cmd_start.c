@@ -9,7 +9,7 @@
 
 /* libvirt handles an "add" in 10-30 ms; a listener that never reads must
  * not make every start slow */
-#define UEVENT_DRAIN_MS 250
+#define UEVENT_DRAIN_MS 500
 
 static int start_fn(struct mdev *d, void *ctx, struct ctl_err *e)
 {
