@@ -26,6 +26,19 @@
 #define UEVENT_GROUPS 0x3UL
 #define POLL_NS (1000L * 1000L)
 
+int netlink_line_busy(const char *line)
+{
+	unsigned long groups, rmem;
+	unsigned pid;
+	int proto;
+
+	if (sscanf(line, "%*s %d %u %lx %lu", &proto, &pid, &groups, &rmem) !=
+	    4)
+		return -1;
+	return proto == NETLINK_KOBJECT_UEVENT_PROTO &&
+	       (groups & UEVENT_GROUPS) && rmem > 0;
+}
+
 /* Whether some uevent listener still has unread bytes; false when
  * /proc/net/netlink cannot be read (then there is nothing to wait for). */
 static bool listener_busy(void)
@@ -41,17 +54,8 @@ static bool listener_busy(void)
 		fclose(f);
 		return false;
 	}
-	while (!busy && fgets(line, sizeof(line), f)) {
-		unsigned long groups, rmem;
-		int proto;
-		unsigned pid;
-
-		if (sscanf(line, "%*s %d %u %lx %lu", &proto, &pid, &groups,
-			   &rmem) != 4)
-			continue;
-		busy = proto == NETLINK_KOBJECT_UEVENT_PROTO &&
-		       (groups & UEVENT_GROUPS) && rmem > 0;
-	}
+	while (!busy && fgets(line, sizeof(line), f))
+		busy = netlink_line_busy(line) == 1;
 	fclose(f);
 	return busy;
 }
