@@ -185,8 +185,9 @@ measure() { # version args...
 	fi
 	for k in r o; do
 		grep "^$k " "$W/m.txt" | sort -k2 -n | awk -v n="$RUNS" '
+			NR == 1 { m = $2 }
 			NR == int((n + 1) / 2) { t = $2 }
-			{ if ($3 > r) r = $3 } END { printf "%s %s ", t, r }'
+			{ if ($3 > r) r = $3 } END { printf "%s %s %s ", t, r, m }'
 	done
 	echo
 }
@@ -210,14 +211,14 @@ done
 
 for v in $VERSIONS; do
 	echo "against mdevctl $v.0:"
-	printf '%-22s %12s %12s %8s %10s %10s %8s\n' command "$v.0 ms" "ours ms" speedup \
-		"$v.0 KiB" "ours KiB" "RSS"
+	printf '%-18s %9s %9s %8s %9s %9s %8s %9s %9s %6s\n' command "$v.0 ms" "ours ms" speedup \
+		"$v.0 min" "ours min" "min" "$v.0 KiB" "ours KiB" "RSS"
 	for args in "list" "list -d" "list --dumpjson" "types" "types --dumpjson"; do
 		# shellcheck disable=SC2046,SC2086
 		set -- $(measure "$v" $args)
-		awk -v c="$args" -v rt="$1" -v rr="$2" -v ot="$3" -v orr="$4" 'BEGIN {
-			printf "%-22s %12.1f %12.1f %7.1fx %10d %10d %8.2f\n", c,
-				rt / 1e6, ot / 1e6, rt / ot, rr, orr, orr / rr }'
+		awk -v c="$args" -v rt="$1" -v rr="$2" -v rm="$3" -v ot="$4" -v orr="$5" -v om="$6" 'BEGIN {
+			printf "%-18s %9.1f %9.1f %7.1fx %9.1f %9.1f %7.1fx %9d %9d %6.2f\n", c,
+				rt / 1e6, ot / 1e6, rt / ot, rm / 1e6, om / 1e6, rm / om, rr, orr, orr / rr }'
 	done
 done
 
@@ -256,10 +257,12 @@ while [ $round -lt "$SPM_ROUNDS" ]; do
 done
 med() { grep "^$1 " "$W/spm.txt" | sort -k2 -n | awk -v n="$SPM_ROUNDS" 'NR == int((n + 1) / 2) { print $2 }'; }
 peak() { grep "^$1 " "$W/spm.txt" | awk '{ if ($3 > r) r = $3 } END { print r }'; }
-echo "start-parent-mdevs over 1,000 auto definitions:"
+fastest() { grep "^$1 " "$W/spm.txt" | sort -k2 -n | awk 'NR == 1 { print $2 }'; }
+echo "start-parent-mdevs over 1,000 auto definitions (median; fastest):"
 for v in $VERSIONS; do
 	awk -v v="$v" -v rt="$(med "r$v")" -v ot="$(med "o$v")" \
+		-v rm="$(fastest "r$v")" -v om="$(fastest "o$v")" \
 		-v rr="$(peak "r$v")" -v orr="$(peak "o$v")" 'BEGIN {
-		printf "  %s.0 %.1f ms, ours %.1f ms, speedup %.1fx; peak %d vs %d KiB (%.2f)\n",
-			v, rt / 1e6, ot / 1e6, rt / ot, rr, orr, orr / rr }'
+		printf "  %s.0 %.1f ms, ours %.1f ms, speedup %.1fx; fastest %.1f vs %.1f ms, %.1fx; peak %d vs %d KiB (%.2f)\n",
+			v, rt / 1e6, ot / 1e6, rt / ot, rm / 1e6, om / 1e6, rm / om, rr, orr, orr / rr }'
 done
