@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* libvirt handles an "add" in 10-30 ms; a listener that never reads must
+ * not make every start slow */
+#define UEVENT_DRAIN_MS 500
+
 static int start_fn(struct mdev *d, void *ctx, struct ctl_err *e)
 {
 	(void)ctx;
@@ -126,6 +130,9 @@ int cmd_start(const struct ctl_env *env, const struct ctl_args *a,
 		return -1;
 	}
 	r = callout_invoke(d, ACT_START, a->force, start_fn, NULL, e);
+	/* libvirt looks the device up once when we exit (uevent_wait.c) */
+	if (r == 0)
+		uevent_listeners_wait(UEVENT_DRAIN_MS);
 	if (r == 0 && !a->has_uuid)
 		printf("%s\n", d->uuid_str);
 	mdev_free(d);

@@ -316,6 +316,13 @@ int cmd_start_parent(const struct ctl_env *env, const char *parent,
 int cmd_monitor(const struct ctl_env *env, int argc, char **argv,
 		struct ctl_err *e);
 
+/* Waits up to timeout_ms until no uevent listener of this network
+ * namespace has unread events (uevent_wait.c: why `start` does). */
+void uevent_listeners_wait(long timeout_ms);
+/* One line of /proc/net/netlink: 1 when it is a uevent listener (kernel
+ * or udev group) with unread bytes, 0 when not, -1 when unparsable. */
+int netlink_line_busy(const char *line);
+
 /* Reads a --jsonfile (Rust's read_to_string semantics). */
 int read_jsonfile(const char *path, struct json_t **out, struct ctl_err *e);
 

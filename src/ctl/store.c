@@ -5,8 +5,9 @@
  *
  * Unlike 1.2.0, reading is tolerant (a bad file is reported as
  * "<path>: <reason>" and skipped; scripts.d and dot-entries are never
- * parents) and writing is crash-safe (unnamed file in the same directory,
- * fsync, link or rename into place, fsync of the directory) and serialized
+ * parents) and writing is crash-safe (unnamed file beside the store or in
+ * the same directory, fsync, rename into place, fsync of the directory)
+ * and serialized
  * by an flock on the ROOT/etc/mdevctl.d directory itself: no lock file, so
  * watchers of the store (libvirt) see no events of ours but the write.
  */
@@ -216,6 +217,24 @@ int store_get_defined(const struct ctl_env *env, const ctl_uuid *uuid,
 	return 0;
 }
 
+/* The directory that holds the store (ROOT/etc): new definitions are
+ * written there and renamed into the store, so that libvirt, which watches
+ * every directory of the store and re-reads it on each file event, sees one
+ * event per write, not five (a rewrite in place, 1.2.0/1.4.0's way, makes
+ * two or three but is not atomic). -1 when it cannot be opened. */
+static int stage_dir_open(const struct ctl_env *env)
+{
+	char *stage = xstrdup(env->config_base), *slash = strrchr(stage, '/');
+	int fd = -1;
+
+	if (slash && slash != stage) {
+		*slash = '\0';
+		fd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	free(stage);
+	return fd;
+}
+
 /* Writes go through atomic_write_at() (validate.c) relative to the parent
  * directory opened without following a symlink: readers see the old or the
  * new file, never a partial one, also across a crash; a symlink at the
@@ -271,9 +290,16 @@ int store_write(const struct mdev *d, struct ctl_err *e)
 	}
 	r = dfd;
 	if (dfd >= 0) {
-		if (lock_held)
+		int sfd = stage_dir_open(d->env);
+
+		if (lock_held) {
 			store_sweep_temp(dfd);
-		r = atomic_write_at(dfd, d->uuid_str, text, len);
+			if (sfd >= 0)
+				store_sweep_temp(sfd);
+		}
+		r = atomic_write_at(sfd, dfd, d->uuid_str, text, len);
+		if (sfd >= 0)
+			close(sfd);
 		close(dfd);
 	}
 	if (r < 0) {

@@ -362,10 +362,63 @@ static int write_named_temp(int dirfd, const char *name, const char *data,
 	return r;
 }
 
-int atomic_write_at(int dirfd, const char *name, const char *data, size_t len)
+/* The staged way: the unnamed file is written in stagefd, a directory
+ * outside the store (so no watcher of the store sees its writes, link or
+ * close), linked there under a temporary name and renamed into dirfd. A
+ * watcher of the store sees exactly one event, the name moving in, which
+ * GLib reports as created and complete at once. Returns 0 when published,
+ * else -errno with nothing changed in dirfd (the caller falls back). */
+static int write_staged(int stagefd, int dirfd, const char *name,
+			const char *data, size_t len)
 {
-	int fd = write_unnamed(dirfd, data, len), r;
+	char tmp[sizeof(TEMP_PREFIX) + 6];
+	int fd, r;
 
+	if (stagefd < 0)
+		return -EBADF;
+	fd = write_unnamed(stagefd, data, len);
+	if (fd < 0)
+		return fd;
+	r = link_temp(fd, stagefd, tmp);
+	close(fd);
+	if (r < 0)
+		return r;
+	/* EXDEV when the store is a mount point of its own */
+	if (renameat(stagefd, tmp, dirfd, name) < 0) {
+		r = -errno;
+		unlinkat(stagefd, tmp, 0);
+		return r;
+	}
+	return 0;
+}
+
+/* Whether two directories are on the same mount: rename between them
+ * can work (st_dev alone does not tell bind mounts apart). */
+static bool same_mount(int a, int b)
+{
+	struct statx sa, sb;
+
+	if (statx(a, "", AT_EMPTY_PATH, STATX_MNT_ID, &sa) < 0 ||
+	    statx(b, "", AT_EMPTY_PATH, STATX_MNT_ID, &sb) < 0)
+		return true; /* unknown: let rename tell */
+	if (!(sa.stx_mask & STATX_MNT_ID) || !(sb.stx_mask & STATX_MNT_ID))
+		return sa.stx_dev_major == sb.stx_dev_major &&
+		       sa.stx_dev_minor == sb.stx_dev_minor;
+	return sa.stx_mnt_id == sb.stx_mnt_id;
+}
+
+int atomic_write_at(int stagefd, int dirfd, const char *name, const char *data,
+		    size_t len)
+{
+	int fd, r;
+
+	if (stagefd >= 0 && same_mount(stagefd, dirfd) &&
+	    write_staged(stagefd, dirfd, name, data, len) == 0) {
+		if (fsync(dirfd) < 0)
+			return -errno;
+		return 0;
+	}
+	fd = write_unnamed(dirfd, data, len);
 	if (fd >= 0) {
 		r = publish_unnamed(fd, dirfd, name);
 		close(fd);

@@ -49,10 +49,14 @@ int store_dir_open(const char *dir);
 /* Removes .mdevctl.* temporary files in dirfd: with the store lock held
  * they are leftovers of a killed writer. */
 void store_sweep_temp(int dirfd);
-/* Atomically replaces name in dirfd with data: an unnamed (O_TMPFILE) or
- * temporary file in the same directory, fsync, link or rename into place,
- * fsync of the directory. A symlink at name is replaced, not followed.
- * Returns 0 or -errno. */
-int atomic_write_at(int dirfd, const char *name, const char *data, size_t len);
+/* Atomically replaces name in dirfd with data: an unnamed (O_TMPFILE)
+ * file, fsync, rename into place, fsync of the directory. The file is made
+ * in stagefd (a directory beside the store, not watched by the store's
+ * watchers: one file event instead of five) when it is on dirfd's mount,
+ * else in dirfd itself (or a named temporary file there without
+ * O_TMPFILE). stagefd may be -1. A symlink at name is replaced, not
+ * followed. Returns 0 or -errno. */
+int atomic_write_at(int stagefd, int dirfd, const char *name, const char *data,
+		    size_t len);
 
 #endif

@@ -164,11 +164,14 @@ rm "$T/etc/mdevctl.d/evil"
 
 # 6. stale temporary files are removed under the lock (R8)
 : >"$T/etc/mdevctl.d/mtty/.mdevctl.AbC123"
+# and in the directory beside the store, where writes are staged
+: >"$T/etc/.mdevctl.XyZ789"
 run_ours "$T" modify -u $UA --addattr=k --value=v
 ck "stale temporary file removed" \
 	'[ ! -e "$T/etc/mdevctl.d/mtty/.mdevctl.AbC123" ]'
+ck "stale staged file removed" '[ ! -e "$T/etc/.mdevctl.XyZ789" ]'
 ck "no temporary file left" \
-	'[ -z "$(find "$T/etc/mdevctl.d" -name ".mdevctl.*")" ]'
+	'[ -z "$(find "$T/etc" -name ".mdevctl.*")" ]'
 ck "the definition was written" \
 	'grep -q "\"k\": \"v\"" "$T/etc/mdevctl.d/mtty/$UA"'
 
