@@ -224,13 +224,12 @@ int store_get_defined(const struct ctl_env *env, const ctl_uuid *uuid,
  * two or three but is not atomic). -1 when it cannot be opened. */
 static int stage_dir_open(const struct ctl_env *env)
 {
-	char *stage = xstrdup(env->config_base), *slash = strrchr(stage, '/');
-	int fd = -1;
+	/* STORE/.., not dirname(STORE): when the store is a symlink to
+	 * another file system's directory (mdev-sandbox --userland), the
+	 * directory holding its target is on the same mount as the store. */
+	char *stage = xpath_join(env->config_base, "..");
+	int fd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (slash && slash != stage) {
-		*slash = '\0';
-		fd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
 	free(stage);
 	return fd;
 }

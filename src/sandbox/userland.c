@@ -8,8 +8,9 @@
  * sandbox's root: programs inside may write anywhere (libvirt keeps state
  * in /var) while DIR itself, typically a cache shared by many runs, is
  * never changed. The sandbox's /dev, /proc, /sys (mdevd's tree), /run,
- * /tmp, /etc/mdevctl.d, its root and the current directory are bound in at
- * the same paths, so paths that COMMAND is given mean the same inside.
+ * /tmp, its root and the current directory are bound in at the same
+ * paths, so paths that COMMAND is given mean the same inside; /etc/mdevctl.d
+ * is a symlink to the sandbox's store (link_store).
  *
  * mdevkit's mdevctl was built for the host, not for DIR's C library: it
  * runs inside through the host's own dynamic loader and library directory,
@@ -185,15 +186,45 @@ static int mount_overlay(const struct userland *u, char **merged, char *why,
 	return ret;
 }
 
+/* MERGED/etc/mdevctl.d -> ROOT/etc/mdevctl.d (ROOT is bound in at its
+ * own path). A symlink, not a bind mount: mdevctl stages a definition in
+ * the directory that holds the store and renames it in, one file event
+ * for libvirt's watch, which only works within one mount; over a bind
+ * mount of its own the store would take five events per change, and
+ * libvirt 11.3, re-reading the store on each, then misses new devices
+ * (the create race, docs/sandbox.md). */
+static int link_store(const struct userland *u, const char *merged, char *why,
+		      size_t len)
+{
+	char *store = path_join(u->sandbox_root, "etc/mdevctl.d");
+	char *at = path_join(merged, "etc/mdevctl.d");
+	char *etc = path_join(merged, "etc");
+	int ret = 0;
+
+	if (!store || !at || !etc)
+		ret = fail(why, len, ENOMEM, "%s", "etc/mdevctl.d");
+	else if ((ret = mkdir_p(etc, 0755)))
+		ret = fail(why, len, -ret, "mkdir %s", etc);
+	/* The root's own store (its package's scripts.d) goes, in the
+	 * overlay only. */
+	else if ((ret = remove_tree(at)) && ret != -ENOENT)
+		ret = fail(why, len, -ret, "remove %s", at);
+	else if ((ret = 0), symlink(store, at) < 0)
+		ret = fail(why, len, errno, "symlink %s", at);
+	free(store);
+	free(at);
+	free(etc);
+	return ret;
+}
+
 /* Binds the sandbox's own directories in, each once: a path under one
  * already bound comes with it. */
 static int bind_sandbox_dirs(const struct userland *u, const char *merged,
 			     char *why, size_t len)
 {
 	char cwd[PATH_MAX];
-	const char *paths[] = {"/dev",		"/proc", "/sys",
-			       "/run",		"/tmp",	 "/etc/mdevctl.d",
-			       u->sandbox_root, NULL};
+	const char *paths[] = {"/dev", "/proc",		"/sys", "/run",
+			       "/tmp", u->sandbox_root, NULL};
 	size_t n = ARRAY_SIZE(paths) - 1;
 	int ret;
 
@@ -210,7 +241,7 @@ static int bind_sandbox_dirs(const struct userland *u, const char *merged,
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return link_store(u, merged, why, len);
 }
 
 /* BIN_DIR/mdevctl inside /run: runs the host's mdevctl with the host's

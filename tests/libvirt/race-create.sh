@@ -8,7 +8,8 @@
 # GPU (nodedev-create, nodedev-define, nodedev-autostart) and asks libvirt
 # at once whether the device is active. A create of 1 s or more (libvirt
 # missed the device and slept 5 s) or an inactive or missing device counts
-# as bad; the last line is "race: N bad of M".
+# as bad; the last line is "race: N bad of M"; more than RACE_ALLOWED
+# (default 0) bad ones fail.
 set -eu
 . "$(dirname "$0")/libvirt-lib.sh"
 : "${WORK:?}"
@@ -27,7 +28,7 @@ type_of() {
 for r in $(seq "$rounds"); do
 	made=()
 	for p in "${parents[@]}"; do
-		u=$(uuidgen)
+		u=$(cat /proc/sys/kernel/random/uuid)
 		pn="pci_${p//[:.]/_}"
 		printf "<device><parent>%s</parent><capability type='mdev'><type id='%s'/><uuid>%s</uuid></capability></device>\n" "$pn" "$(type_of "$p")" "$u" >"$WORK/d.xml"
 		name=mdev_${u//-/_}_${p//[:.]/_}
@@ -48,5 +49,5 @@ for r in $(seq "$rounds"); do
 	done
 	sleep 0.3
 done
-echo "race: $bad bad of $((rounds * 2))"
-[ "$bad" = 0 ]
+echo "race: $bad bad of $((rounds * 2)) (allowed: ${RACE_ALLOWED:-0})"
+[ "$bad" -le "${RACE_ALLOWED:-0}" ]
