@@ -7,16 +7,7 @@
 # 304-319 all #aaaaaa, the row above not). Environment (meson): MDEVD, WRITEFILE, KIT, FS_TESTS.
 set -euo pipefail
 . "$FS_TESTS/lib.sh"
-QEMU=
-trap 'rc=$?; set +e; [ -z "$QEMU" ] || kill -KILL "$QEMU" 2>/dev/null; (exit $rc); cleanup' EXIT
-
-if ! "$KIT" root >/dev/null 2>"$T/kit.log"; then
-	cat "$T/kit.log" >&2
-	[ -z "${CI:-}" ] || fail "cannot build the guest root"
-	echo "SKIP: cannot build the guest root (above)"
-	exit 77
-fi
-GUEST=$(dirname "$0")
+. "$(dirname "$0")/lib.sh"
 KIT_MODULES=bochs "$KIT" initramfs "$GUEST/guest-mbochs.sh" "$T/mbochs.img"
 
 printf '{"parents": [{"driver": "mbochs"}]}\n' >"$T/hw.json"
@@ -46,14 +37,7 @@ grep -q "^CHECK driver bochs-drm" "$T/boot.log" || fail "the bochs driver did no
 grep -q "^CHECK fb bochs-drmdrmfb" "$T/boot.log" || fail "no bochs fbdev"
 ok "guest: lspci 1234:1111, bochs-drm bound, fbdev up"
 sleep 1
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-with open(sys.argv[2], "wb") as f:
-    while True:
-        b = s.recv(1 << 16)
-        if not b: break
-        f.write(b)' "$DIR/$U.screen" "$T/screen.png"
+screenshot "$DIR/$U.screen" "$T/screen.png"
 python3 "$GUEST/check-png.py" "$T/screen.png" 304 320 0xaa 0xaa 0xaa ||
 	{ cat "$T/boot.log"; fail "the screenshot does not show what the guest drew"; }
 ok "the host's PNG shows what fbcon drew (rows 304-319 #aaaaaa)"

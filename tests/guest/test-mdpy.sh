@@ -7,16 +7,7 @@
 # shows. Environment (meson): MDEVD, WRITEFILE, KIT, FS_TESTS.
 set -euo pipefail
 . "$FS_TESTS/lib.sh"
-QEMU=
-trap 'rc=$?; set +e; [ -z "$QEMU" ] || kill -KILL "$QEMU" 2>/dev/null; (exit $rc); cleanup' EXIT
-
-if ! "$KIT" root >/dev/null 2>"$T/kit.log"; then
-	cat "$T/kit.log" >&2
-	[ -z "${CI:-}" ] || fail "cannot build the guest root"
-	echo "SKIP: cannot build the guest root (above)"
-	exit 77
-fi
-GUEST=$(dirname "$0")
+. "$(dirname "$0")/lib.sh"
 "$KIT" initramfs "$GUEST/guest-mdpy.sh" "$T/mdpy.img"
 printf '{"parents": [{"driver": "mdpy"}]}\n' >"$T/hw.json"
 start_mdevd --hardware "$T/hw.json"
@@ -24,17 +15,7 @@ U=5b9e5e77-0d41-4c5e-9d2b-4e2f1c0a0d00
 create "$(typedir mdpy mdpy-vga)" "$U"
 DIR=$ROOT/run/mdevd/vfio-user
 [ -S "$DIR/$U.sock" ] && [ -S "$DIR/$U.screen" ] || fail "no sockets for $U"
-screenshot() {
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-with open(sys.argv[2], "wb") as f:
-    while True:
-        b = s.recv(1 << 16)
-        if not b: break
-        f.write(b)' "$DIR/$U.screen" "$1"
-}
-screenshot "$T/before.png"
+screenshot "$DIR/$U.screen" "$T/before.png"
 ! python3 "$GUEST/check-png.py" "$T/before.png" 8 9 0xff 0xff 0xff >/dev/null ||
 	fail "the framebuffer is white before the guest ran"
 ok "sockets $U.sock and $U.screen; a fresh framebuffer is black"
@@ -57,7 +38,7 @@ grep -q "^CHECK mode 640x480$" "$T/boot.log" || fail "the guest reads no 640x480
 ok "guest: the vendor capability says XRGB8888 640x480"
 grep -q "memfd:mdpy-fb" "/proc/$QEMU/maps" || fail "QEMU did not map the framebuffer region"
 ok "QEMU maps the framebuffer from mdevd's memfd (not trapped)"
-screenshot "$T/screen.png"
+screenshot "$DIR/$U.screen" "$T/screen.png"
 python3 "$GUEST/check-png.py" "$T/screen.png" 8 9 0xff 0xff 0xff ||
 	{ cat "$T/boot.log"; fail "the screenshot does not show what the guest wrote"; }
 ok "the host's PNG shows what the guest wrote (row 8 white, row 7 not)"

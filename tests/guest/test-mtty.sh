@@ -20,17 +20,7 @@
 # Environment (meson): MDEVD, WRITEFILE, KIT, FS_TESTS, VFU_PROBE.
 set -euo pipefail
 . "$FS_TESTS/lib.sh"
-QEMU=
-# A failing check must not leave a QEMU behind (kit.sh execs into it).
-trap 'rc=$?; set +e; [ -z "$QEMU" ] || kill -KILL "$QEMU" 2>/dev/null; (exit $rc); cleanup' EXIT
-
-if ! KROOT=$("$KIT" root 2>"$T/kit.log"); then
-	cat "$T/kit.log" >&2
-	[ -z "${CI:-}" ] || fail "cannot build the guest root"
-	echo "SKIP: cannot build the guest root (above)"
-	exit 77
-fi
-GUEST=$(dirname "$0")
+. "$(dirname "$0")/lib.sh"
 "$KIT" initramfs "$GUEST/guest-mtty.sh" "$T/mtty.img"
 cat >"$T/idle.sh" <<'GUEST'
 echo "CHECK booted"

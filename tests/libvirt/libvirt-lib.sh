@@ -34,6 +34,28 @@ lv_available()
 	[ -n "$(lv_find_driver "$r")" ]
 }
 
+# lv_userland [ROOT-NAME]: which libvirt a test runs. With a root of
+# tests/stack-roots.sh, sets userland=(--userland PATH) and MDEVCTL_COMPAT=1.4
+# (a root that cannot be built skips, 77, or fails under CI=1); without,
+# userland=() and the host's libvirt (skips when it is not installed).
+lv_userland()
+{
+	userland=()
+	if [ $# -ge 1 ]; then
+		. "$(dirname "${BASH_SOURCE[0]}")/../stack-roots.sh"
+		if ! lv_root=$(top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) stack_root "$1"); then
+			[ -z "${CI:-}" ] || { echo "FAIL: cannot build the root $1"; exit 1; }
+			echo "SKIP: cannot build the root $1 (scripts/debian-root.sh failed)"
+			exit 77
+		fi
+		userland=(--userland "$lv_root")
+		export MDEVCTL_COMPAT=1.4
+		lv_available "$lv_root" || { echo "FAIL: $lv_root has no libvirtd / virsh / nodedev driver"; exit 1; }
+	else
+		lv_available || { echo "libvirtd / virsh / nodedev driver not installed: skip"; exit 77; }
+	fi
+}
+
 wait_until()
 {
 	local limit=$1 start now

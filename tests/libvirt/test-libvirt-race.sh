@@ -16,26 +16,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" = 0 ] || { echo "needs root: skip"; exit 77; }
 . "$here/../lib-env.sh"
 require_private_mounts
-userland=()
+lv_userland "$@"
 if [ $# -ge 1 ]; then
-	top=$(cd "$here/../.." && pwd)
-	. "$top/tests/stack-roots.sh"
-	if ! root=$(stack_root "$1"); then
-		[ -z "${CI:-}" ] || { echo "FAIL: cannot build the root $1"; exit 1; }
-		echo "SKIP: cannot build the root $1"
-		exit 77
-	fi
-	userland=(--userland "$root")
-	export MDEVCTL_COMPAT=1.4
 	# Debian 13's libvirt (a udev worker thread) also misses a device now
 	# and then with Debian's own mdevctl 1.4.0 on a loaded machine; one
 	# slow create of 24 is allowed. Before the fix (a store bind-mounted
 	# over /etc/mdevctl.d: five file events per change) 11.3 missed every
 	# second create, 12 of 24.
 	export RACE_ALLOWED=${RACE_ALLOWED:-1}
-	lv_available "$root" || { echo "FAIL: $root has no libvirtd / virsh / nodedev driver"; exit 1; }
-else
-	lv_available || { echo "libvirtd / virsh / nodedev driver not installed: skip"; exit 77; }
 fi
 
 work=$(mktemp -d /tmp/mdev-race.XXXXXX)

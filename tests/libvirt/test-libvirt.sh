@@ -25,20 +25,11 @@ top=$(cd "$here/../.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "needs root: skip"; exit 77; }
 . "$here/../lib-env.sh"
 require_private_mounts
-userland=()
+lv_userland ${1:+"$1"}
 if [ $# -ge 1 ]; then
-	. "$top/tests/stack-roots.sh"
-	if ! root=$(stack_root "$1"); then
-		[ -z "${CI:-}" ] || { echo "FAIL: cannot build the root $1"; exit 1; }
-		echo "SKIP: cannot build the root $1 (scripts/debian-root.sh failed)"
-		exit 77
-	fi
-	userland=(--userland "$root")
+	root=$lv_root
 	[ "${2:-}" != real ] || export E2E_MDEVCTL=real
-	export MDEVCTL_COMPAT=1.4
-	lv_available "$root" || { echo "FAIL: $root has no libvirtd / virsh / nodedev driver"; exit 1; }
 else
-	lv_available || { echo "libvirtd / virsh / nodedev driver not installed: skip"; exit 77; }
 	command -v uuidgen >/dev/null || { echo "FAIL: uuidgen (uuid-runtime) missing"; exit 1; }
 fi
 
