@@ -305,9 +305,19 @@ def check_created(conn, persistent, address, mdev_type, u, before):
               CONF.nova_sys_admin.helper_command)
     d = store_definition(address, u)
     if persistent:
-        state = (dev.isPersistent(), dev.autostart())
+        # libvirt learns a definition from the store's file events and its
+        # next `mdevctl list --defined` (asynchronously); Nova needs it only
+        # at the next boot. Bounded: 2 s.
+        t0 = time.monotonic()
+        while True:
+            dev = libvirt_mdev(conn, u)
+            state = (dev.isPersistent(), dev.autostart()) if dev else None
+            if state == (1, 1) or time.monotonic() - t0 > 2:
+                break
+            time.sleep(0.05)
         check(state == (1, 1),
-              "libvirt: %s persistent, autostart %s" % (u, state))
+              "libvirt: %s persistent, autostart %s after %.2f s" %
+              (u, state, time.monotonic() - t0))
         check(d is not None and d.get("mdev_type") == mdev_type and
               d.get("start") == "auto",
               "/etc/mdevctl.d/%s/%s: %s" % (address, u, d))
