@@ -25,3 +25,19 @@ with open(sys.argv[2], "wb") as f:
         if not b: break
         f.write(b)' "$1" "$2"
 }
+
+# boot_until LOG PATTERN IMAGE SOCKET...: boots IMAGE with the devices
+# (kit.sh run, in the background: $QEMU) and waits (at most 120 s, or until
+# QEMU exits) for the console, LOG, to show PATTERN; 1 if it does not.
+boot_until() {
+	local log=$1 pattern=$2
+	shift 2
+	"$KIT" run "$@" >"$log" 2>&1 &
+	QEMU=$!
+	for _ in $(seq 1 1200); do
+		grep -q "$pattern" "$log" && return 0
+		kill -0 $QEMU 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q "$pattern" "$log"
+}

@@ -21,13 +21,7 @@ import socket, sys
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print(len(s.recv(10)))' "$DIR/$U.screen")" "0"
 ok "sockets: $U.sock and $U.screen; no mode set: an empty answer"
 
-"$KIT" run "$T/mbochs.img" "$DIR/$U.sock" >"$T/boot.log" 2>&1 &
-QEMU=$!
-for _ in $(seq 1 1200); do
-	grep -q "CHECK drew" "$T/boot.log" && break
-	kill -0 $QEMU 2>/dev/null || break
-	sleep 0.1
-done
+boot_until "$T/boot.log" "CHECK drew" "$T/mbochs.img" "$DIR/$U.sock" || true
 grep -q "CHECK drew" "$T/boot.log" || { cat "$T/boot.log"; fail "the guest did not draw"; }
 grep "^CHECK" "$T/boot.log"
 grep -q "memfd:mbochs-vram" "/proc/$QEMU/maps" || fail "QEMU did not map the framebuffer region"

@@ -20,13 +20,7 @@ screenshot "$DIR/$U.screen" "$T/before.png"
 	fail "the framebuffer is white before the guest ran"
 ok "sockets $U.sock and $U.screen; a fresh framebuffer is black"
 
-"$KIT" run "$T/mdpy.img" "$DIR/$U.sock" >"$T/boot.log" 2>&1 &
-QEMU=$!
-for _ in $(seq 1 1200); do
-	grep -q "CHECK drew" "$T/boot.log" && break
-	kill -0 $QEMU 2>/dev/null || break
-	sleep 0.1
-done
+boot_until "$T/boot.log" "CHECK drew" "$T/mdpy.img" "$DIR/$U.sock" || true
 sed -i 's/\r$//' "$T/boot.log" # the serial console's line ends
 grep "^CHECK" "$T/boot.log" || true
 grep -q "CHECK drew" "$T/boot.log" || { cat "$T/boot.log"; fail "the guest did not draw"; }
