@@ -209,8 +209,10 @@ static int link_store(const struct userland *u, const char *merged, char *why,
 	 * overlay only. */
 	else if ((ret = remove_tree(at)) && ret != -ENOENT)
 		ret = fail(why, len, -ret, "remove %s", at);
-	else if ((ret = 0), symlink(store, at) < 0)
+	else if (symlink(store, at) < 0)
 		ret = fail(why, len, errno, "symlink %s", at);
+	else
+		ret = 0;
 	free(store);
 	free(at);
 	free(etc);
@@ -281,8 +283,12 @@ static int write_mdevctl_wrapper(char *why, size_t len)
 	    asprintf(&compat,
 		     "MDEVCTL_COMPAT=${MDEVCTL_COMPAT:-%s}\n"
 		     "export MDEVCTL_COMPAT\n",
-		     mode) < 0)
+		     mode) < 0) {
+		/* A wrapper without the mode would run the other mdevctl. */
 		compat = NULL;
+		ret = fail(why, len, ENOMEM, "%s", "mdevctl wrapper");
+		goto out;
+	}
 	if (asprintf(&script,
 		     "#!/bin/sh\n"
 		     "# mdev-sandbox: mdevkit's mdevctl, built for the host, "
