@@ -317,11 +317,25 @@ int cmd_monitor(const struct ctl_env *env, int argc, char **argv,
 		struct ctl_err *e);
 
 /* Waits up to timeout_ms until no uevent listener of this network
- * namespace has unread events (uevent_wait.c: why `start` does). */
+ * namespace has unread events and none of the listening processes is
+ * busy (uevent_wait.c: why `start` does). */
 void uevent_listeners_wait(long timeout_ms);
-/* One line of /proc/net/netlink: 1 when it is a uevent listener (kernel
- * or udev group) with unread bytes, 0 when not, -1 when unparsable. */
-int netlink_line_busy(const char *line);
+
+/* A socket of /proc/net/netlink. */
+struct netlink_sock {
+	bool listener;	 /* a uevent socket in the kernel's or udev's group */
+	bool udev_group; /* ... in udev's (libudev's monitors: libvirt) */
+	unsigned portid; /* the "Pid" column: the port, often a pid */
+	unsigned long queued; /* bytes not yet read */
+	unsigned long inode;  /* as in /proc/PID/fd's "socket:[inode]" */
+};
+/* One line of /proc/net/netlink: 0 and *out filled, -1 when unparsable. */
+int netlink_line_parse(const char *line, struct netlink_sock *out);
+/* A /proc/PID/task/TID/stat line: 1 when the thread runs or waits
+ * uninterruptibly (R, D), 0 when it does not, -1 when unparsable. */
+int proc_stat_busy(const char *stat);
+/* A /proc/PID/task/TID/wchan: whether the thread waits in FUSE. */
+bool wchan_in_fuse(const char *wchan);
 
 /* Reads a --jsonfile (Rust's read_to_string semantics). */
 int read_jsonfile(const char *path, struct json_t **out, struct ctl_err *e);

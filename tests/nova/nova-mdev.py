@@ -425,7 +425,15 @@ def phase_create(a):
     with open(a.state, "w") as f:
         json.dump({"persistent": persistent, "created": created,
                    "instances": instances}, f)
-    print("creation times (ms): %s" % " ".join("%.0f" % t for t in times))
+    times_ms = " ".join("%.0f" % t for t in times)
+    if persistent:
+        # libvirt sleeps 5 s when its lookup after `mdevctl start` misses
+        # the new device (the create race of issue 11): none may take that
+        check(max(times) < 1000, "every creation under 1 s (ms: %s)" %
+              times_ms)
+    else:
+        # sysfs writes through privsep (Nova 26): the first starts it
+        print("creation times (ms): %s" % times_ms)
 
 
 def phase_reboot(a):
