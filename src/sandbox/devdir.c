@@ -22,12 +22,7 @@
 #include "common/common.h"
 #include "common/fsutil.h"
 #include "devdir.h"
-
-static int fail(char *why, size_t len, int err, const char *what)
-{
-	snprintf(why, len, "%s: %s", what, strerror(err));
-	return -err;
-}
+#include "why.h"
 
 /* An empty file at PATH (mode MODE): a mount point, or a marker. */
 static int make_file(const char *path, mode_t mode)
@@ -48,13 +43,13 @@ static int bind_node(const char *dev, const char *name, char *why, size_t len)
 	int ret = 0;
 
 	if (!from || !to)
-		ret = fail(why, len, ENOMEM, name);
+		ret = why_fail(why, len, ENOMEM, "%s", name);
 	else if (stat(from, &st) < 0)
 		ret = 0; /* not on this host: not in the sandbox either */
 	else if ((ret = make_file(to, 0600)))
-		ret = fail(why, len, -ret, to);
+		ret = why_fail(why, len, -ret, "%s", to);
 	else if (mount(from, to, NULL, MS_BIND, NULL) < 0)
-		ret = fail(why, len, errno, from);
+		ret = why_fail(why, len, errno, "%s", from);
 	free(from);
 	free(to);
 	return ret;
@@ -78,24 +73,24 @@ static int fill_dev(const char *dev, char *why, size_t len)
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dev, links[i][0]);
 		if (symlink(links[i][1], path) < 0)
-			return fail(why, len, errno, path);
+			return why_fail(why, len, errno, "%s", path);
 	}
 	snprintf(path, sizeof(path), "%s/pts", dev);
 	if ((ret = mkdir_p(path, 0755)))
-		return fail(why, len, -ret, path);
+		return why_fail(why, len, -ret, "%s", path);
 	if (mount("/dev/pts", path, NULL, MS_BIND, NULL) < 0)
-		return fail(why, len, errno, "/dev/pts");
+		return why_fail(why, len, errno, "%s", "/dev/pts");
 	snprintf(path, sizeof(path), "%s/shm", dev);
 	if ((ret = mkdir_p(path, 01777)) ||
 	    mount("mdev-sandbox-shm", path, "tmpfs", MS_NOSUID | MS_NODEV,
 		  "mode=1777") < 0)
-		return fail(why, len, ret ? -ret : errno, path);
+		return why_fail(why, len, ret ? -ret : errno, "%s", path);
 	snprintf(path, sizeof(path), "%s/vfio", dev);
 	if ((ret = mkdir_p(path, 0755)))
-		return fail(why, len, -ret, path);
+		return why_fail(why, len, -ret, "%s", path);
 	snprintf(path, sizeof(path), "%s/vfio/vfio", dev);
 	if ((ret = make_file(path, 0600)))
-		return fail(why, len, -ret, path);
+		return why_fail(why, len, -ret, "%s", path);
 	return 0;
 }
 
@@ -105,15 +100,16 @@ int devdir_mount(const char *sandbox_root, char *why, size_t len)
 	int ret;
 
 	if (!dev)
-		return fail(why, len, ENOMEM, "dev");
+		return why_fail(why, len, ENOMEM, "%s", "dev");
 	if ((ret = mkdir_p(dev, 0755)))
-		ret = fail(why, len, -ret, dev);
+		ret = why_fail(why, len, -ret, "%s", dev);
 	else if (mount("mdev-sandbox-dev", dev, "tmpfs", MS_NOSUID,
 		       "mode=0755") < 0)
-		ret = fail(why, len, errno, dev);
+		ret = why_fail(why, len, errno, "%s", dev);
 	else if (!(ret = fill_dev(dev, why, len)) &&
 		 mount(dev, "/dev", NULL, MS_MOVE, NULL) < 0)
-		ret = fail(why, len, errno, "move the sandbox's /dev");
+		ret =
+		    why_fail(why, len, errno, "%s", "move the sandbox's /dev");
 	free(dev);
 	return ret;
 }

@@ -5,7 +5,8 @@
  *
  * Runs COMMAND where mdevd's tree is /sys: a private mount, network and PID
  * namespace in which mdevd serves the hardware with udev events on, its
- * tree is bound over /sys, a store is bound over /etc/mdevctl.d, /run is a
+ * tree is bound over /sys, /etc/mdevctl.d is its store (a symlink in an
+ * overlay of /etc), /run is a
  * fresh tmpfs and mdevkit's mdevctl comes first on PATH; with --libvirt,
  * libvirtd (node-device driver only) runs too, with --libvirt-qemu also
  * its QEMU driver and mdev-qemu (VMs with our mdevs); with --userland, COMMAND
@@ -57,6 +58,7 @@
 #include "common/fsutil.h"
 #include "devdir.h"
 #include "rootless.h"
+#include "overlay.h"
 #include "userland.h"
 
 /* Exit status for a failure of the sandbox itself (as env(1) and
@@ -822,6 +824,33 @@ static void bind_mount(const char *from, const char *to)
 		die("bind %s over %s: %s", from, to, strerror(errno));
 }
 
+/* /etc/mdevctl.d is the store: /etc becomes an overlay of the host's
+ * (ROOT/etc-overlay takes what the sandbox writes there, such as
+ * libvirt's domain definitions) in which /etc/mdevctl.d is a symlink to
+ * ROOT/etc/mdevctl.d, so that a change is one file event (overlay.h).
+ * Where overlayfs is refused (an old kernel in a user namespace), the
+ * store is bound over /etc/mdevctl.d instead, with five events per
+ * change; that is said on stderr. */
+static void link_host_store(const struct sandbox *sb, const char *store)
+{
+	char *layers = xpath_join(sb->root, "etc-overlay");
+	char why[PATH_MAX + 128];
+
+	if (overlay_mount("/etc", layers, "/etc", why, sizeof(why)) == 0) {
+		if (overlay_link_store("/etc", store, why, sizeof(why)) < 0)
+			die("/etc: %s", why);
+	} else {
+		fprintf(stderr,
+			"mdev-sandbox: %s; binding the store over "
+			"/etc/mdevctl.d instead\n",
+			why);
+		/* An empty mount point if the host has no mdevctl. */
+		xmkdir_p("/etc/mdevctl.d", 0755);
+		bind_mount(store, "/etc/mdevctl.d");
+	}
+	free(layers);
+}
+
 static void mount_private_dirs(const struct sandbox *sb)
 {
 	char *sys = xpath_join(sb->root, "sys");
@@ -848,9 +877,15 @@ static void mount_private_dirs(const struct sandbox *sb)
 	if (symlink(run_mdevd, "/run/mdevd") < 0)
 		die("symlink /run/mdevd: %s", strerror(errno));
 	free(run_mdevd);
-	/* An empty mount point if the host has no mdevctl installed. */
-	xmkdir_p("/etc/mdevctl.d", 0755);
-	bind_mount(store, "/etc/mdevctl.d");
+	if (!sb->userland)
+		link_host_store(sb, store);
+	else {
+		/* --userland links its own root's /etc/mdevctl.d; this is
+		 * for programs started before it (mdevd's --on-register
+		 * uses ROOT). An empty mount point if the host has none. */
+		xmkdir_p("/etc/mdevctl.d", 0755);
+		bind_mount(store, "/etc/mdevctl.d");
+	}
 	free(sys);
 	free(store);
 }

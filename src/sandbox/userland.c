@@ -35,21 +35,13 @@
 
 #include "common/common.h"
 #include "common/fsutil.h"
+#include "overlay.h"
 #include "userland.h"
+#include "why.h"
 
 /* Where the host's programs and libraries appear inside the root. */
 #define HOST_DIR "/run/mdev-sandbox/host"
 #define BIN_DIR "/run/mdev-sandbox/bin"
-
-static int fail(char *why, size_t len, int err, const char *fmt,
-		const char *arg)
-{
-	char what[PATH_MAX + 64];
-
-	snprintf(what, sizeof(what), fmt, arg);
-	snprintf(why, len, "%s: %s", what, strerror(err));
-	return -err;
-}
 
 int userland_check(const char *dir, char *why, size_t len)
 {
@@ -58,19 +50,19 @@ int userland_check(const char *dir, char *why, size_t len)
 	int ret = 0;
 
 	if (!sh)
-		return fail(why, len, ENOMEM, "%s", dir);
+		return why_fail(why, len, ENOMEM, "%s", dir);
 	if (stat(dir, &st) < 0)
-		ret = fail(why, len, errno, "--userland %s", dir);
+		ret = why_fail(why, len, errno, "--userland %s", dir);
 	else if (!S_ISDIR(st.st_mode))
-		ret = fail(why, len, ENOTDIR, "--userland %s", dir);
+		ret = why_fail(why, len, ENOTDIR, "--userland %s", dir);
 	else if (access(sh, X_OK) < 0)
-		ret = fail(why, len, errno,
-			   "--userland %s: no /bin/sh, not a root", dir);
+		ret = why_fail(why, len, errno,
+			       "--userland %s: no /bin/sh, not a root", dir);
 	else if (strpbrk(dir, ",:\\"))
 		/* overlayfs splits its options at these. */
-		ret = fail(why, len, EINVAL,
-			   "--userland %s: the path contains ',', ':' or '\\'",
-			   dir);
+		ret = why_fail(
+		    why, len, EINVAL,
+		    "--userland %s: the path contains ',', ':' or '\\'", dir);
 	free(sh);
 	return ret;
 }
@@ -104,13 +96,13 @@ static int bind_in(const char *merged, const char *path, bool readonly,
 	int ret = 0;
 
 	if (!to)
-		return fail(why, len, ENOMEM, "%s", path);
+		return why_fail(why, len, ENOMEM, "%s", path);
 	if (stat(path, &st) < 0) {
-		ret = fail(why, len, errno, "%s", path);
+		ret = why_fail(why, len, errno, "%s", path);
 	} else if (S_ISDIR(st.st_mode)) {
 		ret = mkdir_p(to, 0755);
 		if (ret)
-			ret = fail(why, len, -ret, "mkdir %s", to);
+			ret = why_fail(why, len, -ret, "mkdir %s", to);
 	} else {
 		/* A file's mount point is a file. */
 		char *slash = strrchr(to, '/');
@@ -121,16 +113,17 @@ static int bind_in(const char *merged, const char *path, bool readonly,
 		*slash = '/';
 		fd = ret ? -1 : open(to, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 		if (fd < 0)
-			ret =
-			    fail(why, len, ret ? -ret : errno, "create %s", to);
+			ret = why_fail(why, len, ret ? -ret : errno,
+				       "create %s", to);
 		else
 			close(fd);
 	}
 	if (!ret && mount(path, to, NULL, MS_BIND | MS_REC, NULL) < 0)
-		ret = fail(why, len, errno, "bind %s into the userland", path);
+		ret = why_fail(why, len, errno, "bind %s into the userland",
+			       path);
 	if (!ret && readonly &&
 	    mount(NULL, to, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
-		ret = fail(why, len, errno, "read-only %s", to);
+		ret = why_fail(why, len, errno, "read-only %s", to);
 	free(to);
 	return ret;
 }
@@ -149,72 +142,35 @@ static bool is_under(const char *path, const char *dir)
 static int mount_overlay(const struct userland *u, char **merged, char *why,
 			 size_t len)
 {
-	static const char *const parts[] = {"upper", "work", "merged"};
-	char *dirs[3] = {0}, *opts = NULL;
+	char *layers = path_join(u->sandbox_root, "userland");
+	char *at = path_join(u->sandbox_root, "userland/merged");
 	int ret = 0;
 
-	for (size_t i = 0; i < 3 && !ret; i++) {
-		char rel[32];
-
-		snprintf(rel, sizeof(rel), "userland/%s", parts[i]);
-		dirs[i] = path_join(u->sandbox_root, rel);
-		if (!dirs[i])
-			ret = fail(why, len, ENOMEM, "%s", rel);
-		else if ((ret = mkdir_p(dirs[i], 0755)))
-			ret = fail(why, len, -ret, "mkdir %s", dirs[i]);
-	}
-	if (!ret && strpbrk(u->sandbox_root, ",:\\"))
-		ret = fail(why, len, EINVAL,
-			   "--userland: the sandbox root %s contains ',', ':' "
-			   "or '\\'",
-			   u->sandbox_root);
-	if (!ret && asprintf(&opts, "lowerdir=%s,upperdir=%s,workdir=%s",
-			     u->dir, dirs[0], dirs[1]) < 0) {
-		opts = NULL;
-		ret = fail(why, len, ENOMEM, "%s", "overlay");
-	}
-	if (!ret &&
-	    mount("mdev-sandbox-userland", dirs[2], "overlay", 0, opts) < 0)
-		ret = fail(why, len, errno, "overlay of %s", u->dir);
-	free(opts);
-	free(dirs[0]);
-	free(dirs[1]);
-	if (ret)
-		free(dirs[2]);
+	if (!layers || !at)
+		ret = why_fail(why, len, ENOMEM, "%s", u->sandbox_root);
+	else if ((ret = mkdir_p(at, 0755)))
+		ret = why_fail(why, len, -ret, "mkdir %s", at);
 	else
-		*merged = dirs[2];
+		ret = overlay_mount(u->dir, layers, at, why, len);
+	free(layers);
+	if (ret)
+		free(at);
+	else
+		*merged = at;
 	return ret;
 }
 
 /* MERGED/etc/mdevctl.d -> ROOT/etc/mdevctl.d (ROOT is bound in at its
- * own path). A symlink, not a bind mount: mdevctl stages a definition in
- * the directory that holds the store and renames it in, one file event
- * for libvirt's watch, which only works within one mount; over a bind
- * mount of its own the store would take five events per change, and
- * libvirt 11.3, re-reading the store on each, then misses new devices
- * (the create race, docs/sandbox.md). */
+ * own path); the root's own store (its package's scripts.d) is hidden. */
 static int link_store(const struct userland *u, const char *merged, char *why,
 		      size_t len)
 {
 	char *store = path_join(u->sandbox_root, "etc/mdevctl.d");
-	char *at = path_join(merged, "etc/mdevctl.d");
 	char *etc = path_join(merged, "etc");
-	int ret = 0;
+	int ret = store && etc ? overlay_link_store(etc, store, why, len)
+			       : why_fail(why, len, ENOMEM, "%s", merged);
 
-	if (!store || !at || !etc)
-		ret = fail(why, len, ENOMEM, "%s", "etc/mdevctl.d");
-	else if ((ret = mkdir_p(etc, 0755)))
-		ret = fail(why, len, -ret, "mkdir %s", etc);
-	/* The root's own store (its package's scripts.d) goes, in the
-	 * overlay only. */
-	else if ((ret = remove_tree(at)) && ret != -ENOENT)
-		ret = fail(why, len, -ret, "remove %s", at);
-	else if (symlink(store, at) < 0)
-		ret = fail(why, len, errno, "symlink %s", at);
-	else
-		ret = 0;
 	free(store);
-	free(at);
 	free(etc);
 	return ret;
 }
@@ -257,26 +213,26 @@ static int write_mdevctl_wrapper(char *why, size_t len)
 	int ret;
 
 	if (!loader)
-		return fail(why, len, interp ? errno : ENOENT,
-			    "the host's dynamic loader %s",
-			    interp ? interp : "(none)");
+		return why_fail(why, len, interp ? errno : ENOENT,
+				"the host's dynamic loader %s",
+				interp ? interp : "(none)");
 	/* The host's /usr is what is bound in: the loader (and beside it the
 	 * C library) must be there, as on every merged-/usr distribution. */
 	if (!is_under(loader, "/usr")) {
-		ret = fail(why, len, ENOTSUP,
-			   "the host's loader %s is not "
-			   "under /usr",
-			   loader);
+		ret = why_fail(why, len, ENOTSUP,
+			       "the host's loader %s is not "
+			       "under /usr",
+			       loader);
 		goto out;
 	}
 	libdir = strdup(loader);
 	if (!libdir) {
-		ret = fail(why, len, ENOMEM, "%s", loader);
+		ret = why_fail(why, len, ENOMEM, "%s", loader);
 		goto out;
 	}
 	*strrchr(libdir, '/') = '\0';
 	if (mode && *mode && strspn(mode, "0123456789.") != strlen(mode)) {
-		ret = fail(why, len, EINVAL, "MDEVCTL_COMPAT=%s", mode);
+		ret = why_fail(why, len, EINVAL, "MDEVCTL_COMPAT=%s", mode);
 		goto out;
 	}
 	if (mode && *mode &&
@@ -286,7 +242,7 @@ static int write_mdevctl_wrapper(char *why, size_t len)
 		     mode) < 0) {
 		/* A wrapper without the mode would run the other mdevctl. */
 		compat = NULL;
-		ret = fail(why, len, ENOMEM, "%s", "mdevctl wrapper");
+		ret = why_fail(why, len, ENOMEM, "%s", "mdevctl wrapper");
 		goto out;
 	}
 	if (asprintf(&script,
@@ -300,12 +256,12 @@ static int write_mdevctl_wrapper(char *why, size_t len)
 		     "/mdevctl \"$@\"\n",
 		     compat ? compat : "", loader, libdir) < 0) {
 		script = NULL;
-		ret = fail(why, len, ENOMEM, "%s", "mdevctl wrapper");
+		ret = why_fail(why, len, ENOMEM, "%s", "mdevctl wrapper");
 		goto out;
 	}
 	ret = mkdir_p(BIN_DIR, 0755);
 	if (ret) {
-		ret = fail(why, len, -ret, "mkdir %s", BIN_DIR);
+		ret = why_fail(why, len, -ret, "mkdir %s", BIN_DIR);
 		goto out;
 	}
 	/* A fresh file in the sandbox's own /run: nobody reads it yet, so
@@ -313,15 +269,15 @@ static int write_mdevctl_wrapper(char *why, size_t len)
 	int fd = open(BIN_DIR "/mdevctl",
 		      O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0755);
 	if (fd < 0 || (ret = write_all(fd, script, strlen(script)))) {
-		ret = fail(why, len, fd < 0 ? errno : -ret, "write %s",
-			   BIN_DIR "/mdevctl");
+		ret = why_fail(why, len, fd < 0 ? errno : -ret, "write %s",
+			       BIN_DIR "/mdevctl");
 		if (fd >= 0)
 			close(fd);
 		goto out;
 	}
 	close(fd);
 	if (symlink("mdevctl", BIN_DIR "/lsmdev") < 0 && errno != EEXIST)
-		ret = fail(why, len, errno, "%s", BIN_DIR "/lsmdev");
+		ret = why_fail(why, len, errno, "%s", BIN_DIR "/lsmdev");
 out:
 	free(compat);
 	free(script);
@@ -342,12 +298,12 @@ static int bind_host_mdevctl(const struct userland *u, char *why, size_t len)
 	int fd = to ? open(to, O_CREAT | O_WRONLY | O_CLOEXEC, 0755) : -1;
 
 	if (fd < 0)
-		ret = fail(why, len, to ? errno : ENOMEM, "create %s",
-			   HOST_DIR "/mdevctl");
+		ret = why_fail(why, len, to ? errno : ENOMEM, "create %s",
+			       HOST_DIR "/mdevctl");
 	else
 		close(fd);
 	if (!ret && mount(u->mdevctl, to, NULL, MS_BIND, NULL) < 0)
-		ret = fail(why, len, errno, "bind %s", u->mdevctl);
+		ret = why_fail(why, len, errno, "bind %s", u->mdevctl);
 	free(to);
 	return ret;
 }
@@ -368,14 +324,14 @@ int userland_enter(const struct userland *u, char *why, size_t len)
 	if (!ret)
 		ret = bind_sandbox_dirs(u, merged, why, len);
 	if (!ret && chroot(merged) < 0)
-		ret = fail(why, len, errno, "chroot %s", merged);
+		ret = why_fail(why, len, errno, "chroot %s", merged);
 	if (!ret && chdir(cwd) < 0 && chdir("/") < 0)
-		ret = fail(why, len, errno, "chdir %s", cwd);
+		ret = why_fail(why, len, errno, "chdir %s", cwd);
 	if (!ret && setenv("PATH",
 			   BIN_DIR ":/usr/local/sbin:/usr/local/bin:/usr/sbin:"
 				   "/usr/bin:/sbin:/bin",
 			   1) < 0)
-		ret = fail(why, len, errno, "%s", "setenv PATH");
+		ret = why_fail(why, len, errno, "%s", "setenv PATH");
 	free(merged);
 	return ret;
 }

@@ -2,9 +2,11 @@
 # mdev-sandbox itself: what the namespace holds, exit status, clean-up when
 # COMMAND exits, is killed, or mdev-sandbox is killed; --root persistence;
 # mdevd's udev events reaching a libudev listener inside.
-# Env: MDEV_SANDBOX = path of the mdev-sandbox executable.
+# Env: MDEV_SANDBOX = path of the mdev-sandbox executable, INOTIFY_COUNT =
+# tests/compat/inotify-count.
 set -eu
 : "${MDEV_SANDBOX:?}"
+: "${INOTIFY_COUNT:?}"
 [ "$(id -u)" = 0 ] || { echo "needs root: skip"; exit 77; }
 . "$(dirname "$0")/../lib-env.sh"
 require_private_mounts
@@ -52,7 +54,7 @@ check "SYSTEMD_DEVICE_VERIFY_SYSFS=0" test "$(get verify)" = 0
 check "mdevkit's mdevctl first on PATH" test "$(get mdevctl)" = \
 	"$(cd "$(dirname "$sbx")/../ctl" 2>/dev/null && pwd)/mdevctl"
 check "/sys is mdevd's tree (4 demo parents)" test "$(get parents)" = 4
-check "store with scripts.d/{callouts,notifiers} over /etc/mdevctl.d" test "$(get store)" = yes
+check "store with scripts.d/{callouts,notifiers} at /etc/mdevctl.d" test "$(get store)" = yes
 check "/run is a private tmpfs" test "$(get run)" = tmpfs
 check "mdevd runs with --uevents and --on-register" eval \
 	'get mdevd | grep -q -- "--uevents" && get mdevd | grep -q -- "--on-register"'
@@ -70,6 +72,28 @@ check "--root: the next sandbox sees it" eval \
 	'"$sbx" --root "$work/keep" -- mdevctl list --defined | grep "^$u " >/dev/null'
 check "--root: root kept after exit" test -d "$work/keep/sys"
 wait_gone "$work/keep" || true
+
+# The store is a symlink in an overlay of /etc: a change is one file event
+# for a watcher (libvirt's), as with --userland, and what the sandbox
+# writes in /etc stays in it.
+ue=$(uuidgen)
+probe=/etc/mdev-sandbox-probe.$$
+"$sbx" -- bash -c '
+	set -e
+	t=$(ls /sys/class/mdev_bus/0000:65:00.0/mdev_supported_types | head -n1)
+	mdevctl define --uuid "$1" --parent 0000:65:00.0 --type "$t" >/dev/null
+	d=/etc/mdevctl.d/0000:65:00.0
+	echo "modify=$("$2" /etc/mdevctl.d "$d" -- mdevctl modify --uuid "$1" --auto | head -n1)"
+	echo "undefine=$("$2" /etc/mdevctl.d "$d" -- mdevctl undefine --uuid "$1" | head -n1)"
+	echo "link=$(readlink /etc/mdevctl.d)"
+	touch "$3" && echo probe=written' _ "$ue" "$INOTIFY_COUNT" "$probe" >"$work/ev" 2>&1 || true
+sed 's/^/#   /' "$work/ev"
+check "/etc/mdevctl.d is a symlink to the sandbox's store" \
+	eval 'sed -n "s/^link=//p" "$work/ev" | grep -q "/etc/mdevctl.d$"'
+check "modify: one file event in the store" test "$(sed -n 's/^modify=\([0-9]*\).*/\1/p' "$work/ev")" = 1
+check "undefine: one file event in the store" test "$(sed -n 's/^undefine=\([0-9]*\).*/\1/p' "$work/ev")" = 1
+check "a file the sandbox wrote in /etc is not in the host's" eval \
+	'grep -q "^probe=written" "$work/ev" && test ! -e "$probe"'
 
 check "stdout carries COMMAND's output only" test "$("$sbx" -- echo hello 2>/dev/null)" = hello
 
