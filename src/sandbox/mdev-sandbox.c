@@ -828,18 +828,23 @@ static void bind_mount(const char *from, const char *to)
  * (ROOT/etc-overlay takes what the sandbox writes there, such as
  * libvirt's domain definitions) in which /etc/mdevctl.d is a symlink to
  * ROOT/etc/mdevctl.d, so that a change is one file event (overlay.h).
- * Where overlayfs is refused (an old kernel in a user namespace), the
- * store is bound over /etc/mdevctl.d instead, with five events per
+ * Where that cannot be (a rootless sandbox: overlayfs refused by an old
+ * kernel, or the host root's /etc not writable to the namespace's root),
+ * the store is bound over /etc/mdevctl.d instead, with five events per
  * change; that is said on stderr. */
 static void link_host_store(const struct sandbox *sb, const char *store)
 {
 	char *layers = xpath_join(sb->root, "etc-overlay");
 	char why[PATH_MAX + 128];
+	int ret = overlay_mount("/etc", layers, "/etc", why, sizeof(why));
 
-	if (overlay_mount("/etc", layers, "/etc", why, sizeof(why)) == 0) {
-		if (overlay_link_store("/etc", store, why, sizeof(why)) < 0)
-			die("/etc: %s", why);
-	} else {
+	/* In a user namespace the merged /etc is the host root's, which the
+	 * namespace's root may not change: then no overlay either. */
+	if (ret == 0 &&
+	    (ret = overlay_link_store("/etc", store, why, sizeof(why))) < 0 &&
+	    umount2("/etc", MNT_DETACH) < 0)
+		die("/etc: %s; umount: %s", why, strerror(errno));
+	if (ret < 0) {
 		fprintf(stderr,
 			"mdev-sandbox: %s; binding the store over "
 			"/etc/mdevctl.d instead\n",
