@@ -8,25 +8,7 @@ set -eu
 . "$(dirname "$0")/libvirt-lib.sh"
 : "${HW:?}" "${WORK:?}"
 
-failures=0
-n=0
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok()
-{
-	n=$((n + 1))
-	failures=$((failures + 1))
-	echo "not ok $n - $*"
-}
-check()
-{
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 T=10 # seconds any libvirt reaction may take
 

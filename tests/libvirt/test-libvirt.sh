@@ -59,7 +59,7 @@ cp "$work/hw-base.json" "$work/hw.json"
 
 # The scripts run from $work: under --userland the checkout is not inside
 # the root, /tmp is (at the same path, as the hardware file mdevd reads).
-cp "$here/libvirt-e2e.sh" "$here/libvirt-lib.sh" "$work/"
+cp "$here/libvirt-e2e.sh" "$here/libvirt-lib.sh" "$here/tap.sh" "$work/"
 HW="$work/hw.json" WORK="$work" timeout 540 \
 	"$MDEV_SANDBOX" --hardware "$work/hw.json" --root "$work/root" \
 	${userland[@]+"${userland[@]}"} -- bash "$work/libvirt-e2e.sh"

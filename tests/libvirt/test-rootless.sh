@@ -29,15 +29,7 @@ fi
 work=$(mktemp -d /tmp/mdev-rootless-test.XXXXXX)
 chmod 755 "$work"
 trap 'umount /dev/fuse 2>/dev/null || true; rm -rf --one-file-system "$work"' EXIT
-fail=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $*"; }
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 # Copies nobody can run (the build tree may be closed to it): the sandbox
 # finds mdevd and mdevctl through its variables, mdevd libmdev.so.0
@@ -102,7 +94,7 @@ check "... and the new device" grep -q "^mdev: mdev_.*_mtty" <<<"$out"
 owner=$(stat -c %u "$(find "$work/root/etc/mdevctl.d/mtty" -type f | head -n 1)")
 check "... the definition it wrote belongs to nobody" test "$owner" = 65534
 check "... the host's /sys is the kernel's" test "$(stat -f -c %T /sys)" = sysfs
-[ "$fail" = 0 ] || sed 's/^/#   /' "$work/err"
+[ "$failures" = 0 ] || sed 's/^/#   /' "$work/err"
 
 echo "1..$n"
-exit $fail
+[ "$failures" = 0 ]

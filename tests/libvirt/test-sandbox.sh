@@ -13,16 +13,7 @@ require_private_mounts
 sbx=$MDEV_SANDBOX
 work=$(mktemp -d /tmp/mdev-sbx-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-fail=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $*"; }
-check()
-{
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+. "$(dirname "$0")/tap.sh"
 # No process anywhere mentions the root any more (mdevd's argv holds it).
 nothing_left() { ! pgrep -f "$1" >/dev/null; }
 wait_gone()
@@ -235,4 +226,4 @@ check "... and leaves no temporary root" test -z "$(ls -A "$work/tmp-err")"
 # An unprivileged caller: tests/libvirt/test-rootless.sh.
 
 echo "1..$n"
-exit $fail
+[ "$failures" = 0 ]
