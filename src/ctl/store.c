@@ -234,6 +234,25 @@ static int stage_dir_open(const struct ctl_env *env)
 	return fd;
 }
 
+/* The first definition of a parent: its directory arrives with the file
+ * in it (store_mkdir_staged). 0, or -errno and the caller makes the
+ * directory and writes the file the usual way. */
+static int write_new_parent(const struct mdev *d, const char *text, size_t len)
+{
+	int storefd =
+	    open(d->env->config_base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int sfd = storefd < 0 ? -1 : stage_dir_open(d->env);
+	int r = storefd < 0 ? -errno
+			    : store_mkdir_staged(sfd, storefd, d->parent,
+						 d->uuid_str, text, len);
+
+	if (sfd >= 0)
+		close(sfd);
+	if (storefd >= 0)
+		close(storefd);
+	return r;
+}
+
 /* Writes go through atomic_write_at() (validate.c) relative to the parent
  * directory opened without following a symlink: readers see the old or the
  * new file, never a partial one, also across a crash; a symlink at the
@@ -272,6 +291,10 @@ int store_write(const struct mdev *d, struct ctl_err *e)
 	}
 	dir = xpath_join(d->env->config_base, d->parent);
 	dfd = store_dir_open(dir);
+	if (dfd == -ENOENT && write_new_parent(d, text, len) == 0) {
+		r = 0;
+		goto out;
+	}
 	if (dfd == -ENOENT) {
 		r = mkdir_p(dir, 0777); /* Rust's fs::create_dir_all */
 		if (r < 0) {

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -221,7 +222,9 @@ int store_dir_open(const char *dir)
 
 #define TEMP_PREFIX ".mdevctl."
 
-void store_sweep_temp(int dirfd)
+/* Calls fn(dirfd, name) for each entry of dirfd but . and .., or only
+ * for the temporary ones when temp_only. */
+static void each_entry(int dirfd, bool temp_only, void (*fn)(int, const char *))
 {
 	int fd = dup(dirfd);
 	struct dirent *de;
@@ -235,9 +238,36 @@ void store_sweep_temp(int dirfd)
 		return;
 	}
 	while ((de = readdir(dir)))
-		if (!strncmp(de->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)))
-			unlinkat(dirfd, de->d_name, 0);
+		if (temp_only
+			? !strncmp(de->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX))
+			: strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			fn(dirfd, de->d_name);
 	closedir(dir);
+}
+
+static void unlink_file(int dirfd, const char *name)
+{
+	unlinkat(dirfd, name, 0);
+}
+
+/* A temporary file, or a staged parent directory (store_mkdir_staged)
+ * with the files in it. */
+static void remove_temp(int dirfd, const char *name)
+{
+	if (unlinkat(dirfd, name, 0) == 0 || errno != EISDIR)
+		return;
+	int fd = openat(dirfd, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	each_entry(fd, false, unlink_file);
+	close(fd);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+void store_sweep_temp(int dirfd)
+{
+	each_entry(dirfd, true, remove_temp);
 }
 
 /* A random temporary name, as mkostemp would make it. */
@@ -435,6 +465,42 @@ int atomic_write_at(int stagefd, int dirfd, const char *name, const char *data,
 	if (fsync(dirfd) < 0)
 		return -errno;
 	return 0;
+}
+
+int store_mkdir_staged(int stagefd, int storefd, const char *dirname,
+		       const char *name, const char *data, size_t len)
+{
+	char tmp[sizeof(TEMP_PREFIX) + 6];
+	int tries, dfd, r;
+
+	if (stagefd < 0 || !same_mount(stagefd, storefd))
+		return -EXDEV;
+	for (tries = 0; tries < 100; tries++) {
+		if (temp_name(tmp) < 0)
+			return -EIO;
+		/* the umask applies, as for Rust's fs::create_dir_all */
+		if (mkdirat(stagefd, tmp, 0777) == 0)
+			break;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	if (tries == 100)
+		return -EEXIST;
+	dfd = openat(stagefd, tmp,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	r = dfd < 0 ? -errno : atomic_write_at(-1, dfd, name, data, len);
+	if (dfd >= 0)
+		close(dfd);
+	/* NOREPLACE: a directory made meanwhile (by a writer that does not
+	 * lock, the real mdevctl) is left alone: the caller writes into it */
+	if (!r &&
+	    renameat2(stagefd, tmp, storefd, dirname, RENAME_NOREPLACE) < 0)
+		r = -errno;
+	if (!r && fsync(storefd) < 0)
+		r = -errno;
+	if (r)
+		remove_temp(stagefd, tmp);
+	return r;
 }
 
 int check_attr_names(const struct mdev *d, struct ctl_err *e)

@@ -46,9 +46,18 @@ int attr_write_beneath(const char *devdir, const char *name, const char *value,
 /* Opens the store directory dir for writing definitions; a symlink is
  * refused (-ELOOP), it would redirect the write outside the store. */
 int store_dir_open(const char *dir);
-/* Removes .mdevctl.* temporary files in dirfd: with the store lock held
- * they are leftovers of a killed writer. */
+/* Removes .mdevctl.* temporary files (and staged directories) in dirfd:
+ * with the store lock held they are leftovers of a killed writer. */
 void store_sweep_temp(int dirfd);
+/* A new parent directory dirname in storefd that holds name (data) from
+ * the moment it appears: made and filled in stagefd (beside the store, on
+ * its mount) and renamed in, so that a watcher adding a watch for the new
+ * directory (libvirt) sees one event, not the directory and then the file
+ * (which made libvirt re-read the store twice). Returns 0, or -errno with
+ * nothing changed in storefd: -EXDEV when stagefd is elsewhere or -1,
+ * -EEXIST when dirname appeared meanwhile. */
+int store_mkdir_staged(int stagefd, int storefd, const char *dirname,
+		       const char *name, const char *data, size_t len);
 /* Atomically replaces name in dirfd with data: an unnamed (O_TMPFILE)
  * file, fsync, rename into place, fsync of the directory. The file is made
  * in stagefd (a directory beside the store, not watched by the store's

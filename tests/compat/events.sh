@@ -64,4 +64,31 @@ modify-addattr|modify -u $UA --addattr k --value v
 modify-delattr|modify -u $U0 --delattr
 undefine|undefine -u $UA
 LIST
+# The first definition of a parent: libvirt watches the store and adds a
+# watch for each new directory; what the directory holds by then it never
+# hears of. Ours renames the directory in with the definition inside (one
+# event, entries=1); a directory that appears empty and is filled after is
+# one more re-read by libvirt when the file lands after its watch.
+rm -rf "$WORK/real" "$WORK/ours"
+cp -a "$WORK/template" "$WORK/real"
+cp -a "$WORK/template" "$WORK/ours"
+rm -rf "$WORK/real/etc/mdevctl.d/mtty" "$WORK/ours/etc/mdevctl.d/mtty"
+for who in real ours; do
+	"$INOTIFY_COUNT" "$WORK/$who/etc/mdevctl.d" -- sh "$HERE/events.sh" \
+		--run "$who" "$WORK/$who" define -p mtty -t mtty-2 -u "$UN" \
+		>"$WORK/$who.events" || true
+done
+r=$(head -n 1 "$WORK/real.events" | cut -d' ' -f1)
+o=$(head -n 1 "$WORK/ours.events" | cut -d' ' -f1)
+o_dir=$(sed -n 's/.* mtty .*entries=\([0-9-]*\).*/\1/p' "$WORK/ours.events" | head -n 1)
+r_dir=$(sed -n 's/.* mtty .*entries=\([0-9-]*\).*/\1/p' "$WORK/real.events" | head -n 1)
+msg="ours $o events, the directory arriving with ${o_dir:-?} entries; mdevctl $COMPAT_VERSION.0 $r, with ${r_dir:-?}"
+if [ "$o" -le "$r" ] && [ "${o_dir:-0}" = 1 ]; then
+	echo "ok define-new-parent: $msg"
+else
+	echo "FAIL define-new-parent: $msg"
+	sed 's/^/  ours: /' "$WORK/ours.events"
+	sed 's/^/  real: /' "$WORK/real.events"
+	fail=$((fail + 1))
+fi
 [ $fail = 0 ]

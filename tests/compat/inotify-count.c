@@ -4,11 +4,13 @@
  * directory watcher sees them: inotify-count [-a] DIR... -- CMD [ARG...]
  * prints the number of events and the milliseconds between the first and
  * the last (how far apart a watcher sees them: libvirt re-reads the store
- * once per burst), then one "DIR NAME MASK" line each. By
+ * once per burst), then one "DIR NAME MASK" line each (a directory that
+ * appears: "DIR NAME MASK entries=N", what it holds at that moment). By
  * default the mask is GLib's inotify backend's (what libvirt's
  * GFileMonitor on /etc/mdevctl.d reacts to); -a counts every event.
  * Exits with CMD's status (its output goes to /dev/null).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -48,6 +50,25 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
+/* How many entries DIR/NAME holds now: what a watcher that adds a watch
+ * for a new directory has missed (it sees no event for them). */
+static int entries(const char *dir, const char *name)
+{
+	char path[4096];
+	struct dirent *de;
+	int count = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		count += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return count;
+}
+
 static double first_ms = -1, last_ms;
 
 /* Reads what is queued, waiting up to ms for more; returns the count and
@@ -71,8 +92,14 @@ static int drain(int fd, const struct watch *w, int n, int ms, FILE *log)
 			const struct inotify_event *ev =
 			    (const struct inotify_event *)(buf + off);
 
-			fprintf(log, "%s %s 0x%x\n", dir_of(w, n, ev->wd),
+			fprintf(log, "%s %s 0x%x", dir_of(w, n, ev->wd),
 				ev->len ? ev->name : ".", ev->mask);
+			if ((ev->mask & IN_ISDIR) && ev->len &&
+			    (ev->mask & (IN_CREATE | IN_MOVED_TO)))
+				fprintf(
+				    log, " entries=%d",
+				    entries(dir_of(w, n, ev->wd), ev->name));
+			fputc('\n', log);
 			count++;
 			off += (ssize_t)sizeof(*ev) + ev->len;
 		}
