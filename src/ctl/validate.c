@@ -288,43 +288,58 @@ static int temp_name(char name[sizeof(TEMP_PREFIX) + 6])
 	return 0;
 }
 
+/* make(dirfd, name, arg) under fresh temporary names until one is not
+ * taken: its result (>= 0), or -errno; -EEXIST after 100 taken names. */
+static int with_temp_name(int dirfd, char name[sizeof(TEMP_PREFIX) + 6],
+			  int (*make)(int, const char *, void *), void *arg)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		if (temp_name(name) < 0)
+			return -EIO;
+		int r = make(dirfd, name, arg);
+		if (r != -EEXIST)
+			return r;
+	}
+	return -EEXIST;
+}
+
+static int make_file(int dirfd, const char *name, void *arg)
+{
+	(void)arg;
+	/* the umask applies to 0666, as for 1.2.0's fs::write */
+	int fd =
+	    openat(dirfd, name,
+		   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	return fd >= 0 ? fd : -errno;
+}
+
+static int make_link(int dirfd, const char *name, void *proc)
+{
+	return linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0
+		   ? 0
+		   : -errno;
+}
+
+static int make_dir(int dirfd, const char *name, void *arg)
+{
+	(void)arg;
+	/* the umask applies, as for Rust's fs::create_dir_all */
+	return mkdirat(dirfd, name, 0777) == 0 ? 0 : -errno;
+}
+
 /* Creates a new temporary file in dirfd. */
 static int create_temp(int dirfd, char name[sizeof(TEMP_PREFIX) + 6])
 {
-	int tries;
-
-	for (tries = 0; tries < 100; tries++) {
-		int fd;
-
-		if (temp_name(name) < 0)
-			return -EIO;
-		/* the umask applies to 0666, as for 1.2.0's fs::write */
-		fd = openat(
-		    dirfd, name,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (fd >= 0 || errno != EEXIST)
-			return fd >= 0 ? fd : -errno;
-	}
-	return -EEXIST;
+	return with_temp_name(dirfd, name, make_file, NULL);
 }
 
 /* Links the unnamed file fd into dirfd under a fresh temporary name. */
 static int link_temp(int fd, int dirfd, char name[sizeof(TEMP_PREFIX) + 6])
 {
 	char proc[32];
-	int tries, r;
 
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	for (tries = 0; tries < 100; tries++) {
-		if (temp_name(name) < 0)
-			return -EIO;
-		if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
-			return 0;
-		r = -errno;
-		if (r != -EEXIST)
-			return r;
-	}
-	return -EEXIST;
+	return with_temp_name(dirfd, name, make_link, proc);
 }
 
 /* Writes data to an unnamed file (O_TMPFILE) in dirfd and fsyncs it:
@@ -471,21 +486,13 @@ int store_mkdir_staged(int stagefd, int storefd, const char *dirname,
 		       const char *name, const char *data, size_t len)
 {
 	char tmp[sizeof(TEMP_PREFIX) + 6];
-	int tries, dfd, r;
+	int dfd, r;
 
 	if (stagefd < 0 || !same_mount(stagefd, storefd))
 		return -EXDEV;
-	for (tries = 0; tries < 100; tries++) {
-		if (temp_name(tmp) < 0)
-			return -EIO;
-		/* the umask applies, as for Rust's fs::create_dir_all */
-		if (mkdirat(stagefd, tmp, 0777) == 0)
-			break;
-		if (errno != EEXIST)
-			return -errno;
-	}
-	if (tries == 100)
-		return -EEXIST;
+	r = with_temp_name(stagefd, tmp, make_dir, NULL);
+	if (r < 0)
+		return r;
 	dfd = openat(stagefd, tmp,
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	r = dfd < 0 ? -errno : atomic_write_at(-1, dfd, name, data, len);

@@ -882,15 +882,9 @@ static void mount_private_dirs(const struct sandbox *sb)
 	if (symlink(run_mdevd, "/run/mdevd") < 0)
 		die("symlink /run/mdevd: %s", strerror(errno));
 	free(run_mdevd);
-	if (!sb->userland)
-		link_host_store(sb, store);
-	else {
-		/* --userland links its own root's /etc/mdevctl.d; this is
-		 * for programs started before it (mdevd's --on-register
-		 * uses ROOT). An empty mount point if the host has none. */
-		xmkdir_p("/etc/mdevctl.d", 0755);
-		bind_mount(store, "/etc/mdevctl.d");
-	}
+	/* With --userland too: its root links its own /etc/mdevctl.d, and
+	 * the host's /etc is then left alone all the same. */
+	link_host_store(sb, store);
 	free(sys);
 	free(store);
 }

@@ -18,7 +18,10 @@ R=$W/root
 mk_tree "$R"
 M() { MDEVCTL_ENV_ROOT=$R "$MDEVCTL" "$@"; }
 
-MDEVCTL_ENV_ROOT=$R "$MDEVCTL" monitor >"$W/events" 2>"$W/err" &
+# made before the monitor starts: the background redirection may open it
+# only after the first expect reads it
+: >"$W/events"
+MDEVCTL_ENV_ROOT=$R "$MDEVCTL" monitor >>"$W/events" 2>"$W/err" &
 MON=$!
 : >"$W/expected"
 fails=0
